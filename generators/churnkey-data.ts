@@ -1,0 +1,276 @@
+import {
+  type Blueprint,
+  blueprintAt,
+  type FlowCatalogue,
+  generateFlows,
+  type OfferDef,
+  SURVEY,
+  type SurveyChoice,
+} from './churnkey-flows.ts';
+import { deriveSeed, objectId, Rng, Weighted } from './random.ts';
+import { DATA_START, DAY, HOUR, MINUTE, SECOND } from './time.ts';
+import type { Customer, World } from './world.ts';
+
+/** An accepted offer exactly as the session JSON shows it (shared, never mutated). */
+export type AcceptedOffer = Readonly<Record<string, string | number | null>>;
+
+/** One offer shown during a session. `answeredAt` is null when the customer left first. */
+export interface PresentedStep {
+  readonly offer: OfferDef;
+  readonly presentedAt: number;
+  readonly answeredAt: number | null;
+  readonly accepted: boolean;
+}
+
+/** A recorded cancel-flow session in compact form; the mock materialises the JSON on demand. */
+export interface SessionRecord {
+  readonly id: string;
+  readonly customer: Customer;
+  readonly blueprint: Blueprint;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly recordingStart: number;
+  readonly recordingEnd: number;
+  readonly trial: boolean;
+  readonly aborted: boolean;
+  readonly canceled: boolean;
+  readonly mode: 'LIVE' | 'TEST';
+  readonly choice: SurveyChoice | null;
+  readonly feedback: string | null;
+  readonly presented: readonly PresentedStep[];
+  readonly accepted: AcceptedOffer | null;
+  readonly discountCooldownApplied: boolean;
+  /** Derived by the store from the customer's other sessions (see bounce.ts). */
+  bounced: boolean;
+}
+
+/** Record counts per person for the DSR endpoints (sessions are counted from the store). */
+export interface DsrCounts {
+  events: number;
+  campaigns: number;
+  invoices: number;
+  failedPayments: number;
+  subscriptions: number;
+  charges: number;
+  emails: number;
+}
+
+export interface ChurnkeyDataset {
+  readonly flows: FlowCatalogue;
+  /** Newest first (createdAt desc, then id desc). */
+  readonly sessions: readonly SessionRecord[];
+  /** Indexed by customer index. */
+  readonly dsr: readonly DsrCounts[];
+}
+
+type Outcome = 'cancel' | 'save' | 'abort';
+
+const SURVEY_TABLE = new Weighted(SURVEY.map((s, i) => [i, s.weight] as const));
+
+function acceptedOffer(r: Rng, o: OfferDef, interned: Map<string, AcceptedOffer>): AcceptedOffer {
+  // The only per-session variation is the pause length or the new plan; intern on that.
+  const variant =
+    o.offerType === 'PAUSE'
+      ? r.int(1, o.config.maxPauseLength as number)
+      : o.offerType === 'PLAN_CHANGE'
+        ? r.pick(o.config.planIds as string[])
+        : '';
+  const key = `${o.guid}|${variant}`;
+  const known = interned.get(key);
+  if (known) return known;
+  let detail: Record<string, string | number | null>;
+  switch (o.offerType) {
+    case 'PAUSE':
+      detail = { pauseInterval: o.config.pauseInterval as string, pauseDuration: variant };
+      break;
+    case 'DISCOUNT': {
+      const c = o.coupon;
+      detail = {
+        couponId: c?.id ?? '',
+        couponType: c?.type ?? 'PERCENT',
+        couponAmount: c?.amount ?? 0,
+        couponDuration: c?.duration ?? null,
+      };
+      break;
+    }
+    case 'PLAN_CHANGE':
+      detail = { newPlanId: variant };
+      break;
+    case 'TRIAL_EXTENSION':
+      detail = { trialExtensionDays: o.config.trialExtensionDays as number };
+      break;
+    case 'REDIRECT':
+      detail = { redirectUrl: o.config.redirectUrl as string };
+      break;
+    default:
+      detail = {};
+  }
+  const value = Object.freeze({ guid: o.guid, offerType: o.offerType, ...detail });
+  interned.set(key, value);
+  return value;
+}
+
+function segmentOf(c: Customer, t: number): 'default' | 'annual' | 'trial' {
+  const s = c.subscription;
+  if (s.trialEnd !== null && t < s.trialEnd) return 'trial';
+  return s.plan.interval === 'YEAR' ? 'annual' : 'default';
+}
+
+function makeSession(
+  r: Rng,
+  flows: FlowCatalogue,
+  c: Customer,
+  t: number,
+  outcome: Outcome,
+  interned: Map<string, AcceptedOffer>,
+): SessionRecord {
+  const segment = segmentOf(c, t);
+  const blueprint = blueprintAt(flows, segment, t, r);
+  const presented: PresentedStep[] = [];
+  let clock = t + r.int(600, 4 * SECOND);
+  let accepted: AcceptedOffer | null = null;
+  let choice: SurveyChoice | null = null;
+  let feedback: string | null = null;
+  const leavesEarly = outcome === 'abort' && r.bool(0.4);
+  if (!leavesEarly) {
+    // The first offer comes before the survey, as in the vendor's example session.
+    const saveOnFirst = outcome === 'save' && r.bool(0.35);
+    const abortOnFirst = outcome === 'abort' && r.bool(0.5);
+    const answered = abortOnFirst ? null : clock + r.int(2 * SECOND, 25 * SECOND);
+    presented.push({
+      offer: blueprint.firstOffer,
+      presentedAt: clock,
+      answeredAt: answered,
+      accepted: saveOnFirst,
+    });
+    if (saveOnFirst) accepted = acceptedOffer(r, blueprint.firstOffer, interned);
+    clock = (answered ?? clock) + r.int(1 * SECOND, 8 * SECOND);
+    if (!saveOnFirst && !abortOnFirst) {
+      const idx = SURVEY_TABLE.draw(r);
+      choice = flows.choices[idx] ?? null;
+      if (r.bool(0.55)) feedback = r.pick(SURVEY[idx]?.feedback ?? ['']);
+      const next = choice ? blueprint.surveyOffers.get(choice.id) : undefined;
+      if (next) {
+        clock += r.int(4 * SECOND, 40 * SECOND);
+        const accept = outcome === 'save';
+        const answeredAt = outcome === 'abort' ? null : clock + r.int(2 * SECOND, 20 * SECOND);
+        presented.push({ offer: next, presentedAt: clock, answeredAt, accepted: accept });
+        if (accept) accepted = acceptedOffer(r, next, interned);
+        clock = (answeredAt ?? clock) + r.int(1 * SECOND, 6 * SECOND);
+      }
+    }
+  }
+  // A "save" whose survey answer had no offer attached ends as a cancel.
+  const canceled = outcome === 'cancel' || (outcome === 'save' && accepted === null);
+  const recordingEnd = clock + r.int(100, 2 * SECOND);
+  const createdAt = recordingEnd + r.int(20, 200);
+  return {
+    id: objectId(r, createdAt),
+    customer: c,
+    blueprint,
+    createdAt,
+    updatedAt: createdAt + r.int(100, 900),
+    recordingStart: t,
+    recordingEnd,
+    trial: segment === 'trial',
+    aborted: outcome === 'abort',
+    canceled,
+    mode: r.bool(0.03) ? 'TEST' : 'LIVE',
+    choice,
+    feedback,
+    presented,
+    accepted,
+    discountCooldownApplied: accepted?.offerType === 'DISCOUNT' ? false : r.bool(0.05),
+    bounced: false,
+  };
+}
+
+const OUTCOMES = new Weighted<Outcome>([
+  ['cancel', 53],
+  ['save', 33],
+  ['abort', 14],
+]);
+const BOUNCE_FOLLOW_UP = new Weighted<Outcome>([
+  ['cancel', 65],
+  ['save', 20],
+  ['abort', 15],
+]);
+const FAILED_PAYMENTS = new Weighted<number>([
+  [0, 70],
+  [1, 18],
+  [2, 8],
+  [3, 4],
+]);
+
+function customerSessions(
+  r: Rng,
+  flows: FlowCatalogue,
+  c: Customer,
+  asOf: number,
+  out: SessionRecord[],
+  interned: Map<string, AcceptedOffer>,
+): void {
+  if (r.bool(0.2)) return;
+  const { start, trialEnd } = c.subscription;
+  // Many first cancel attempts happen while still on trial.
+  const trialFrom = Math.max(start, DATA_START) + HOUR;
+  const inTrial = trialEnd !== null && trialEnd - HOUR > trialFrom && r.bool(0.45);
+  let t = inTrial
+    ? r.int(trialFrom, (trialEnd ?? trialFrom) - HOUR)
+    : Math.max(start + r.int(3 * DAY, 400 * DAY), DATA_START + r.int(0, 90 * DAY));
+  while (t < asOf - HOUR) {
+    let s = makeSession(r, flows, c, t, OUTCOMES.draw(r), interned);
+    out.push(s);
+    if (r.bool(0.13)) {
+      // A second attempt the same day: the first session becomes "bounced".
+      const t2 = s.createdAt + r.int(10 * MINUTE, 23 * HOUR);
+      if (t2 >= asOf) break;
+      s = makeSession(r, flows, c, t2, BOUNCE_FOLLOW_UP.draw(r), interned);
+      out.push(s);
+    }
+    if (s.canceled) break;
+    t = s.createdAt + r.int(20 * DAY, 420 * DAY);
+  }
+}
+
+/** Newest first, ties broken by id, descending: the order every listing uses. */
+export function compareSessions(a: SessionRecord, b: SessionRecord): number {
+  return b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+function dsrCounts(r: Rng, c: Customer, asOf: number): DsrCounts {
+  const months = Math.max(1, Math.round((asOf - c.subscription.start) / (30 * DAY)));
+  const invoices = Math.min(months, 60);
+  const failedPayments = FAILED_PAYMENTS.draw(r);
+  const campaigns = r.int(0, 3);
+  return {
+    events: r.int(5, 40) * Math.min(months, 24),
+    campaigns,
+    invoices,
+    failedPayments,
+    subscriptions: r.bool(0.1) ? 2 : 1,
+    charges: invoices + failedPayments,
+    emails: campaigns * r.int(0, 4),
+  };
+}
+
+/** Churnkey's seeded data for a world: cancel-flow sessions and DSR record counts. */
+export function generateChurnkeyData(world: World): ChurnkeyDataset {
+  const r = new Rng(deriveSeed(world.seed, 'churnkey-data'));
+  const flows = generateFlows(r);
+  const sessions: SessionRecord[] = [];
+  const interned = new Map<string, AcceptedOffer>();
+  for (const c of world.customers) customerSessions(r, flows, c, world.asOf, sessions, interned);
+  sessions.sort(compareSessions);
+  const dsr = world.customers.map((c) => dsrCounts(r, c, world.asOf));
+  // Some people have more events than the API may delete (the vendor's rejected form).
+  const heavy = r.sample(
+    world.customers,
+    Math.min(world.customers.length, Math.max(3, Math.round(3 * world.scale))),
+  );
+  for (const c of heavy) {
+    const counts = dsr[c.index];
+    if (counts) counts.events = r.int(10_001, 14_000);
+  }
+  return { flows, sessions, dsr };
+}

@@ -1,0 +1,129 @@
+import { fileURLToPath } from 'node:url';
+import { buildDsrRecords } from '../../generators/churnkey-dsr.ts';
+import type { MockClock } from '../clock.ts';
+import type { HandlerInput, HandlerResult, VendorModule } from '../pipeline/types.ts';
+import { badRequest, CK_ERRORS, churnkeyError, unauthorized } from './errors.ts';
+import { toSessionJson } from './materialize.ts';
+import { aggregate, compileFilter, page, parseBreakdown } from './query.ts';
+import type { ChurnkeyDataStore } from './store.ts';
+
+export interface ChurnkeyCredentials {
+  readonly apiKey: string;
+  readonly appId: string;
+}
+
+export const DEFAULT_CK_CREDENTIALS: ChurnkeyCredentials = {
+  apiKey: 'data_test_churnmock',
+  appId: 'app_churnmock',
+};
+
+/** seed 000 shows the rejected form for a profile "exceeding the limit"; we put it at 10,000 events. */
+export const DSR_DELETE_EVENT_LIMIT = 10_000;
+
+export const CHURNKEY_DATA_CONTRACT = fileURLToPath(
+  new URL('../../contracts/churnkey-data.openapi.yaml', import.meta.url),
+);
+
+function emailOf(input: HandlerInput): string {
+  return String((input.body as { email: string }).email);
+}
+
+/** The Churnkey Data API (seed 000) over a store and the mock clock. */
+export function churnkeyDataModule(
+  store: ChurnkeyDataStore,
+  clock: MockClock,
+  creds: ChurnkeyCredentials,
+): VendorModule {
+  const listSessions = ({ query }: HandlerInput): HandlerResult => {
+    const filter = compileFilter(query);
+    const found = page(
+      store.sessions(clock.now(), filter.customerId),
+      filter,
+      query.skip as number,
+      query.limit as number,
+    );
+    return { status: 200, body: found.map((s) => toSessionJson(s, store.org)) };
+  };
+
+  const aggregateSessions = ({ query }: HandlerInput): HandlerResult => {
+    const { dims, problems } = parseBreakdown(query.breakdown as string | undefined);
+    if (problems.length)
+      return badRequest(problems.map((message) => ({ in: 'query', name: 'breakdown', message })));
+    const filter = compileFilter(query);
+    return {
+      status: 200,
+      body: aggregate(store.sessions(clock.now(), filter.customerId), filter, dims),
+    };
+  };
+
+  const dsrAccess = (input: HandlerInput): HandlerResult => {
+    const email = emailOf(input);
+    const person = store.person(email);
+    const now = clock.now();
+    const counts = store.counts(person, now);
+    const records = person
+      ? buildDsrRecords(store.world.seed, person, counts, store.world.asOf)
+      : null;
+    const sessions = person
+      ? [...store.sessions(now, person.id)].map((s) => toSessionJson(s, store.org))
+      : [];
+    return {
+      status: 200,
+      body: {
+        customer: { email },
+        counts,
+        profile: {
+          events: records?.events ?? [],
+          sessions,
+          invoices: records?.invoices ?? [],
+          campaigns: records?.campaigns ?? [],
+          failedPayments: records?.failedPayments ?? [],
+          subscriptions: records?.subscriptions ?? [],
+          charges: records?.charges ?? [],
+          emails: records?.emails ?? [],
+        },
+      },
+    };
+  };
+
+  const dsrDelete = (input: HandlerInput): HandlerResult => {
+    const email = emailOf(input);
+    const person = store.person(email);
+    const now = clock.now();
+    const counts = store.counts(person, now);
+    if (person && counts.events > DSR_DELETE_EVENT_LIMIT) {
+      return {
+        status: 200,
+        body: {
+          customer: { email },
+          deleted: false,
+          reasonForRejection: CK_ERRORS.dsrRejected,
+          counts,
+        },
+      };
+    }
+    const deletedCounts = person ? store.erase(person, now) : counts;
+    return {
+      status: 200,
+      body: { customer: { email }, deleted: true, deletedCounts, counts: store.counts(null, now) },
+    };
+  };
+
+  return {
+    name: 'Churnkey Data API',
+    contractFile: CHURNKEY_DATA_CONTRACT,
+    prefixes: ['/v1/data'],
+    authenticate(headers) {
+      const key = headers['x-ck-api-key'];
+      const app = headers['x-ck-app'];
+      if (!key) return unauthorized(CK_ERRORS.missingHeader('x-ck-api-key'));
+      if (!app) return unauthorized(CK_ERRORS.missingHeader('x-ck-app'));
+      if (key !== creds.apiKey || app !== creds.appId)
+        return unauthorized(CK_ERRORS.invalidCredentials);
+      return null;
+    },
+    errorBody: churnkeyError,
+    handlers: { listSessions, aggregateSessions, dsrAccess, dsrDelete },
+    cacheVersion: () => `${store.version}@${clock.now()}`,
+  };
+}

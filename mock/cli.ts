@@ -1,0 +1,164 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { generateChurnkeyData } from '../generators/churnkey-data.ts';
+import { parseAsOf } from '../generators/time.ts';
+import { generateWorld } from '../generators/world.ts';
+import { toSessionJson } from './churnkey-data/materialize.ts';
+import { DEFAULT_HOST, DEFAULT_OPTIONS, DEFAULT_PORT, type MockOptions } from './config.ts';
+import { startServer } from './server.ts';
+
+const integer = (name: string, min: number, max: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}.`);
+  return n;
+};
+const positive = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || n > 1000)
+    throw new InvalidArgumentError('scale must be a number above 0 (at most 1000).');
+  return n;
+};
+const date = (v: string) => {
+  try {
+    parseAsOf(v);
+  } catch {
+    throw new InvalidArgumentError(
+      'as-of must be a date such as 2025-12-31 or 2025-12-31T00:00:00Z.',
+    );
+  }
+  return new Date(v).toISOString();
+};
+
+/** Options shared by every command that builds the seeded world. */
+function dataOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option('--seed <n>', 'seed of the generated data')
+        .env('CHURNMOCK_SEED')
+        .argParser(integer('seed', 0, 2 ** 31 - 1))
+        .default(DEFAULT_OPTIONS.seed),
+    )
+    .addOption(
+      new Option('--as-of <date>', 'the fixed "now" of the data and the mock clock')
+        .env('CHURNMOCK_AS_OF')
+        .argParser(date)
+        .default(DEFAULT_OPTIONS.asOf),
+    )
+    .addOption(
+      new Option(
+        '--scale <n>',
+        'data size: 1 ≈ 7,500 customers and 10,000 sessions; grows linearly',
+      )
+        .env('CHURNMOCK_SCALE')
+        .argParser(positive)
+        .default(1),
+    );
+}
+
+interface DataFlags {
+  seed: number;
+  asOf: string;
+  scale: number;
+}
+
+export function buildCli(): Command {
+  const program = new Command('churnmock')
+    .description('Stateful, contract-driven mock of churn-retention APIs (Churnkey Data API, …).')
+    .showHelpAfterError()
+    .exitOverride((err) => process.exit(err.exitCode));
+
+  dataOptions(program.command('serve').description('start the mock server'))
+    .addOption(
+      new Option('--port <n>', 'port to listen on (0 = any free port)')
+        .env('PORT')
+        .argParser(integer('port', 0, 65535))
+        .default(DEFAULT_PORT),
+    )
+    .addOption(
+      new Option('--host <host>', 'interface to bind').env('CHURNMOCK_HOST').default(DEFAULT_HOST),
+    )
+    .addOption(
+      new Option(
+        '--validate-responses',
+        'check every response against the contract; a violation becomes a 500 naming it',
+      ).default(false),
+    )
+    .addOption(
+      new Option('--ck-api-key <key>', 'Churnkey Data API key (x-ck-api-key)')
+        .env('CHURNMOCK_CK_API_KEY')
+        .default(DEFAULT_OPTIONS.churnkey.apiKey),
+    )
+    .addOption(
+      new Option('--ck-app <id>', 'Churnkey app id (x-ck-app)')
+        .env('CHURNMOCK_CK_APP')
+        .default(DEFAULT_OPTIONS.churnkey.appId),
+    )
+    .action(
+      async (
+        flags: DataFlags & {
+          port: number;
+          host: string;
+          validateResponses: boolean;
+          ckApiKey: string;
+          ckApp: string;
+        },
+      ) => {
+        const options: MockOptions = {
+          seed: flags.seed,
+          asOf: flags.asOf,
+          scale: flags.scale,
+          validateResponses: flags.validateResponses,
+          churnkey: { apiKey: flags.ckApiKey, appId: flags.ckApp },
+        };
+        await startServer(options, flags.port, flags.host);
+      },
+    );
+
+  dataOptions(program.command('generate').description('write the seeded dataset as JSON lines'))
+    .requiredOption('--out <file>', 'where to write (use - for standard output)')
+    .action(async (flags: DataFlags & { out: string }) => {
+      const world = generateWorld({
+        seed: flags.seed,
+        asOf: parseAsOf(flags.asOf),
+        scale: flags.scale,
+      });
+      const data = generateChurnkeyData(world);
+      const out = flags.out === '-' ? process.stdout : createWriteStream(flags.out);
+      const write = async (record: unknown) => {
+        if (!out.write(`${JSON.stringify(record)}\n`)) await once(out, 'drain');
+      };
+      await write({ type: 'meta', seed: flags.seed, asOf: flags.asOf, scale: flags.scale });
+      for (const c of world.customers) {
+        const s = c.subscription;
+        await write({
+          type: 'customer',
+          id: c.id,
+          email: c.email,
+          name: c.name,
+          created: new Date(c.created).toISOString(),
+          subscription: {
+            id: s.id,
+            planId: s.plan.id,
+            currency: s.currency,
+            quantity: s.quantity,
+            start: new Date(s.start).toISOString(),
+            trialEnd: s.trialEnd === null ? null : new Date(s.trialEnd).toISOString(),
+          },
+        });
+      }
+      for (const s of data.sessions)
+        await write({ type: 'churnkey.session', data: toSessionJson(s, data.flows.org) });
+      if (out !== process.stdout) {
+        out.end();
+        await once(out, 'finish');
+        console.error(
+          `wrote ${world.customers.length} customers and ${data.sessions.length} sessions to ${flags.out}`,
+        );
+      }
+    });
+  return program;
+}
+
+await buildCli().parseAsync(process.argv);

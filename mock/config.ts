@@ -1,0 +1,23 @@
+import { DEFAULT_AS_OF } from '../generators/time.ts';
+import { type ChurnkeyCredentials, DEFAULT_CK_CREDENTIALS } from './churnkey-data/index.ts';
+
+/** Everything a mock instance is built from. */
+export interface MockOptions {
+  seed: number;
+  asOf: string;
+  scale: number;
+  validateResponses: boolean;
+  churnkey: ChurnkeyCredentials;
+}
+
+export const DEFAULT_SEED = 42;
+export const DEFAULT_PORT = 4010;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export const DEFAULT_OPTIONS: MockOptions = {
+  seed: DEFAULT_SEED,
+  asOf: DEFAULT_AS_OF,
+  scale: 1,
+  validateResponses: false,
+  churnkey: DEFAULT_CK_CREDENTIALS,
+};

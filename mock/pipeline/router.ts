@@ -1,0 +1,184 @@
+import type { Express, Request, Response } from 'express';
+import type { Contract, Operation } from './contract.ts';
+import { ResponseCache } from './response-cache.ts';
+import type { HandlerInput, HandlerResult, VendorModule } from './types.ts';
+import {
+  compileRequestValidator,
+  compileResponseValidators,
+  makeAjv,
+  type Problem,
+  type RequestInput,
+  toProblems,
+} from './validation.ts';
+
+export interface PipelineOptions {
+  /** Check every response against the contract and turn a violation into a 500. */
+  readonly validateResponses: boolean;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** Writes a handler result as JSON. */
+export function sendResult(res: Response, result: HandlerResult, etag?: string): void {
+  const body = Buffer.from(JSON.stringify(result.body));
+  res.status(result.status);
+  res.setHeader('content-type', JSON_TYPE);
+  if (etag) res.setHeader('etag', etag);
+  for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
+  res.end(body);
+}
+
+function summarise(problems: readonly Problem[]): string {
+  const parts = problems.map((p) => `${p.in} ${p.name} ${p.message}`);
+  return `Invalid request: ${parts.join('; ')}`;
+}
+
+function copyQuery(req: Request): Record<string, unknown> {
+  return { ...(req.query as Record<string, unknown>) };
+}
+
+/** Builds the request pipeline for one operation: authenticate → validate → handle → send. */
+function operationHandler(
+  vendor: VendorModule,
+  op: Operation,
+  options: PipelineOptions,
+  cache: ResponseCache,
+) {
+  const validate = compileRequestValidator(makeAjv(true), op);
+  const responseValidators = options.validateResponses
+    ? compileResponseValidators(makeAjv(false), op)
+    : null;
+  const knownQuery = new Set(op.params.filter((p) => p.in === 'query').map((p) => p.name));
+  const handler = vendor.handlers[op.id];
+  if (!handler) throw new Error(`${vendor.name}: no handler for operation ${op.id}`);
+
+  const check = (result: HandlerResult): HandlerResult => {
+    const validator =
+      responseValidators?.get(String(result.status)) ?? responseValidators?.get('default');
+    if (!responseValidators) return result;
+    if (!validator) {
+      return {
+        status: 500,
+        body: vendor.errorBody(
+          500,
+          `Response violates the contract: ${op.id} does not document status ${result.status}`,
+        ),
+      };
+    }
+    if (validator(result.body)) return result;
+    const problems = toProblems(validator.errors).map((p) => ({ ...p, in: 'body' as const }));
+    const detail = problems.map((p) => `${p.name} ${p.message}`).join('; ');
+    return {
+      status: 500,
+      body: vendor.errorBody(
+        500,
+        `Response violates the contract (${op.id} ${result.status}): ${detail}`,
+        problems,
+      ),
+    };
+  };
+
+  return (req: Request, res: Response): void => {
+    const denied = vendor.authenticate(req.headers);
+    if (denied) return sendResult(res, denied);
+    const query = copyQuery(req);
+    const ignored = Object.keys(query).filter((k) => !knownQuery.has(k));
+    for (const k of ignored) delete query[k];
+    const extra: Record<string, string> = ignored.length
+      ? { 'x-churnmock-ignored-params': ignored.join(',') }
+      : {};
+
+    const cacheKey =
+      op.method === 'get' && vendor.cacheVersion
+        ? `${op.id}|${vendor.cacheVersion()}|${JSON.stringify(Object.entries(query).sort())}`
+        : null;
+    const hit = cacheKey ? cache.get(cacheKey) : undefined;
+    if (hit) {
+      if (req.headers['if-none-match'] === hit.etag) {
+        res.status(304).setHeader('etag', hit.etag);
+        res.end();
+        return;
+      }
+      res.status(hit.status).setHeader('content-type', JSON_TYPE);
+      res.setHeader('etag', hit.etag);
+      for (const [k, v] of Object.entries({ ...hit.headers, ...extra })) res.setHeader(k, v);
+      res.end(hit.body);
+      return;
+    }
+
+    const input: RequestInput = { query, path: { ...req.params }, body: req.body };
+    if (op.body?.required && (req.body === undefined || !req.is('application/json'))) {
+      const problem: Problem = {
+        in: 'body',
+        name: 'body',
+        message: 'a JSON body is required (Content-Type: application/json)',
+      };
+      return sendResult(res, {
+        status: 400,
+        body: vendor.errorBody(400, summarise([problem]), [problem]),
+        headers: extra,
+      });
+    }
+    if (!validate(input)) {
+      const problems = toProblems(validate.errors);
+      return sendResult(res, {
+        status: 400,
+        body: vendor.errorBody(400, summarise(problems), problems),
+        headers: extra,
+      });
+    }
+    const handlerInput: HandlerInput = {
+      query: input.query,
+      path: input.path as Record<string, string>,
+      body: input.body,
+      headers: req.headers,
+    };
+    const result = check(handler(handlerInput));
+    const headers = { ...result.headers, ...extra };
+    if (cacheKey && result.status === 200) {
+      const entry = cache.set(
+        cacheKey,
+        result.status,
+        Buffer.from(JSON.stringify(result.body)),
+        result.headers ?? {},
+      );
+      res.status(entry.status).setHeader('content-type', JSON_TYPE);
+      res.setHeader('etag', entry.etag);
+      for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+      res.end(entry.body);
+      return;
+    }
+    sendResult(res, { ...result, headers });
+  };
+}
+
+/** Mounts every operation of a vendor's contract, plus 405s for known paths. */
+export function mountVendor(
+  app: Express,
+  vendor: VendorModule,
+  contract: Contract,
+  options: PipelineOptions,
+): ResponseCache {
+  const cache = new ResponseCache();
+  const methodsByPath = new Map<string, string[]>();
+  for (const op of contract.operations) {
+    app[op.method](op.expressPath, operationHandler(vendor, op, options, cache));
+    methodsByPath.set(op.expressPath, [
+      ...(methodsByPath.get(op.expressPath) ?? []),
+      op.method.toUpperCase(),
+    ]);
+  }
+  for (const [path, methods] of methodsByPath) {
+    app.all(path, (req, res) => {
+      res.setHeader('allow', methods.join(', '));
+      sendResult(res, {
+        status: 405,
+        body: vendor.errorBody(
+          405,
+          `Method ${req.method} not allowed on ${req.path}; use ${methods.join(', ')}`,
+        ),
+      });
+    });
+  }
+  return cache;
+}

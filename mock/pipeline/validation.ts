@@ -1,0 +1,106 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { JsonSchema, Operation } from './contract.ts';
+
+/** One problem with a request or response, in the words a user can act on. */
+export interface Problem {
+  readonly in: 'query' | 'body' | 'header' | 'path';
+  readonly name: string;
+  readonly message: string;
+}
+
+/** An ajv instance that understands our contracts (2020-12, formats, our keywords). */
+export function makeAjv(coerce: boolean): Ajv2020 {
+  const ajv = new Ajv2020({
+    strict: false,
+    allErrors: true,
+    coerceTypes: coerce ? 'array' : false,
+    useDefaults: coerce,
+    discriminator: true,
+  });
+  addFormats.default(ajv);
+  // Churnkey reads startDate/endDate "according to new Date(x)" (seed 000).
+  ajv.addKeyword({
+    keyword: 'x-churnmock-js-date',
+    type: 'string',
+    errors: false,
+    validate: (enabled: boolean, value: string) =>
+      !enabled || !Number.isNaN(new Date(value).getTime()),
+  });
+  return ajv;
+}
+
+function describe(e: ErrorObject): string {
+  switch (e.keyword) {
+    case 'enum':
+      return `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`;
+    case 'x-churnmock-js-date':
+      return 'must be a date JavaScript can parse, e.g. 2023-01-01 or 2023-01-01T00:00:00Z';
+    case 'additionalProperties':
+      return `has an unexpected property "${String(e.params.additionalProperty)}"`;
+    default:
+      return e.message ?? 'is invalid';
+  }
+}
+
+/** Turns ajv errors over `{query: {...}, body: ...}` into problems, one per distinct message. */
+export function toProblems(errors: readonly ErrorObject[] | null | undefined): Problem[] {
+  const seen = new Set<string>();
+  const out: Problem[] = [];
+  for (const e of errors ?? []) {
+    if (e.keyword === 'if' || e.keyword === 'oneOf' || e.keyword === 'anyOf') continue;
+    const [, where = 'body', ...rest] = e.instancePath.split('/');
+    let name = rest.map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
+    if (e.keyword === 'required')
+      name = [name, String(e.params.missingProperty)].filter(Boolean).join('.');
+    const problem: Problem = {
+      in: where as Problem['in'],
+      name: name || where,
+      message: describe(e),
+    };
+    const key = `${problem.in}|${problem.name}|${problem.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(problem);
+    }
+  }
+  return out;
+}
+
+export interface RequestInput {
+  query: Record<string, unknown>;
+  path: Record<string, unknown>;
+  body: unknown;
+}
+
+/** Compiles one validator for an operation's query, path parameters and JSON body. */
+export function compileRequestValidator(
+  ajv: Ajv2020,
+  op: Operation,
+): ValidateFunction<RequestInput> {
+  const group = (where: 'query' | 'path'): JsonSchema => {
+    const params = op.params.filter((p) => p.in === where);
+    return {
+      type: 'object',
+      properties: Object.fromEntries(params.map((p) => [p.name, p.schema])),
+      required: params.filter((p) => p.required).map((p) => p.name),
+    };
+  };
+  const properties: Record<string, JsonSchema> = { query: group('query'), path: group('path') };
+  const required = ['query', 'path'];
+  if (op.body) {
+    properties.body = op.body.schema;
+    if (op.body.required) required.push('body');
+  }
+  return ajv.compile<RequestInput>({ type: 'object', properties, required });
+}
+
+/** Compiles response-body validators by status code, for tests and --validate-responses. */
+export function compileResponseValidators(
+  ajv: Ajv2020,
+  op: Operation,
+): Map<string, ValidateFunction> {
+  const out = new Map<string, ValidateFunction>();
+  for (const [status, schema] of op.responses) if (schema) out.set(status, ajv.compile(schema));
+  return out;
+}

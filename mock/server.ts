@@ -1,0 +1,40 @@
+import type { Server } from 'node:http';
+import { createMock, type Mock } from './app.ts';
+import type { MockOptions } from './config.ts';
+
+/** Builds the mock, listens, and prints where it is and how to call it. */
+export async function startServer(
+  options: MockOptions,
+  port: number,
+  host: string,
+): Promise<{ mock: Mock; server: Server }> {
+  const started = performance.now();
+  const mock = await createMock(options);
+  const server = mock.app.listen(port, host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const base = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  const ms = Math.round(performance.now() - started);
+  const sessions = [...mock.churnkey.sessions(mock.clock.now())].length;
+  console.log(
+    [
+      `churnmock listening on ${base}  (seed ${options.seed}, as-of ${options.asOf}, scale ${options.scale}; ready in ${ms} ms)`,
+      `  Churnkey Data API   ${base}/v1/data/*   ${mock.world.customers.length} customers, ${sessions} sessions`,
+      `    headers: x-ck-api-key: ${options.churnkey.apiKey}   x-ck-app: ${options.churnkey.appId}`,
+      `  Admin               ${base}/__admin/health | /__admin/reset | /__admin/clock`,
+      options.validateResponses
+        ? '  Responses are validated against the contracts (--validate-responses).'
+        : '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  );
+  const stop = () => server.close(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return { mock, server };
+}
