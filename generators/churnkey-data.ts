@@ -264,10 +264,10 @@ export function generateChurnkeyData(world: World): ChurnkeyDataset {
   sessions.sort(compareSessions);
   const dsr = world.customers.map((c) => dsrCounts(r, c, world.asOf));
   // Some people have more events than the API may delete (the vendor's rejected form).
-  const heavy = r.sample(
-    world.customers,
-    Math.min(world.customers.length, Math.max(3, Math.round(3 * world.scale))),
+  const withSessions = [...new Set(sessions.map((s) => s.customer))].sort(
+    (a, b) => a.index - b.index,
   );
+  const heavy = r.sample(withSessions, Math.max(3, Math.round(3 * world.scale)));
   for (const c of heavy) {
     const counts = dsr[c.index];
     if (counts) counts.events = r.int(10_001, 14_000);

@@ -4,8 +4,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { generateChurnkeyData } from '../generators/churnkey-data.ts';
 import { parseAsOf } from '../generators/time.ts';
 import { generateWorld } from '../generators/world.ts';
-import { toSessionJson } from './churnkey-data/materialize.ts';
 import { DEFAULT_HOST, DEFAULT_OPTIONS, DEFAULT_PORT, type MockOptions } from './config.ts';
+import { datasetRecords } from './dataset.ts';
 import { startServer } from './server.ts';
 
 const integer = (name: string, min: number, max: number) => (v: string) => {
@@ -129,27 +129,7 @@ export function buildCli(): Command {
       const write = async (record: unknown) => {
         if (!out.write(`${JSON.stringify(record)}\n`)) await once(out, 'drain');
       };
-      await write({ type: 'meta', seed: flags.seed, asOf: flags.asOf, scale: flags.scale });
-      for (const c of world.customers) {
-        const s = c.subscription;
-        await write({
-          type: 'customer',
-          id: c.id,
-          email: c.email,
-          name: c.name,
-          created: new Date(c.created).toISOString(),
-          subscription: {
-            id: s.id,
-            planId: s.plan.id,
-            currency: s.currency,
-            quantity: s.quantity,
-            start: new Date(s.start).toISOString(),
-            trialEnd: s.trialEnd === null ? null : new Date(s.trialEnd).toISOString(),
-          },
-        });
-      }
-      for (const s of data.sessions)
-        await write({ type: 'churnkey.session', data: toSessionJson(s, data.flows.org) });
+      for (const record of datasetRecords(world, data)) await write(record);
       if (out !== process.stdout) {
         out.end();
         await once(out, 'finish');

@@ -66,7 +66,7 @@ function operationHandler(
       };
     }
     if (validator(result.body)) return result;
-    const problems = toProblems(validator.errors).map((p) => ({ ...p, in: 'body' as const }));
+    const problems = toProblems(validator.errors, 'body');
     const detail = problems.map((p) => `${p.name} ${p.message}`).join('; ');
     return {
       status: 500,
@@ -80,7 +80,7 @@ function operationHandler(
 
   return (req: Request, res: Response): void => {
     const denied = vendor.authenticate(req.headers);
-    if (denied) return sendResult(res, denied);
+    if (denied) return void sendResult(res, denied);
     const query = copyQuery(req);
     const ignored = Object.keys(query).filter((k) => !knownQuery.has(k));
     for (const k of ignored) delete query[k];
@@ -113,7 +113,7 @@ function operationHandler(
         name: 'body',
         message: 'a JSON body is required (Content-Type: application/json)',
       };
-      return sendResult(res, {
+      return void sendResult(res, {
         status: 400,
         body: vendor.errorBody(400, summarise([problem]), [problem]),
         headers: extra,
@@ -121,7 +121,7 @@ function operationHandler(
     }
     if (!validate(input)) {
       const problems = toProblems(validate.errors);
-      return sendResult(res, {
+      return void sendResult(res, {
         status: 400,
         body: vendor.errorBody(400, summarise(problems), problems),
         headers: extra,

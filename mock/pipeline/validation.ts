@@ -16,7 +16,8 @@ export function makeAjv(coerce: boolean): Ajv2020 {
     allErrors: true,
     coerceTypes: coerce ? 'array' : false,
     useDefaults: coerce,
-    discriminator: true,
+    // Contracts use discriminator mappings for docs and Prism; ajv validates the plain oneOf.
+    discriminator: false,
   });
   addFormats.default(ajv);
   // Churnkey reads startDate/endDate "according to new Date(x)" (seed 000).
@@ -43,13 +44,21 @@ function describe(e: ErrorObject): string {
   }
 }
 
-/** Turns ajv errors over `{query: {...}, body: ...}` into problems, one per distinct message. */
-export function toProblems(errors: readonly ErrorObject[] | null | undefined): Problem[] {
+/**
+ * Turns ajv errors into problems, one per distinct message. Request errors are over
+ * `{query, path, body}` (the first path segment says where); with `root`, the whole instance
+ * is that part (a response body).
+ */
+export function toProblems(
+  errors: readonly ErrorObject[] | null | undefined,
+  root?: Problem['in'],
+): Problem[] {
   const seen = new Set<string>();
   const out: Problem[] = [];
   for (const e of errors ?? []) {
     if (e.keyword === 'if' || e.keyword === 'oneOf' || e.keyword === 'anyOf') continue;
-    const [, where = 'body', ...rest] = e.instancePath.split('/');
+    const segments = e.instancePath.split('/').slice(1);
+    const [where = 'body', ...rest] = root ? [root, ...segments] : segments;
     let name = rest.map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
     if (e.keyword === 'required')
       name = [name, String(e.params.missingProperty)].filter(Boolean).join('.');

@@ -1,0 +1,50 @@
+import request from 'supertest';
+import { createMock, type Mock } from '../../mock/app.ts';
+import { DEFAULT_OPTIONS, type MockOptions } from '../../mock/config.ts';
+import { expectContract } from './contract.ts';
+
+/** Demo credentials for the Churnkey Data API. */
+export const CK_HEADERS = {
+  'x-ck-api-key': DEFAULT_OPTIONS.churnkey.apiKey,
+  'x-ck-app': DEFAULT_OPTIONS.churnkey.appId,
+} as const;
+
+let shared: Promise<Mock> | null = null;
+
+/** The default-data mock, built once per test file. */
+export function defaultMock(): Promise<Mock> {
+  shared ??= createMock(DEFAULT_OPTIONS);
+  return shared;
+}
+
+/** A mock with options of its own (not shared). */
+export function customMock(options: Partial<MockOptions>): Promise<Mock> {
+  return createMock({ ...DEFAULT_OPTIONS, ...options });
+}
+
+/** GET a Churnkey operation with demo credentials and check the body against the contract. */
+export async function ckGet(
+  mock: Mock,
+  operationId: string,
+  path: string,
+  query: Record<string, string | number | boolean> = {},
+) {
+  const res = await request(mock.app).get(path).query(query).set(CK_HEADERS);
+  await expectContract(operationId, res);
+  return res;
+}
+
+/** POST JSON to a Churnkey operation with demo credentials and check the body. */
+export async function ckPost(mock: Mock, operationId: string, path: string, body: unknown) {
+  const res = await request(mock.app)
+    .post(path)
+    .set(CK_HEADERS)
+    .send(body as object);
+  await expectContract(operationId, res);
+  return res;
+}
+
+export const SESSIONS = '/v1/data/sessions';
+export const AGGREGATION = '/v1/data/session-aggregation';
+export const DSR_ACCESS = '/v1/data/dsr/access';
+export const DSR_DELETE = '/v1/data/dsr/delete';
