@@ -58,6 +58,10 @@ export async function createMock(options: MockOptions): Promise<Mock> {
       asOf: options.asOf,
       scale: options.scale,
       apis: vendors.map((v) => v.name),
+      memory: {
+        heapUsedBytes: process.memoryUsage().heapUsed,
+        rssBytes: process.memoryUsage().rss,
+      },
     }),
   });
 
