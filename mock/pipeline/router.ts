@@ -44,7 +44,7 @@ function operationHandler(
   options: PipelineOptions,
   cache: ResponseCache,
 ) {
-  const validate = compileRequestValidator(makeAjv(true), op);
+  const validate = compileRequestValidator(makeAjv(true), makeAjv(false), op);
   const responseValidators = options.validateResponses
     ? compileResponseValidators(makeAjv(false), op)
     : null;
@@ -85,7 +85,7 @@ function operationHandler(
     const ignored = Object.keys(query).filter((k) => !knownQuery.has(k));
     for (const k of ignored) delete query[k];
     const extra: Record<string, string> = ignored.length
-      ? { 'x-churnmock-ignored-params': ignored.join(',') }
+      ? { 'x-churnmock-ignored-params': ignored.map(encodeURIComponent).join(',') }
       : {};
 
     const cacheKey =
@@ -119,8 +119,8 @@ function operationHandler(
         headers: extra,
       });
     }
-    if (!validate(input)) {
-      const problems = toProblems(validate.errors);
+    const problems = validate(input);
+    if (problems.length) {
       return void sendResult(res, {
         status: 400,
         body: vendor.errorBody(400, summarise(problems), problems),

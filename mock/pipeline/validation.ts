@@ -82,11 +82,19 @@ export interface RequestInput {
   body: unknown;
 }
 
-/** Compiles one validator for an operation's query, path parameters and JSON body. */
+/** Validates a request in place (query/path coerced and defaulted); returns every problem. */
+export type RequestValidator = (input: RequestInput) => Problem[];
+
+/**
+ * Compiles an operation's request validator: query and path parameters arrive as strings and
+ * are coerced (`coercing`), the JSON body is taken as sent (`strict`), so `["a@b.co"]` is not
+ * quietly read as `"a@b.co"`.
+ */
 export function compileRequestValidator(
-  ajv: Ajv2020,
+  coercing: Ajv2020,
+  strict: Ajv2020,
   op: Operation,
-): ValidateFunction<RequestInput> {
+): RequestValidator {
   const group = (where: 'query' | 'path'): JsonSchema => {
     const params = op.params.filter((p) => p.in === where);
     return {
@@ -95,13 +103,20 @@ export function compileRequestValidator(
       required: params.filter((p) => p.required).map((p) => p.name),
     };
   };
-  const properties: Record<string, JsonSchema> = { query: group('query'), path: group('path') };
-  const required = ['query', 'path'];
-  if (op.body) {
-    properties.body = op.body.schema;
-    if (op.body.required) required.push('body');
-  }
-  return ajv.compile<RequestInput>({ type: 'object', properties, required });
+  const params = coercing.compile({
+    type: 'object',
+    properties: { query: group('query'), path: group('path') },
+    required: ['query', 'path'],
+  });
+  const body = op.body
+    ? strict.compile({ type: 'object', properties: { body: op.body.schema } })
+    : null;
+  return (input) => {
+    const problems = params(input) ? [] : toProblems(params.errors);
+    if (body && input.body !== undefined && !body({ body: input.body }))
+      problems.push(...toProblems(body.errors));
+    return problems;
+  };
 }
 
 /** Compiles response-body validators by status code, for tests and --validate-responses. */
