@@ -2,7 +2,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { generateChurnkeyData } from '../generators/churnkey-data.ts';
 import { parseAsOf } from '../generators/time.ts';
 import { generateWorld, type World } from '../generators/world.ts';
-import { mountAdmin } from './admin/routes.ts';
+import { adminModule } from './admin/index.ts';
 import { churnkeyDataModule } from './churnkey-data/index.ts';
 import { ChurnkeyDataStore } from './churnkey-data/store.ts';
 import { MockClock } from './clock.ts';
@@ -33,29 +33,18 @@ export async function createMock(options: MockOptions): Promise<Mock> {
   const clock = new MockClock(asOf);
   const churnkey = new ChurnkeyDataStore(world, generateChurnkeyData(world));
   const vendors: VendorModule[] = [churnkeyDataModule(churnkey, clock, options.churnkey)];
-
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   const caches: ResponseCache[] = [];
-  for (const vendor of vendors) {
-    const contract = await loadContract(vendor.contractFile);
-    caches.push(
-      mountVendor(app, vendor, contract, { validateResponses: options.validateResponses }),
-    );
-  }
   const reset = () => {
     churnkey.reset();
     clock.reset();
     for (const c of caches) c.clear();
   };
-  mountAdmin(app, {
+  const admin = adminModule({
     clock,
     reset,
     info: () => ({
       seed: options.seed,
-      asOf: options.asOf,
+      asOf: new Date(asOf).toISOString(),
       scale: options.scale,
       apis: vendors.map((v) => v.name),
       memory: {
@@ -65,8 +54,20 @@ export async function createMock(options: MockOptions): Promise<Mock> {
     }),
   });
 
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  const modules = [...vendors, admin];
+  for (const module of modules) {
+    const contract = await loadContract(module.contractFile);
+    caches.push(
+      mountVendor(app, module, contract, { validateResponses: options.validateResponses }),
+    );
+  }
+
   app.use((req: Request, res: Response) => {
-    const vendor = vendorFor(vendors, req.path);
+    const vendor = vendorFor(modules, req.path);
     const message = `No route for ${req.method} ${req.path}`;
     sendResult(res, { status: 404, body: vendor ? vendor.errorBody(404, message) : { message } });
   });
@@ -87,7 +88,7 @@ export async function createMock(options: MockOptions): Promise<Mock> {
             : status === 500
               ? `Internal mock error: ${err.message}`
               : err.message;
-      const vendor = vendorFor(vendors, req.path);
+      const vendor = vendorFor(modules, req.path);
       sendResult(res, { status, body: vendor ? vendor.errorBody(status, message) : { message } });
     },
   );

@@ -1,11 +1,12 @@
 import type { ValidateFunction } from 'ajv';
 import { expect } from 'vitest';
+import { ADMIN_CONTRACT } from '../../mock/admin/index.ts';
 import { CHURNKEY_DATA_CONTRACT } from '../../mock/churnkey-data/index.ts';
 import { type Contract, loadContract } from '../../mock/pipeline/contract.ts';
 import { compileResponseValidators, makeAjv } from '../../mock/pipeline/validation.ts';
 
 /** Every contract the mock serves; a test names the operation, the helper finds it. */
-const CONTRACT_FILES = [CHURNKEY_DATA_CONTRACT];
+const CONTRACT_FILES = [CHURNKEY_DATA_CONTRACT, ADMIN_CONTRACT];
 
 let loaded: Promise<Map<string, Map<string, ValidateFunction>>> | null = null;
 

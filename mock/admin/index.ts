@@ -1,0 +1,63 @@
+import { fileURLToPath } from 'node:url';
+import type { MockClock } from '../clock.ts';
+import type { HandlerInput, HandlerResult, VendorModule } from '../pipeline/types.ts';
+import type { Problem } from '../pipeline/validation.ts';
+
+export const ADMIN_CONTRACT = fileURLToPath(
+  new URL('../../contracts/churnmock-admin.openapi.yaml', import.meta.url),
+);
+
+export interface AdminHooks {
+  readonly clock: MockClock;
+  /** Restores every store's seeded snapshot and the clock's start. */
+  reset(): void;
+  /** What the health check reports beside `status`. */
+  info(): Record<string, unknown>;
+}
+
+const bad = (message: string): HandlerResult => ({ status: 400, body: { message } });
+
+/** `/__admin/*` (contracts/churnmock-admin.openapi.yaml): health, reset and the mock clock. */
+export function adminModule(hooks: AdminHooks): VendorModule {
+  const clockBody = (): HandlerResult => ({
+    status: 200,
+    body: { now: new Date(hooks.clock.now()).toISOString() },
+  });
+
+  const setClock = ({ body }: HandlerInput): HandlerResult => {
+    const change = body as { advance?: string; now?: string };
+    if (change.advance !== undefined) {
+      try {
+        hooks.clock.advance(change.advance);
+      } catch {
+        return bad(
+          `"advance" must be an ISO 8601 duration such as PT25H or P1D, got ${JSON.stringify(change.advance)}`,
+        );
+      }
+    } else if (change.now !== undefined) {
+      hooks.clock.set(new Date(change.now).getTime());
+    }
+    return clockBody();
+  };
+
+  return {
+    name: 'churnmock admin',
+    contractFile: ADMIN_CONTRACT,
+    prefixes: ['/__admin'],
+    authenticate: () => null,
+    errorBody: (_status: number, message: string, problems?: readonly Problem[]) =>
+      problems?.length ? { message, errors: problems } : { message },
+    handlers: {
+      getHealth: () => ({ status: 200, body: { status: 'ok', ...hooks.info() } }),
+      reset: () => {
+        hooks.reset();
+        return {
+          status: 200,
+          body: { reset: true, now: new Date(hooks.clock.now()).toISOString() },
+        };
+      },
+      getClock: clockBody,
+      setClock,
+    },
+  };
+}
