@@ -1,0 +1,83 @@
+import { flat } from './random.ts';
+import type { CodedField, RebillyCancellations } from './rebilly-reports.ts';
+
+/** Interns the string values of one coded column. */
+export class Dictionary {
+  readonly labels: (string | null)[] = [null];
+  readonly #codes = new Map<string, number>();
+  constructor(values: readonly string[] = []) {
+    for (const v of values) this.code(v);
+  }
+  code(value: string | null): number {
+    if (value === null) return 0;
+    let c = this.#codes.get(value);
+    if (c === undefined) {
+      c = this.labels.length;
+      if (c > 0xffff) throw new Error('rebilly: more than 65,535 distinct values in one column');
+      this.#codes.set(value, c);
+      this.labels.push(flat(value));
+    }
+    return c;
+  }
+}
+
+/**
+ * Indices ordered by `keys` ascending, ties in index order: a two-pass LSD radix sort, about ten
+ * times faster than a comparator sort at a million entries.
+ */
+export function stableOrder(keys: Uint32Array, count: number): Uint32Array {
+  let from = new Uint32Array(count);
+  let to = new Uint32Array(count);
+  for (let i = 0; i < count; i++) from[i] = i;
+  for (const shift of [0, 16]) {
+    const offsets = new Uint32Array(0x10001);
+    for (let i = 0; i < count; i++)
+      (offsets[(((keys[i] as number) >>> shift) & 0xffff) + 1] as number)++;
+    for (let b = 1; b <= 0x10000; b++)
+      offsets[b] = (offsets[b] as number) + (offsets[b - 1] as number);
+    for (let i = 0; i < count; i++) {
+      const k = from[i] as number;
+      const b = ((keys[k] as number) >>> shift) & 0xffff;
+      to[offsets[b] as number] = k;
+      offsets[b] = (offsets[b] as number) + 1;
+    }
+    [from, to] = [to, from];
+  }
+  return from;
+}
+
+/** The generator's working columns, compacted to `count` rows and sorted by cancel time. */
+export function sortByCancelTime(
+  raw: {
+    customer: Uint32Array;
+    start: Uint32Array;
+    canceled: Uint32Array;
+    codes: Record<CodedField, Uint16Array>;
+  },
+  count: number,
+  dict: Record<CodedField, Dictionary>,
+): RebillyCancellations {
+  const order = stableOrder(raw.canceled, count);
+  const take = <A extends Uint8Array | Uint16Array | Uint32Array>(
+    src: ArrayLike<number>,
+    out: A,
+  ) => {
+    for (let i = 0; i < count; i++) out[i] = src[order[i] as number] as number;
+    return out;
+  };
+  const codes = {} as Record<CodedField, Uint8Array | Uint16Array>;
+  const labels = {} as Record<CodedField, readonly (string | null)[]>;
+  for (const f of Object.keys(raw.codes) as CodedField[]) {
+    const small = dict[f].labels.length <= 0x100;
+    codes[f] = take(raw.codes[f], small ? new Uint8Array(count) : new Uint16Array(count));
+    labels[f] = Object.freeze(dict[f].labels.slice());
+  }
+  return {
+    count,
+    customer: take(raw.customer, new Uint32Array(count)),
+    startTime: take(raw.start, new Uint32Array(count)),
+    canceledTime: take(raw.canceled, new Uint32Array(count)),
+    codes,
+    labels,
+  };
+}

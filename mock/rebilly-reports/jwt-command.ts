@@ -1,0 +1,49 @@
+import { type Command, Option } from 'commander';
+import { DEFAULT_REBILLY_CREDENTIALS, DEMO_CLAIMS, mintToken, REPORT_PERMISSION } from './auth.ts';
+
+interface JwtFlags {
+  secret: string;
+  expiresIn: string;
+  sub: string;
+  permissions?: string;
+}
+
+/** `churnmock jwt`: prints an HS256 token for the Rebilly report's `Authorization: Bearer`. */
+export function addJwtCommand(program: Command): void {
+  const cmd = program
+    .command('jwt')
+    .description('print an HS256 JWT for the Rebilly report (Authorization: Bearer <token>)')
+    .addOption(
+      new Option('--secret <secret>', 'signing secret; must match serve --rebilly-jwt-secret')
+        .env('CHURNMOCK_REBILLY_JWT_SECRET')
+        .default(DEFAULT_REBILLY_CREDENTIALS.jwtSecret),
+    )
+    .addOption(
+      new Option(
+        '--expires-in <span>',
+        'lifetime: 1h, 30m, 7d; a negative one (-1h) is expired',
+      ).default('1h'),
+    )
+    .addOption(new Option('--sub <id>', 'subject claim').default(DEMO_CLAIMS.sub))
+    .addOption(
+      new Option(
+        '--permissions <list>',
+        `comma-separated permissions claim (the report needs ${REPORT_PERMISSION} or *); omitted = all`,
+      ),
+    );
+  cmd.action(async (flags: JwtFlags) => {
+    const claims: Record<string, unknown> = { sub: flags.sub };
+    if (flags.permissions !== undefined)
+      claims.permissions = flags.permissions
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
+    try {
+      console.log(await mintToken(flags.secret, claims, flags.expiresIn));
+    } catch {
+      cmd.error(
+        `error: --expires-in must be a time span such as 1h, 30m, 7d or -1h, got "${flags.expiresIn}"`,
+      );
+    }
+  });
+}

@@ -1,0 +1,121 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { decodeJwt, jwtVerify } from 'jose';
+import { afterEach, describe, expect, it } from 'vitest';
+import { expectContract } from '../helpers/contract.ts';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..', '..');
+const CLI = ['--import', 'tsx', join(ROOT, 'mock/cli.ts')];
+const REPORT =
+  '/organizations/org_1/experimental/reports/subscription-cancellation?periodStart=2022-01-01T00:00:00Z&periodEnd=2025-12-31T00:00:00Z&aggregationField=canceledBy';
+const key = (secret: string) => new TextEncoder().encode(secret);
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) c.kill('SIGTERM');
+});
+
+/** Starts `serve` and resolves with its base URL and output once it is ready. */
+function serve(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ url: string; output: string }> {
+  const child = spawn(process.execPath, [...CLI, 'serve', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(output);
+      if (m?.[1] && output.includes('/__admin/health')) resolve({ url: m[1], output });
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
+  });
+}
+
+describe('churnmock jwt', () => {
+  it('prints an HS256 token for the default secret that expires in an hour', async () => {
+    const r = await cli(['jwt']);
+    expect(r.code).toBe(0);
+    const { payload, protectedHeader } = await jwtVerify(
+      r.stdout.trim(),
+      key('jwt_secret_churnmock'),
+    );
+    expect(protectedHeader.alg).toBe('HS256');
+    expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(3600);
+    expect(payload.permissions).toBeUndefined();
+  });
+
+  it('takes a secret (or CHURNMOCK_REBILLY_JWT_SECRET), a lifetime and permissions', async () => {
+    const r = await cli([
+      'jwt',
+      '--secret',
+      's3cret',
+      '--expires-in',
+      '-1h',
+      '--permissions',
+      'A, B',
+    ]);
+    const token = r.stdout.trim();
+    const claims = decodeJwt(token);
+    expect(claims.exp).toBeLessThan(Date.now() / 1000);
+    expect(claims.permissions).toEqual(['A', 'B']);
+    await expect(jwtVerify(token, key('s3cret'))).rejects.toThrow(/exp/);
+    const env = await cli(['jwt'], { CHURNMOCK_REBILLY_JWT_SECRET: 'from-env' });
+    await expect(jwtVerify(env.stdout.trim(), key('from-env'))).resolves.toBeTruthy();
+  });
+
+  it('rejects a lifetime it cannot read', async () => {
+    const r = await cli(['jwt', '--expires-in', 'soon']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/--expires-in must be a time span such as 1h/);
+  });
+
+  it('serve --help lists the Rebilly flags', async () => {
+    const { stdout } = await cli(['serve', '--help']);
+    expect(stdout).toContain('--rebilly-api-key');
+    expect(stdout).toContain('--rebilly-jwt-secret');
+  });
+});
+
+describe('serve with Rebilly credentials from the environment', () => {
+  it('prints the URL, the key and a working demo token; the old key is refused', async () => {
+    const { url, output } = await serve(['--port', '0', '--scale', '0.05'], {
+      CHURNMOCK_REBILLY_API_KEY: 'sk_test_env',
+      CHURNMOCK_REBILLY_JWT_SECRET: 'env-secret',
+    });
+    expect(output).toContain(
+      `Rebilly Reports     ${url}/experimental/reports/subscription-cancellation`,
+    );
+    expect(output).toContain('REB-APIKEY: sk_test_env');
+    const token = /demo token, valid until 2100:\s+(\S+)/.exec(output)?.[1] ?? '';
+    await expect(jwtVerify(token, key('env-secret'))).resolves.toBeTruthy();
+    const get = async (headers: Record<string, string>) => {
+      const res = await fetch(`${url}${REPORT}`, { headers });
+      const body = { status: res.status, body: await res.json() };
+      await expectContract('GetOrganizationSubscriptionCancellationReport', body);
+      return body.status;
+    };
+    expect(await get({ 'REB-APIKEY': 'sk_test_env' })).toBe(200);
+    expect(await get({ Authorization: `Bearer ${token}` })).toBe(200);
+    expect(await get({ 'REB-APIKEY': 'sk_test_churnmock' })).toBe(401);
+  });
+});
