@@ -1,0 +1,58 @@
+import type { Express } from 'express';
+import { generateChurnCut } from '../../generators/churncut.ts';
+import type { World } from '../../generators/world.ts';
+import type { MockClock } from '../clock.ts';
+import type { VendorModule } from '../pipeline/types.ts';
+import { WebhookDispatcher } from '../webhooks/dispatcher.ts';
+import { CHURNCUT_PREFIXES, churncutModule } from './index.ts';
+import { FlowLifecycle } from './lifecycle.ts';
+import type { ChurnCutOptions } from './options.ts';
+import { mountFlowPage } from './page.ts';
+import { rateLimiter } from './rate-limit.ts';
+import { ChurnCutStore } from './store.ts';
+
+/** Header names of ChurnCut webhooks (the vendor names none; docs/decisions/003). */
+export const WEBHOOK_HEADERS = {
+  signature: 'X-ChurnCut-Signature',
+  delivery: 'X-ChurnCut-Delivery',
+  timestamp: 'X-ChurnCut-Timestamp',
+} as const;
+
+/** Everything the ChurnCut API needs, wired: store, lifecycle, webhooks, module, page. */
+export interface ChurnCut {
+  readonly store: ChurnCutStore;
+  readonly flows: FlowLifecycle;
+  readonly webhooks: WebhookDispatcher;
+  readonly module: VendorModule;
+  /** Rate limiting (before body parsing, so every API response has its headers) and the page. */
+  mount(app: Express): void;
+  reset(): void;
+}
+
+/** Generates ChurnCut's data from the world and builds its parts. */
+export function createChurnCut(world: World, clock: MockClock, options: ChurnCutOptions): ChurnCut {
+  const store = new ChurnCutStore(generateChurnCut(world));
+  const webhooks = new WebhookDispatcher({
+    secret: options.webhookSecret,
+    urls: options.webhookUrls,
+    maxAttempts: options.webhookMaxAttempts,
+    backoffMs: options.webhookBackoffMs,
+    timeoutMs: options.webhookTimeoutMs,
+    headers: WEBHOOK_HEADERS,
+  });
+  const flows = new FlowLifecycle(store, clock, (event, payload) => webhooks.send(event, payload));
+  return {
+    store,
+    flows,
+    webhooks,
+    module: churncutModule(store, clock, flows, options),
+    mount(app) {
+      app.use(CHURNCUT_PREFIXES, rateLimiter(options.rateLimit, options.enforceRateLimit));
+      mountFlowPage(app, store, flows);
+    },
+    reset() {
+      store.reset();
+      webhooks.reset();
+    },
+  };
+}

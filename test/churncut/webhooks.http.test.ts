@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Mock } from '../../mock/app.ts';
+import { DEFAULT_OPTIONS } from '../../mock/config.ts';
+import { expectContract } from '../helpers/contract.ts';
+import { customMock } from '../helpers/mock.ts';
+import { activeCustomer, ccPost, FLOWS } from './helpers.ts';
+
+type Verify = (payload: string, signature: string, secret: string) => boolean;
+
+// The vendor's verifyWebhook exactly as seed 001/003 prints it, run unchanged.
+const SEED_SOURCE = readFileSync(
+  join(import.meta.dirname, 'fixtures', 'verify-webhook.seed.txt'),
+  'utf8',
+);
+const verifyWebhook = new Function('require', `${SEED_SOURCE}\nreturn verifyWebhook;`)(
+  createRequire(import.meta.url),
+) as Verify;
+
+interface Received {
+  headers: IncomingMessage['headers'];
+  raw: string;
+}
+
+/** A real receiver on 127.0.0.1 that answers with the statuses given, then 200. */
+function receiver(port: number, statuses: number[] = []) {
+  const got: Received[] = [];
+  const server: Server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => {
+      raw += c.toString('utf8');
+    });
+    req.on('end', () => {
+      got.push({ headers: req.headers, raw });
+      res.statusCode = statuses.shift() ?? 200;
+      res.end('ok');
+    });
+  });
+  const ready = new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { got, server, ready };
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+const until = async (check: () => boolean, ms = 10_000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+const servers: Server[] = [];
+afterEach(() => {
+  for (const s of servers.splice(0)) s.close();
+});
+
+const fastRetries = { ...DEFAULT_OPTIONS.churncut, webhookBackoffMs: 50, webhookMaxAttempts: 12 };
+
+async function startAndAccept(mock: Mock) {
+  const c = activeCustomer(mock);
+  const res = await ccPost(mock, 'createCancellationFlow', FLOWS, {
+    customer_id: c.id,
+    subscription_id: c.sub,
+    reason: 'too_expensive',
+    redirect_url: 'https://x.example/',
+  });
+  expect(res.status).toBe(201);
+  // Delivery is asynchronous: nothing has been attempted when the API answers.
+  expect(mock.churncut.webhooks.deliveries().every((d) => d.attempts === 0)).toBe(true);
+  expect(mock.churncut.flows.accept(res.body.data.flow_id, 'discount').ok).toBe(true);
+  return { c, flowId: res.body.data.flow_id as string };
+}
+
+describe('webhooks', () => {
+  it('a receiver down at first gets every event once it is up; verifyWebhook accepts each', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/hooks`;
+    const mock = await customMock({ churncut: { ...fastRetries, webhookUrls: [url] } });
+    const { c, flowId } = await startAndAccept(mock);
+    await until(() => mock.churncut.webhooks.deliveries().every((d) => d.attempts >= 2));
+    const r = receiver(port);
+    servers.push(r.server);
+    await r.ready;
+    await until(() => r.got.length >= 3);
+    const events = r.got.map((g) => JSON.parse(g.raw).event);
+    expect(events.sort()).toEqual([
+      'cancellation.retained',
+      'cancellation.started',
+      'offer.accepted',
+    ]);
+    for (const g of r.got) {
+      const sig = String(g.headers['x-churncut-signature']);
+      expect(verifyWebhook(g.raw, sig, 'whsec_churnmock')).toBe(true);
+      expect(g.headers['x-churncut-delivery']).toMatch(/^whd_/);
+      expect(g.headers['x-churncut-timestamp']).toMatch(/^\d+$/);
+      const body = JSON.parse(g.raw);
+      expect(body.data).toMatchObject({
+        customer_id: c.id,
+        subscription_id: c.sub,
+        flow_id: flowId,
+      });
+    }
+    const retained = JSON.parse(
+      r.got.find((g) => g.raw.includes('cancellation.retained'))?.raw ?? '{}',
+    );
+    expect(retained.data.offer).toEqual({ type: 'discount', value: 50, duration_months: 3 });
+    const log = await request(mock.app).get('/__admin/webhooks/deliveries');
+    await expectContract('listWebhookDeliveries', log);
+    for (const d of log.body.deliveries) {
+      expect(d.status).toBe('delivered');
+      expect(d.attempts).toBeGreaterThanOrEqual(2);
+      expect(d.history[0].error).toBe('ECONNREFUSED');
+      expect(d.last_status_code).toBe(200);
+    }
+  });
+
+  it('non-2xx answers are retried; a wrong secret fails verification', async () => {
+    const port = await freePort();
+    const r = receiver(port, [500, 503]);
+    servers.push(r.server);
+    await r.ready;
+    const mock = await customMock({ churncut: fastRetries });
+    const added = await request(mock.app)
+      .post('/__admin/webhooks')
+      .send({ url: `http://127.0.0.1:${port}/x` });
+    await expectContract('addWebhook', added);
+    expect(added.body.urls).toEqual([`http://127.0.0.1:${port}/x`]);
+    const c = activeCustomer(mock);
+    await ccPost(mock, 'createCancellationFlow', FLOWS, {
+      customer_id: c.id,
+      subscription_id: c.sub,
+      reason: 'other',
+      redirect_url: 'https://x.example/',
+    });
+    await until(() => mock.churncut.webhooks.deliveries()[0]?.status === 'delivered');
+    const d = mock.churncut.webhooks.deliveries()[0];
+    expect(d?.history.map((h) => h.status_code)).toEqual([500, 503, 200]);
+    // The same delivery id on every retry, so receivers can drop duplicates.
+    expect(new Set(r.got.map((g) => g.headers['x-churncut-delivery'])).size).toBe(1);
+    const last = r.got.at(-1) as Received;
+    expect(
+      verifyWebhook(last.raw, String(last.headers['x-churncut-signature']), 'whsec_other'),
+    ).toBe(false);
+  });
+
+  it('gives up after max attempts and records the failure', async () => {
+    const port = await freePort();
+    const mock = await customMock({
+      churncut: {
+        ...fastRetries,
+        webhookMaxAttempts: 3,
+        webhookUrls: [`http://127.0.0.1:${port}/`],
+      },
+    });
+    const c = activeCustomer(mock);
+    mock.churncut.flows.start(
+      {
+        customer_id: c.id,
+        subscription_id: c.sub,
+        reason: 'other',
+        redirect_url: 'https://x.example/',
+      },
+      'http://127.0.0.1:4010',
+    );
+    await until(() => mock.churncut.webhooks.deliveries()[0]?.status === 'failed');
+    expect(mock.churncut.webhooks.deliveries()[0]?.attempts).toBe(3);
+  });
+
+  it('POST /__admin/webhooks rejects a non-URL with a 400', async () => {
+    const mock = await customMock({});
+    const res = await request(mock.app).post('/__admin/webhooks').send({ url: 'ftp://x' });
+    expect(res.status).toBe(400);
+    await expectContract('addWebhook', res);
+    const list = await request(mock.app).get('/__admin/webhooks');
+    await expectContract('listWebhooks', list);
+    expect(list.body.urls).toEqual([]);
+  });
+});
