@@ -1,8 +1,11 @@
+import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { generateChurnkeyData } from '../generators/churnkey-data.ts';
+import { generateRebillyReports } from '../generators/rebilly-reports.ts';
 import { parseAsOf } from '../generators/time.ts';
 import { generateWorld, type World } from '../generators/world.ts';
 import { adminModule } from './admin/index.ts';
+import { type ChurnCut, createChurnCut } from './churncut/setup.ts';
 import { churnkeyDataModule } from './churnkey-data/index.ts';
 import { ChurnkeyDataStore } from './churnkey-data/store.ts';
 import { MockClock } from './clock.ts';
@@ -11,6 +14,8 @@ import { loadContract } from './pipeline/contract.ts';
 import type { ResponseCache } from './pipeline/response-cache.ts';
 import { mountVendor, sendResult } from './pipeline/router.ts';
 import type { VendorModule } from './pipeline/types.ts';
+import { rebillyReportsModule } from './rebilly-reports/index.ts';
+import { RebillyReportsStore } from './rebilly-reports/store.ts';
 
 /** A running mock's parts, for the CLI, tests and benchmarks. */
 export interface Mock {
@@ -18,9 +23,22 @@ export interface Mock {
   readonly clock: MockClock;
   readonly world: World;
   readonly churnkey: ChurnkeyDataStore;
+  readonly churncut: ChurnCut;
+  readonly rebilly: RebillyReportsStore;
   readonly vendors: readonly VendorModule[];
   reset(): void;
 }
+
+/** Response headers a browser client may read (Access-Control-Expose-Headers). */
+const EXPOSED_HEADERS = [
+  'Pagination-Total',
+  'Pagination-Limit',
+  'Pagination-Offset',
+  'X-Churnmock-Ignored-Params',
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Reset',
+];
 
 function vendorFor(vendors: readonly VendorModule[], path: string): VendorModule | undefined {
   return vendors.find((v) => v.prefixes.some((p) => path === p || path.startsWith(`${p}/`)));
@@ -32,16 +50,25 @@ export async function createMock(options: MockOptions): Promise<Mock> {
   const world = generateWorld({ seed: options.seed, asOf, scale: options.scale });
   const clock = new MockClock(asOf);
   const churnkey = new ChurnkeyDataStore(world, generateChurnkeyData(world));
-  const vendors: VendorModule[] = [churnkeyDataModule(churnkey, clock, options.churnkey)];
+  const churncut = createChurnCut(world, clock, options.churncut);
+  const rebilly = new RebillyReportsStore(world, generateRebillyReports(world));
+  const vendors: VendorModule[] = [
+    churnkeyDataModule(churnkey, clock, options.churnkey),
+    churncut.module,
+    rebillyReportsModule(rebilly, clock, options.rebilly),
+  ];
   const caches: ResponseCache[] = [];
   const reset = () => {
     churnkey.reset();
+    churncut.reset();
+    rebilly.reset();
     clock.reset();
     for (const c of caches) c.clear();
   };
   const admin = adminModule({
     clock,
     reset,
+    webhooks: churncut.webhooks,
     info: () => ({
       seed: options.seed,
       asOf: new Date(asOf).toISOString(),
@@ -57,6 +84,9 @@ export async function createMock(options: MockOptions): Promise<Mock> {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Browsers may read the paging and rate-limit headers (Rebilly's Pagination-*, ChurnCut's X-RateLimit-*).
+  app.use(cors({ exposedHeaders: EXPOSED_HEADERS }));
+  churncut.mount(app);
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   const modules = [...vendors, admin];
   for (const module of modules) {
@@ -92,5 +122,5 @@ export async function createMock(options: MockOptions): Promise<Mock> {
       sendResult(res, { status, body: vendor ? vendor.errorBody(status, message) : { message } });
     },
   );
-  return { app, clock, world, churnkey, vendors, reset };
+  return { app, clock, world, churnkey, churncut, rebilly, vendors, reset };
 }

@@ -6,6 +6,7 @@ import { parseAsOf } from '../generators/time.ts';
 import { generateWorld } from '../generators/world.ts';
 import { DEFAULT_HOST, DEFAULT_OPTIONS, DEFAULT_PORT, type MockOptions } from './config.ts';
 import { datasetRecords } from './dataset.ts';
+import { addJwtCommand } from './rebilly-reports/jwt-command.ts';
 import { startServer } from './server.ts';
 
 const integer = (name: string, min: number, max: number) => (v: string) => {
@@ -95,6 +96,50 @@ export function buildCli(): Command {
         .env('CHURNMOCK_CK_APP')
         .default(DEFAULT_OPTIONS.churnkey.appId),
     )
+    .addOption(
+      new Option('--cc-api-key <key>', 'ChurnCut API key (Authorization: Bearer …)')
+        .env('CHURNMOCK_CC_API_KEY')
+        .default(DEFAULT_OPTIONS.churncut.apiKey),
+    )
+    .addOption(
+      new Option('--cc-webhook-secret <secret>', 'ChurnCut webhook signing secret')
+        .env('CHURNMOCK_CC_WEBHOOK_SECRET')
+        .default(DEFAULT_OPTIONS.churncut.webhookSecret),
+    )
+    .addOption(
+      new Option('--webhook-url <url>', 'POST ChurnCut webhooks here (repeatable)')
+        .argParser((v: string, prev: string[] = []) => {
+          if (!/^https?:\/\/./.test(v)) throw new InvalidArgumentError('must be an http(s) URL.');
+          return [...prev, v];
+        })
+        .default([]),
+    )
+    .addOption(
+      new Option('--webhook-max-attempts <n>', 'attempts per webhook delivery, the first included')
+        .argParser(integer('webhook-max-attempts', 1, 100))
+        .default(DEFAULT_OPTIONS.churncut.webhookMaxAttempts),
+    )
+    .addOption(
+      new Option('--webhook-backoff-ms <n>', 'first webhook retry delay; doubles each retry')
+        .argParser(integer('webhook-backoff-ms', 1, 3_600_000))
+        .default(DEFAULT_OPTIONS.churncut.webhookBackoffMs),
+    )
+    .addOption(
+      new Option('--no-rate-limit', 'ChurnCut: send X-RateLimit-* headers but never answer 429'),
+    )
+    .addOption(
+      new Option('--rebilly-api-key <key>', 'Rebilly secret API key (REB-APIKEY)')
+        .env('CHURNMOCK_REBILLY_API_KEY')
+        .default(DEFAULT_OPTIONS.rebilly.apiKey),
+    )
+    .addOption(
+      new Option(
+        '--rebilly-jwt-secret <secret>',
+        'Rebilly HS256 JWT secret (Authorization: Bearer)',
+      )
+        .env('CHURNMOCK_REBILLY_JWT_SECRET')
+        .default(DEFAULT_OPTIONS.rebilly.jwtSecret),
+    )
     .action(
       async (
         flags: DataFlags & {
@@ -103,6 +148,14 @@ export function buildCli(): Command {
           validateResponses: boolean;
           ckApiKey: string;
           ckApp: string;
+          ccApiKey: string;
+          ccWebhookSecret: string;
+          webhookUrl: string[];
+          webhookMaxAttempts: number;
+          webhookBackoffMs: number;
+          rateLimit: boolean;
+          rebillyApiKey: string;
+          rebillyJwtSecret: string;
         },
       ) => {
         const options: MockOptions = {
@@ -111,6 +164,20 @@ export function buildCli(): Command {
           scale: flags.scale,
           validateResponses: flags.validateResponses,
           churnkey: { apiKey: flags.ckApiKey, appId: flags.ckApp },
+          churncut: {
+            ...DEFAULT_OPTIONS.churncut,
+            apiKey: flags.ccApiKey,
+            webhookSecret: flags.ccWebhookSecret,
+            webhookUrls: flags.webhookUrl,
+            webhookMaxAttempts: flags.webhookMaxAttempts,
+            webhookBackoffMs: flags.webhookBackoffMs,
+            enforceRateLimit: flags.rateLimit,
+          },
+          rebilly: {
+            ...DEFAULT_OPTIONS.rebilly,
+            apiKey: flags.rebillyApiKey,
+            jwtSecret: flags.rebillyJwtSecret,
+          },
         };
         await startServer(options, flags.port, flags.host);
       },
@@ -138,6 +205,7 @@ export function buildCli(): Command {
         );
       }
     });
+  addJwtCommand(program);
   return program;
 }
 

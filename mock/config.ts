@@ -1,5 +1,7 @@
 import { DEFAULT_AS_OF } from '../generators/time.ts';
+import { type ChurnCutOptions, DEFAULT_CC_OPTIONS } from './churncut/options.ts';
 import { type ChurnkeyCredentials, DEFAULT_CK_CREDENTIALS } from './churnkey-data/index.ts';
+import { DEFAULT_REBILLY_CREDENTIALS, type RebillyCredentials } from './rebilly-reports/auth.ts';
 
 /** Everything a mock instance is built from. */
 export interface MockOptions {
@@ -8,6 +10,8 @@ export interface MockOptions {
   scale: number;
   validateResponses: boolean;
   churnkey: ChurnkeyCredentials;
+  churncut: ChurnCutOptions;
+  rebilly: RebillyCredentials;
 }
 
 export const DEFAULT_SEED = 42;
@@ -20,4 +24,6 @@ export const DEFAULT_OPTIONS: MockOptions = {
   scale: 1,
   validateResponses: false,
   churnkey: DEFAULT_CK_CREDENTIALS,
+  churncut: DEFAULT_CC_OPTIONS,
+  rebilly: DEFAULT_REBILLY_CREDENTIALS,
 };

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { createMock, type Mock } from './app.ts';
 import type { MockOptions } from './config.ts';
+import { rebillyBanner } from './rebilly-reports/banner.ts';
 
 /** Builds the mock, listens, and prints where it is and how to call it. */
 export async function startServer(
@@ -25,6 +26,9 @@ export async function startServer(
       `churnmock listening on ${base}  (seed ${options.seed}, as-of ${options.asOf}, scale ${options.scale}; ready in ${ms} ms)`,
       `  Churnkey Data API   ${base}/v1/data/*   ${mock.world.customers.length} customers, ${sessions} sessions`,
       `    headers: x-ck-api-key: ${options.churnkey.apiKey}   x-ck-app: ${options.churnkey.appId}`,
+      `  ChurnCut API        ${base}/v1/customers | /v1/cancellation-flows | /v1/analytics/*   ${mock.world.customers.length} customers, ${mock.churncut.store.data.flows.count} past flows`,
+      `    header: Authorization: Bearer ${options.churncut.apiKey}   webhooks: ${options.churncut.webhookUrls.join(', ') || 'none yet (POST /__admin/webhooks)'}`,
+      ...(await rebillyBanner(base, options.rebilly, mock.rebilly.canceledUntil(mock.clock.now()))),
       `  Admin               ${base}/__admin/health | /__admin/reset | /__admin/clock`,
       options.validateResponses
         ? '  Responses are validated against the contracts (--validate-responses).'

@@ -32,7 +32,7 @@ describe('/__admin', () => {
       seed: 42,
       scale: 1,
       asOf: '2025-12-31T00:00:00.000Z',
-      apis: ['Churnkey Data API'],
+      apis: expect.arrayContaining(['Churnkey Data API', 'ChurnCut API', 'Rebilly Reports API']),
     });
     expect(res.body.memory.heapUsedBytes).toBeGreaterThan(0);
   });

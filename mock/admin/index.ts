@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { MockClock } from '../clock.ts';
 import type { HandlerInput, HandlerResult, VendorModule } from '../pipeline/types.ts';
 import type { Problem } from '../pipeline/validation.ts';
+import type { WebhookDispatcher } from '../webhooks/dispatcher.ts';
 
 export const ADMIN_CONTRACT = fileURLToPath(
   new URL('../../contracts/churnmock-admin.openapi.yaml', import.meta.url),
@@ -13,6 +14,8 @@ export interface AdminHooks {
   reset(): void;
   /** What the health check reports beside `status`. */
   info(): Record<string, unknown>;
+  /** Webhook targets and delivery log (ChurnCut's webhooks). */
+  readonly webhooks?: WebhookDispatcher;
 }
 
 const bad = (message: string): HandlerResult => ({ status: 400, body: { message } });
@@ -58,6 +61,17 @@ export function adminModule(hooks: AdminHooks): VendorModule {
       },
       getClock: clockBody,
       setClock,
+      listWebhooks: () => ({ status: 200, body: { urls: hooks.webhooks?.targets() ?? [] } }),
+      addWebhook: ({ body }: HandlerInput): HandlerResult => {
+        const { url } = body as { url: string };
+        if (!hooks.webhooks) return bad('No API of this mock sends webhooks');
+        hooks.webhooks.addTarget(url);
+        return { status: 200, body: { urls: hooks.webhooks.targets() } };
+      },
+      listWebhookDeliveries: () => ({
+        status: 200,
+        body: { deliveries: hooks.webhooks?.deliveries() ?? [] },
+      }),
     },
   };
 }

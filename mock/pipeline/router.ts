@@ -78,8 +78,9 @@ function operationHandler(
     };
   };
 
-  return (req: Request, res: Response): void => {
-    const denied = vendor.authenticate(req.headers);
+  return async (req: Request, res: Response): Promise<void> => {
+    // A vendor may check credentials asynchronously (a JWT signature, with jose).
+    const denied = await vendor.authenticate(req.headers);
     if (denied) return void sendResult(res, denied);
     const query = copyQuery(req);
     const ignored = Object.keys(query).filter((k) => !knownQuery.has(k));
@@ -90,7 +91,7 @@ function operationHandler(
 
     const cacheKey =
       op.method === 'get' && vendor.cacheVersion
-        ? `${op.id}|${vendor.cacheVersion()}|${JSON.stringify(Object.entries(query).sort())}`
+        ? `${op.id}|${req.path}|${vendor.cacheVersion()}|${JSON.stringify(Object.entries(query).sort())}`
         : null;
     const hit = cacheKey ? cache.get(cacheKey) : undefined;
     if (hit) {

@@ -24,8 +24,8 @@ export interface VendorModule {
   readonly contractFile: string;
   /** Path prefixes this vendor owns, so 404s and body-parse errors use its error shape. */
   readonly prefixes: readonly string[];
-  /** Returns an error result when the request's credentials are missing or wrong. */
-  authenticate(headers: IncomingHttpHeaders): HandlerResult | null;
+  /** Returns an error result when the request's credentials are missing or wrong (may be async). */
+  authenticate(headers: IncomingHttpHeaders): HandlerResult | null | Promise<HandlerResult | null>;
   /** The vendor's own error envelope. */
   errorBody(status: number, message: string, problems?: readonly Problem[]): unknown;
   readonly handlers: Readonly<Record<string, Handler>>;

@@ -1,12 +1,19 @@
 import type { ValidateFunction } from 'ajv';
 import { expect } from 'vitest';
 import { ADMIN_CONTRACT } from '../../mock/admin/index.ts';
+import { CHURNCUT_CONTRACT } from '../../mock/churncut/index.ts';
 import { CHURNKEY_DATA_CONTRACT } from '../../mock/churnkey-data/index.ts';
 import { type Contract, loadContract } from '../../mock/pipeline/contract.ts';
 import { compileResponseValidators, makeAjv } from '../../mock/pipeline/validation.ts';
+import { REBILLY_REPORTS_CONTRACT } from '../../mock/rebilly-reports/index.ts';
 
 /** Every contract the mock serves; a test names the operation, the helper finds it. */
-const CONTRACT_FILES = [CHURNKEY_DATA_CONTRACT, ADMIN_CONTRACT];
+const CONTRACT_FILES = [
+  CHURNKEY_DATA_CONTRACT,
+  ADMIN_CONTRACT,
+  CHURNCUT_CONTRACT,
+  REBILLY_REPORTS_CONTRACT,
+];
 
 let loaded: Promise<Map<string, Map<string, ValidateFunction>>> | null = null;
 
