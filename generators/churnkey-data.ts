@@ -238,6 +238,42 @@ export function compareSessions(a: SessionRecord, b: SessionRecord): number {
   return b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
+const TIME_BITS = 38n; // ms after DATA_START: 2^38 ms ≈ 8.7 years of data
+const INDEX_BITS = 26n; // up to 67M sessions
+
+/**
+ * Sorts in `compareSessions` order. A comparator sort of a million objects takes ~2 s; packing
+ * (time, position) into 64-bit keys and sorting those natively takes a fraction of that.
+ */
+export function sortNewestFirst(sessions: SessionRecord[]): SessionRecord[] {
+  const n = sessions.length;
+  const fits =
+    n < 2 ** Number(INDEX_BITS) &&
+    sessions.every(
+      (s) => s.createdAt >= DATA_START && s.createdAt - DATA_START < 2 ** Number(TIME_BITS),
+    );
+  if (!fits) return sessions.sort(compareSessions);
+  const keys = new BigUint64Array(n);
+  for (let i = 0; i < n; i++) {
+    keys[i] =
+      (BigInt((sessions[i] as SessionRecord).createdAt - DATA_START) << INDEX_BITS) | BigInt(i);
+  }
+  keys.sort();
+  const mask = (1n << INDEX_BITS) - 1n;
+  const out: SessionRecord[] = new Array(n);
+  for (let j = 0; j < n; j++)
+    out[n - 1 - j] = sessions[Number((keys[j] as bigint) & mask)] as SessionRecord;
+  // Equal times (the same millisecond) still need the id tie-break.
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && (out[j] as SessionRecord).createdAt === (out[i] as SessionRecord).createdAt)
+      j++;
+    if (j - i > 1) out.splice(i, j - i, ...out.slice(i, j).sort(compareSessions));
+    i = j;
+  }
+  return out;
+}
+
 function dsrCounts(r: Rng, c: Customer, asOf: number): DsrCounts {
   const months = Math.max(1, Math.round((asOf - c.subscription.start) / (30 * DAY)));
   const invoices = Math.min(months, 60);
@@ -261,16 +297,16 @@ export function generateChurnkeyData(world: World): ChurnkeyDataset {
   const sessions: SessionRecord[] = [];
   const interned = new Map<string, AcceptedOffer>();
   for (const c of world.customers) customerSessions(r, flows, c, world.asOf, sessions, interned);
-  sessions.sort(compareSessions);
+  const sorted = sortNewestFirst(sessions);
   const dsr = world.customers.map((c) => dsrCounts(r, c, world.asOf));
   // Some people have more events than the API may delete (the vendor's rejected form).
-  const withSessions = [...new Set(sessions.map((s) => s.customer))].sort(
-    (a, b) => a.index - b.index,
-  );
+  const hasSessions = new Uint8Array(world.customers.length);
+  for (const s of sorted) hasSessions[s.customer.index] = 1;
+  const withSessions = world.customers.filter((c) => hasSessions[c.index] === 1);
   const heavy = r.sample(withSessions, Math.max(3, Math.round(3 * world.scale)));
   for (const c of heavy) {
     const counts = dsr[c.index];
     if (counts) counts.events = r.int(10_001, 14_000);
   }
-  return { flows, sessions, dsr };
+  return { flows, sessions: sorted, dsr };
 }

@@ -84,25 +84,26 @@ const ALNUM = Buffer.from(
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
 const CHUNK = 8; // 62^8 < 2^53, so one draw yields eight characters.
 const CHUNK_MAX = 62 ** CHUNK - 1;
-const scratch = Buffer.alloc(64);
+const scratch = Buffer.alloc(256);
 
 /**
- * `length` (≤ 64) mixed-case alphanumerics, eight per draw, written into a buffer so the result
+ * `length` mixed-case alphanumerics (prefix + length ≤ 256), eight per draw, written into a buffer so the result
  * is one flat string: appending characters one by one leaves V8 cons-string chains that cost
  * hundreds of bytes per id across a million sessions.
  */
-export function alphanumeric(r: Rng, length: number): string {
-  for (let i = 0; i < length; ) {
+export function alphanumeric(r: Rng, length: number, prefix = ''): string {
+  const p = scratch.write(prefix, 0, 'latin1');
+  for (let i = p; i < p + length; ) {
     let n = r.int(0, CHUNK_MAX);
-    for (let k = 0; k < CHUNK && i < length; k++, i++) {
+    for (let k = 0; k < CHUNK && i < p + length; k++, i++) {
       scratch[i] = ALNUM[n % 62] as number;
       n = Math.floor(n / 62);
     }
   }
-  return scratch.toString('latin1', 0, length);
+  return scratch.toString('latin1', 0, p + length);
 }
 
-/** `length` (≤ 64) lowercase hex digits, eight per draw, as one flat string. */
+/** `length` lowercase hex digits (prefix + length ≤ 256), eight per draw, as one flat string. */
 export function hex(r: Rng, length: number, prefix = ''): string {
   const p = scratch.write(prefix, 0, 'latin1');
   for (let i = p; i < p + length; ) {
@@ -115,12 +116,15 @@ export function hex(r: Rng, length: number, prefix = ''): string {
   return scratch.toString('latin1', 0, p + length);
 }
 
-/** A flat copy of a string built by concatenation (see `alphanumeric`). */
-export const flat = (s: string): string => Buffer.from(s, 'utf8').toString('utf8');
+/** A flat copy of an ASCII string built by concatenation (see `alphanumeric`). */
+export function flatAscii(s: string): string {
+  const n = scratch.write(s, 0, 'latin1');
+  return scratch.toString('latin1', 0, n);
+}
 
 /** Stripe-style id: `prefix` + `length` alphanumerics. */
 export function stripeId(r: Rng, prefix: string, length = 14): string {
-  return flat(prefix + alphanumeric(r, length));
+  return alphanumeric(r, length, prefix);
 }
 
 /** MongoDB ObjectId-like id: 8 hex digits of the timestamp, then 16 random hex digits. */
@@ -139,3 +143,6 @@ export function uuid(r: Rng): string {
   const h = hex(r, 32);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
 }
+
+/** A flat copy of any string built by concatenation (UTF-8 round trip; for rare values). */
+export const flat = (s: string): string => Buffer.from(s, 'utf8').toString('utf8');

@@ -1,4 +1,4 @@
-import { flat, Rng, stripeId, Weighted } from './random.ts';
+import { flatAscii, Rng, stripeId, Weighted } from './random.ts';
 import { DATA_START, DAY, type Interval, MINUTE, SECOND } from './time.ts';
 
 export type Currency = 'usd' | 'eur' | 'gbp' | 'cad';
@@ -107,7 +107,17 @@ function namePools(r: Rng): NamePools {
   };
 }
 
-const emailPart = (s: string): string =>
+const emailParts = new Map<string, string>();
+/** A name as it appears in an address: ASCII letters only (memoised: names repeat). */
+const emailPart = (s: string): string => {
+  let part = emailParts.get(s);
+  if (part === undefined) {
+    part = toEmailPart(s);
+    emailParts.set(s, part);
+  }
+  return part;
+};
+const toEmailPart = (s: string): string =>
   s
     .normalize('NFKD')
     .toLowerCase()
@@ -126,7 +136,7 @@ function makeCustomer(
   const domain = r.pick(pools.domains);
   let email = `${local}@${domain}`;
   for (let n = 2; emails.has(email); n++) email = `${local}${n}@${domain}`;
-  email = flat(email);
+  email = flatAscii(email);
   emails.add(email);
   // Accounts open from a year before the data starts until two weeks before as-of.
   const created = r.int(DATA_START - 365 * DAY, asOf - 14 * DAY);
@@ -139,7 +149,7 @@ function makeCustomer(
     index,
     id: stripeId(r, 'cus_'),
     email,
-    name: flat(`${firstName} ${lastName}`),
+    name: `${firstName} ${lastName}`,
     created,
     subscription: { id: stripeId(r, 'sub_1M', 22), plan: p, currency, quantity, start, trialEnd },
   };

@@ -87,7 +87,6 @@ export async function createMock(options: MockOptions): Promise<Mock> {
   // Browsers may read the paging and rate-limit headers (Rebilly's Pagination-*, ChurnCut's X-RateLimit-*).
   app.use(cors({ exposedHeaders: EXPOSED_HEADERS }));
   churncut.mount(app);
-  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   const modules = [...vendors, admin];
   for (const module of modules) {
     const contract = await loadContract(module.contractFile);

@@ -20,7 +20,7 @@ export async function startServer(
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const base = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
   const ms = Math.round(performance.now() - started);
-  const sessions = [...mock.churnkey.sessions(mock.clock.now())].length;
+  const sessions = mock.churnkey.size(mock.clock.now());
   console.log(
     [
       `churnmock listening on ${base}  (seed ${options.seed}, as-of ${options.asOf}, scale ${options.scale}; ready in ${ms} ms)`,
@@ -37,6 +37,8 @@ export async function startServer(
       .filter(Boolean)
       .join('\n'),
   );
+  // Lookup tables for e-mails and ids are built after listening, so readiness is not delayed.
+  setImmediate(() => mock.churnkey.warm());
   const stop = () => server.close(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -16,11 +16,16 @@ export function relevance(s: SessionRecord): number {
  */
 export function markBounced(sessions: readonly SessionRecord[]): void {
   const byTime = [...sessions].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
-  for (let i = 0; i < byTime.length; i++) {
-    const s = byTime[i] as SessionRecord;
+  markBouncedOldestFirst(byTime.length, (i) => byTime[i] as SessionRecord);
+}
+
+/** The same rule over `count` sessions given oldest first by `at` (no copies: start-up path). */
+export function markBouncedOldestFirst(count: number, at: (i: number) => SessionRecord): void {
+  for (let i = 0; i < count; i++) {
+    const s = at(i);
     let bounced = false;
-    for (let j = i + 1; j < byTime.length; j++) {
-      const later = byTime[j] as SessionRecord;
+    for (let j = i + 1; j < count; j++) {
+      const later = at(j);
       if (later.createdAt - s.createdAt > DAY) break;
       if (relevance(later) >= relevance(s)) {
         bounced = true;

@@ -5,6 +5,7 @@ import type { HandlerInput, HandlerResult, VendorModule } from '../pipeline/type
 import { badRequest, CK_ERRORS, churnkeyError, unauthorized } from './errors.ts';
 import { toSessionJson } from './materialize.ts';
 import { aggregate, compileFilter, page, parseBreakdown } from './query.ts';
+import { scanAggregate, scanPage } from './scan.ts';
 import type { ChurnkeyDataStore } from './store.ts';
 
 export interface ChurnkeyCredentials {
@@ -34,14 +35,16 @@ export function churnkeyDataModule(
   clock: MockClock,
   creds: ChurnkeyCredentials,
 ): VendorModule {
+  // One customer's sessions are a short list: filter the records. Everything else scans columns.
   const listSessions = ({ query }: HandlerInput): HandlerResult => {
     const filter = compileFilter(query);
-    const found = page(
-      store.sessions(clock.now(), filter.customerId),
-      filter,
-      query.skip as number,
-      query.limit as number,
-    );
+    const now = clock.now();
+    const skip = query.skip as number;
+    const limit = query.limit as number;
+    const found =
+      filter.customerId === null
+        ? scanPage(store.columns(), filter, now, skip, limit)
+        : page(store.sessions(now, filter.customerId), filter, skip, limit);
     return { status: 200, body: found.map((s) => toSessionJson(s, store.org)) };
   };
 
@@ -50,10 +53,12 @@ export function churnkeyDataModule(
     if (problems.length)
       return badRequest(problems.map((message) => ({ in: 'query', name: 'breakdown', message })));
     const filter = compileFilter(query);
-    return {
-      status: 200,
-      body: aggregate(store.sessions(clock.now(), filter.customerId), filter, dims),
-    };
+    const now = clock.now();
+    const rows =
+      filter.customerId === null
+        ? scanAggregate(store.columns(), filter, now, dims)
+        : aggregate(store.sessions(now, filter.customerId), filter, dims);
+    return { status: 200, body: rows };
   };
 
   const dsrAccess = (input: HandlerInput): HandlerResult => {

@@ -16,6 +16,13 @@ export interface SessionFilter {
   readonly includeBounced: boolean;
   /** Set when `customerId` is asked for, so the store can use its per-customer index. */
   readonly customerId: string | null;
+  /** The equality filters as data (for the column scan)… */
+  readonly equals: readonly {
+    readonly name: string;
+    readonly value: FieldValue;
+    readonly negated: boolean;
+  }[];
+  /** …and as predicates over records (for short lists such as one customer's). */
   readonly predicates: readonly ((s: SessionRecord) => boolean)[];
 }
 
@@ -28,12 +35,14 @@ const normalise = (name: string, v: unknown): FieldValue =>
  */
 export function compileFilter(query: Readonly<Record<string, unknown>>): SessionFilter {
   const predicates: ((s: SessionRecord) => boolean)[] = [];
+  const equals: SessionFilter['equals'][number][] = [];
   for (const [key, raw] of Object.entries(query)) {
     const negated = key.startsWith('-');
     const name = negated ? key.slice(1) : key;
     const field: Accessor | undefined = FILTER_FIELDS[name];
     if (!field || raw === undefined) continue;
     const value = normalise(name, raw);
+    equals.push({ name, value, negated });
     predicates.push(negated ? (s) => field(s) !== value : (s) => field(s) === value);
   }
   const date = (v: unknown): number | null =>
@@ -43,6 +52,7 @@ export function compileFilter(query: Readonly<Record<string, unknown>>): Session
     end: date(query.endDate),
     includeBounced: query.bounced === true,
     customerId: typeof query.customerId === 'string' ? query.customerId : null,
+    equals,
     predicates,
   };
 }
@@ -99,7 +109,8 @@ export function parseBreakdown(breakdown: string | undefined): {
   return { dims, problems };
 }
 
-function compareValues(a: FieldValue, b: FieldValue): number {
+/** Row order: ascending, `null` last. */
+export function compareValues(a: FieldValue, b: FieldValue): number {
   if (a === b) return 0;
   if (a === null) return 1;
   if (b === null) return -1;

@@ -1,4 +1,4 @@
-import type { Express, Request, Response } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
 import type { Contract, Operation } from './contract.ts';
 import { ResponseCache } from './response-cache.ts';
 import type { HandlerInput, HandlerResult, VendorModule } from './types.ts';
@@ -17,6 +17,7 @@ export interface PipelineOptions {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+const jsonBody = express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] });
 
 /** Writes a handler result as JSON. */
 export function sendResult(res: Response, result: HandlerResult, etag?: string): void {
@@ -163,7 +164,9 @@ export function mountVendor(
   const cache = new ResponseCache();
   const methodsByPath = new Map<string, string[]>();
   for (const op of contract.operations) {
-    app[op.method](op.expressPath, operationHandler(vendor, op, options, cache));
+    // Only operations that take a body parse one: GETs skip the JSON parser entirely.
+    const parsers = op.body ? [jsonBody] : [];
+    app[op.method](op.expressPath, ...parsers, operationHandler(vendor, op, options, cache));
     methodsByPath.set(op.expressPath, [
       ...(methodsByPath.get(op.expressPath) ?? []),
       op.method.toUpperCase(),

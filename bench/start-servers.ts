@@ -1,0 +1,73 @@
+import { type Child, freePort, launch } from './servers.ts';
+
+/** churnmock as started by the bench, with what its banner reports (NaN when it does not). */
+export interface Churnmock extends Child {
+  /** The mock's own "ready in" figure (excludes Node and tsx start-up). */
+  readonly readyMs: number;
+  readonly customers: number;
+  readonly sessions: number;
+}
+
+const banner = (output: string, re: RegExp): number => Number(re.exec(output)?.[1] ?? Number.NaN);
+
+/** Starts `mock/cli.ts serve --scale N` on a free port; `cpuProfDir` adds `--cpu-prof`. */
+export async function startChurnmock(scale: number, cpuProfDir?: string): Promise<Churnmock> {
+  const prof = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+  const child = await launch(
+    `churnmock (scale ${scale})`,
+    [
+      // The same V8 heap flags as `npm start` (package.json).
+      '--max-semi-space-size=128',
+      '--initial-heap-size=1536',
+      ...prof,
+      '--import',
+      'tsx',
+      'mock/cli.ts',
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--scale',
+      String(scale),
+    ],
+    /churnmock listening on (http:\/\/127\.0\.0\.1:\d+)\s/,
+    120_000,
+  );
+  return {
+    ...child,
+    readyMs: banner(child.output, /ready in (\d+) ms/),
+    customers: banner(child.output, /(\d+) customers/),
+    sessions: banner(child.output, /(\d+) sessions/),
+  };
+}
+
+/** Starts `prism mock` on the Churnkey Data contract, on a free port of 127.0.0.1. */
+export async function startPrism(): Promise<Child> {
+  const port = await freePort();
+  return launch(
+    'prism',
+    [
+      'node_modules/.bin/prism',
+      'mock',
+      '-p',
+      String(port),
+      '-h',
+      '127.0.0.1',
+      'contracts/churnkey-data.openapi.yaml',
+    ],
+    /Prism is listening on (http:\/\/127\.0\.0\.1:\d+)\s/,
+    60_000,
+  );
+}
+
+/** Starts bench/bare-server.ts, which answers every request with `body` as `contentType`. */
+export function startBare(body: Buffer, contentType: string): Promise<Child> {
+  return launch(
+    'bare node:http',
+    ['--import', 'tsx', 'bench/bare-server.ts'],
+    /bare listening on (http:\/\/127\.0\.0\.1:\d+)\s/,
+    30_000,
+    (proc) => proc.send({ body: body.toString('base64'), contentType }),
+  );
+}
