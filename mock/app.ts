@@ -12,7 +12,7 @@ import { MockClock } from './clock.ts';
 import type { MockOptions } from './config.ts';
 import { loadContract } from './pipeline/contract.ts';
 import type { ResponseCache } from './pipeline/response-cache.ts';
-import { mountVendor, sendResult } from './pipeline/router.ts';
+import { FastPath, mountVendor, sendResult } from './pipeline/router.ts';
 import type { VendorModule } from './pipeline/types.ts';
 import { rebillyReportsModule } from './rebilly-reports/index.ts';
 import { RebillyReportsStore } from './rebilly-reports/store.ts';
@@ -85,13 +85,18 @@ export async function createMock(options: MockOptions): Promise<Mock> {
   app.disable('x-powered-by');
   app.set('etag', false);
   // Browsers may read the paging and rate-limit headers (Rebilly's Pagination-*, ChurnCut's X-RateLimit-*).
+  const fast = new FastPath({
+    'access-control-allow-origin': '*',
+    'access-control-expose-headers': EXPOSED_HEADERS.join(','),
+  });
+  app.use(fast.middleware);
   app.use(cors({ exposedHeaders: EXPOSED_HEADERS }));
   churncut.mount(app);
   const modules = [...vendors, admin];
   for (const module of modules) {
     const contract = await loadContract(module.contractFile);
     caches.push(
-      mountVendor(app, module, contract, { validateResponses: options.validateResponses }),
+      mountVendor(app, module, contract, { validateResponses: options.validateResponses }, fast),
     );
   }
 

@@ -34,4 +34,6 @@ export interface VendorModule {
    * are cached per operation and query until it does.
    */
   cacheVersion?(): string;
+  /** False when per-request middleware (e.g. rate limiting) must see every request. */
+  readonly fastPath?: boolean;
 }
