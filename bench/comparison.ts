@@ -1,17 +1,44 @@
-import { HttpClient } from './http-client.ts';
+import { CK_HEADERS, HttpClient } from './http-client.ts';
 import { type Child, stop } from './servers.ts';
 import { startBare, startChurnmock, startPrism } from './start-servers.ts';
 import { fmtMs } from './stats.ts';
 import { failed, info, type Row, target } from './table.ts';
 import { fmtThroughput, LOAD, measureThroughput, type Throughput } from './throughput.ts';
 
-const PATH = '/v1/data/sessions?limit=100';
+/** One list endpoint per vendor API, with the demo credentials and the contract Prism serves. */
+interface Endpoint {
+  readonly api: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly contract: string;
+}
 
-/** Fetches PATH once; throws unless the server answers 200. */
-async function fetchOnce(child: Child) {
+const ENDPOINTS: readonly Endpoint[] = [
+  {
+    api: 'Churnkey',
+    path: '/v1/data/sessions?limit=100',
+    headers: CK_HEADERS,
+    contract: 'contracts/churnkey-data.openapi.yaml',
+  },
+  {
+    api: 'ChurnCut',
+    path: '/v1/customers?limit=100',
+    headers: { authorization: 'Bearer cc_test_churnmock' },
+    contract: 'contracts/churncut.openapi.yaml',
+  },
+  {
+    api: 'Rebilly',
+    path: '/experimental/reports/subscription-cancellation?periodStart=2025-01-01T00:00:00Z&periodEnd=2025-12-31T23:59:59Z&aggregationField=planId&limit=100',
+    headers: { 'reb-apikey': 'sk_test_churnmock' },
+    contract: 'contracts/rebilly-reports.openapi.yaml',
+  },
+];
+
+/** Fetches an endpoint once; throws unless the server answers 200. */
+async function fetchOnce(child: Child, e: Endpoint) {
   const client = new HttpClient(child.base);
   try {
-    const reply = await client.get(PATH);
+    const reply = await client.get(e.path, 60_000, e.headers);
     if (reply.status !== 200)
       throw new Error(
         `${child.name} answered ${reply.status}: ${reply.body.toString().slice(0, 200)}`,
@@ -38,31 +65,28 @@ function ratioRow(a: Throughput, b: Throughput | undefined, min: number): Row {
   return target(name, `${ratio.toFixed(3)}× (per round ${range})`, `≥ ${min}×`, ratio >= min);
 }
 
-/** Req/s of `GET /v1/data/sessions?limit=100` (scale 1): churnmock vs Prism vs bare node:http. */
-export async function runComparison(): Promise<Row[]> {
+/** Req/s of one list endpoint: churnmock vs Prism (same contract) vs bare node:http (same bytes). */
+async function compare(mock: Child, e: Endpoint): Promise<Row[]> {
   console.log(
-    `\n== throughput of GET ${PATH} (scale 1): ${LOAD.connections} connections, ` +
+    `\n== ${e.api}: throughput of GET ${e.path.split('?')[0]} (scale 1): ${LOAD.connections} connections, ` +
       `${LOAD.warmupSeconds} s warm-up, then ${LOAD.rounds} interleaved rounds of ${LOAD.roundSeconds} s each ==`,
   );
   const rows: Row[] = [];
-  const children: (Child | undefined)[] = [];
+  const children: Child[] = [];
   try {
-    const started = await Promise.allSettled([startChurnmock(1), startPrism()]);
-    for (const s of started) children.push(s.status === 'fulfilled' ? s.value : undefined);
-    const [mock, prism] = children;
-    for (const s of started) if (s.status === 'rejected') throw s.reason;
-    if (!mock || !prism) throw new Error('a server did not start');
-    const reply = await fetchOnce(mock);
-    await fetchOnce(prism); // Prism checks security: a 401 here means the headers are wrong.
+    const prism = await startPrism(e.contract);
+    children.push(prism);
+    const reply = await fetchOnce(mock, e);
+    await fetchOnce(prism, e); // Prism checks security: a 401 here means the headers are wrong.
     const bare = await startBare(reply.body, reply.contentType);
     children.push(bare);
     console.log(
       `body: ${reply.body.length} bytes (${reply.contentType}); churnmock and Prism answer 200`,
     );
     const results = await measureThroughput([
-      { name: 'churnmock', url: `${mock.base}${PATH}` },
-      { name: 'prism', url: `${prism.base}${PATH}` },
-      { name: 'bare node:http', url: `${bare.base}${PATH}` },
+      { name: `${e.api} churnmock`, url: `${mock.base}${e.path}`, headers: e.headers },
+      { name: `${e.api} prism`, url: `${prism.base}${e.path}`, headers: e.headers },
+      { name: `${e.api} bare node:http`, url: `${bare.base}${e.path}`, headers: e.headers },
     ]);
     for (const t of results) {
       console.log(fmtThroughput(t));
@@ -71,10 +95,23 @@ export async function runComparison(): Promise<Row[]> {
     const [cm, pr, bh] = results;
     if (cm) rows.push(ratioRow(cm, pr, 5), ratioRow(cm, bh, 0.5));
   } catch (err) {
-    console.error('throughput phase failed:', err);
-    rows.push(failed('throughput phase', err));
+    console.error(`${e.api} throughput phase failed:`, err);
+    rows.push(failed(`${e.api} throughput`, err));
   } finally {
     await Promise.all(children.map((c) => stop(c)));
   }
   return rows;
+}
+
+/** The throughput comparison for every vendor API, against one churnmock on default data. */
+export async function runComparison(): Promise<Row[]> {
+  // ChurnCut's 1000 requests/minute limit would turn a load test into 429s.
+  const mock = await startChurnmock(1, undefined, ['--no-rate-limit']);
+  try {
+    const rows: Row[] = [];
+    for (const e of ENDPOINTS) rows.push(...(await compare(mock, e)));
+    return rows;
+  } finally {
+    await stop(mock);
+  }
 }

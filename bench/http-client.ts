@@ -22,12 +22,16 @@ export class HttpClient {
     if (new URL(base).hostname !== '127.0.0.1') throw new Error(`not local: ${base}`);
   }
 
-  /** GETs a path (with the Churnkey headers) and reads the whole body. */
-  get(path: string, timeoutMs = 60_000): Promise<Reply> {
+  /** GETs a path (with the Churnkey headers unless others are given) and reads the whole body. */
+  get(
+    path: string,
+    timeoutMs = 60_000,
+    headers: Readonly<Record<string, string>> = CK_HEADERS,
+  ): Promise<Reply> {
     const url = new URL(path, this.base);
     return new Promise((resolve, reject) => {
       const started = performance.now();
-      const req = get(url, { agent: this.#agent, headers: CK_HEADERS }, (res) => {
+      const req = get(url, { agent: this.#agent, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.once('error', reject);

@@ -11,7 +11,11 @@ export interface Churnmock extends Child {
 const banner = (output: string, re: RegExp): number => Number(re.exec(output)?.[1] ?? Number.NaN);
 
 /** Starts `mock/cli.ts serve --scale N` on a free port; `cpuProfDir` adds `--cpu-prof`. */
-export async function startChurnmock(scale: number, cpuProfDir?: string): Promise<Churnmock> {
+export async function startChurnmock(
+  scale: number,
+  cpuProfDir?: string,
+  extra: readonly string[] = [],
+): Promise<Churnmock> {
   const prof = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
   const child = await launch(
     `churnmock (scale ${scale})`,
@@ -30,6 +34,7 @@ export async function startChurnmock(scale: number, cpuProfDir?: string): Promis
       '0',
       '--scale',
       String(scale),
+      ...extra,
     ],
     /churnmock listening on (http:\/\/127\.0\.0\.1:\d+)\s/,
     120_000,
@@ -42,20 +47,14 @@ export async function startChurnmock(scale: number, cpuProfDir?: string): Promis
   };
 }
 
-/** Starts `prism mock` on the Churnkey Data contract, on a free port of 127.0.0.1. */
-export async function startPrism(): Promise<Child> {
+/** Starts `prism mock` on a contract (default: Churnkey Data), on a free port of 127.0.0.1. */
+export async function startPrism(
+  contract = 'contracts/churnkey-data.openapi.yaml',
+): Promise<Child> {
   const port = await freePort();
   return launch(
     'prism',
-    [
-      'node_modules/.bin/prism',
-      'mock',
-      '-p',
-      String(port),
-      '-h',
-      '127.0.0.1',
-      'contracts/churnkey-data.openapi.yaml',
-    ],
+    ['node_modules/.bin/prism', 'mock', '-p', String(port), '-h', '127.0.0.1', contract],
     /Prism is listening on (http:\/\/127\.0\.0\.1:\d+)\s/,
     60_000,
   );

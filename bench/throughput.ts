@@ -23,16 +23,23 @@ export interface Throughput {
 export interface LoadTarget {
   readonly name: string;
   readonly url: string;
+  /** Request headers (default: the Churnkey demo credentials). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
-function run(url: string, seconds: number, latencies?: number[]): Promise<autocannon.Result> {
+function run(
+  url: string,
+  seconds: number,
+  latencies?: number[],
+  headers: Readonly<Record<string, string>> = CK_HEADERS,
+): Promise<autocannon.Result> {
   if (new URL(url).hostname !== '127.0.0.1') throw new Error(`not local: ${url}`);
   return new Promise((resolve, reject) => {
     const opts = {
       url,
       connections: LOAD.connections,
       duration: seconds,
-      headers: { ...CK_HEADERS },
+      headers: { ...headers },
       timeout: 10,
     };
     const instance = autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
@@ -42,7 +49,7 @@ function run(url: string, seconds: number, latencies?: number[]): Promise<autoca
 
 /** Warms every server up, then loads them in interleaved rounds so machine drift hits all alike. */
 export async function measureThroughput(targets: readonly LoadTarget[]): Promise<Throughput[]> {
-  for (const t of targets) await run(t.url, LOAD.warmupSeconds);
+  for (const t of targets) await run(t.url, LOAD.warmupSeconds, undefined, t.headers);
   const acc = targets.map(() => ({
     requests: 0,
     seconds: 0,
@@ -55,7 +62,7 @@ export async function measureThroughput(targets: readonly LoadTarget[]): Promise
     for (const [i, t] of targets.entries()) {
       const a = acc[i];
       if (!a) continue;
-      const r = await run(t.url, LOAD.roundSeconds, a.latencies);
+      const r = await run(t.url, LOAD.roundSeconds, a.latencies, t.headers);
       a.requests += r.requests.total;
       a.seconds += r.duration;
       a.non2xx += r.non2xx;

@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { generateChurnkeyData } from '../generators/churnkey-data.ts';
@@ -19,7 +20,10 @@ import { RebillyReportsStore } from './rebilly-reports/store.ts';
 
 /** A running mock's parts, for the CLI, tests and benchmarks. */
 export interface Mock {
-  readonly app: Express;
+  /** The request listener: cached GETs from the fast path, everything else through Express. */
+  readonly app: RequestListener;
+  /** The Express application behind it. */
+  readonly express: Express;
   readonly clock: MockClock;
   readonly world: World;
   readonly churnkey: ChurnkeyDataStore;
@@ -89,7 +93,6 @@ export async function createMock(options: MockOptions): Promise<Mock> {
     'access-control-allow-origin': '*',
     'access-control-expose-headers': EXPOSED_HEADERS.join(','),
   });
-  app.use(fast.middleware);
   app.use(cors({ exposedHeaders: EXPOSED_HEADERS }));
   churncut.mount(app);
   const modules = [...vendors, admin];
@@ -126,5 +129,8 @@ export async function createMock(options: MockOptions): Promise<Mock> {
       sendResult(res, { status, body: vendor ? vendor.errorBody(status, message) : { message } });
     },
   );
-  return { app, clock, world, churnkey, churncut, rebilly, vendors, reset };
+  const listener: RequestListener = (req, res) => {
+    if (!fast.handle(req, res)) app(req, res);
+  };
+  return { app: listener, express: app, clock, world, churnkey, churncut, rebilly, vendors, reset };
 }

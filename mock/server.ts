@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createMock, type Mock } from './app.ts';
 import type { MockOptions } from './config.ts';
 import { rebillyBanner } from './rebilly-reports/banner.ts';
@@ -11,7 +11,7 @@ export async function startServer(
 ): Promise<{ mock: Mock; server: Server }> {
   const started = performance.now();
   const mock = await createMock(options);
-  const server = mock.app.listen(port, host);
+  const server = createServer(mock.app).listen(port, host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

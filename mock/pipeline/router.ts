@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
 import type { Contract, Operation } from './contract.ts';
 import { ResponseCache } from './response-cache.ts';
 import type { HandlerInput, HandlerResult, VendorModule } from './types.ts';
@@ -47,8 +47,8 @@ type FastHandler = (
 ) => boolean;
 
 /**
- * Cached GETs answered before the rest of Express: on a 150 KB cached page, routing and
- * middleware are most of what separates the mock from a bare node:http server.
+ * Cached GETs answered before Express: Express's per-request work (routing, middleware, its
+ * request/response wrappers) is most of what separates the mock from a bare node:http server.
  */
 export class FastPath {
   readonly #routes = new Map<string, FastHandler>();
@@ -63,21 +63,20 @@ export class FastPath {
     this.#routes.set(path, handler);
   }
 
-  /** Express middleware: serve from cache or pass on. */
-  readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
-    if (req.method !== 'GET') return void next();
+  /** Answers a cached GET straight from the cache; false when the pipeline must handle it. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean {
+    if (req.method !== 'GET' || !req.url) return false;
     const url = req.url;
     const q = url.indexOf('?');
     const handler = this.#routes.get(q < 0 ? url : url.slice(0, q));
-    if (!handler) return void next();
+    if (!handler) return false;
     for (const [k, v] of Object.entries(this.#headers)) res.setHeader(k, v);
     // Parsed as Express's default ("simple") query parser does, so the cache keys match.
     const query = q < 0 ? {} : { ...parseQuery(url.slice(q + 1)) };
-    if (!handler(req, res, query)) {
-      for (const k of Object.keys(this.#headers)) res.removeHeader(k);
-      next();
-    }
-  };
+    if (handler(req, res, query)) return true;
+    for (const k of Object.keys(this.#headers)) res.removeHeader(k);
+    return false;
+  }
 }
 
 /** Builds the request pipeline for one operation: authenticate → validate → handle → send. */

@@ -203,7 +203,11 @@ describe('GET /v1/data/sessions — bad input', () => {
     const second = await ckGet(mock, 'listSessions', SESSIONS, { limit: 3 });
     expect(second.body).toEqual(first.body);
     expect(second.headers.etag).toBe(first.headers.etag);
-    for (const h of ['content-type', 'access-control-allow-origin', 'access-control-expose-headers']) {
+    for (const h of [
+      'content-type',
+      'access-control-allow-origin',
+      'access-control-expose-headers',
+    ]) {
       expect(second.headers[h], h).toBe(first.headers[h]);
     }
     expect(second.headers['access-control-allow-origin']).toBe('*');
