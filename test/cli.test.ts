@@ -1,54 +1,12 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, '..');
-const CLI = ['--import', 'tsx', join(ROOT, 'mock/cli.ts')];
+import { cli, serve, stopServed } from './helpers/cli.ts';
 
 /** Runs the CLI to completion; resolves with exit code and output even on failure. */
-async function cli(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
-
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) c.kill('SIGTERM');
-});
-
-/** Starts `serve` and resolves with its base URL once it prints the listening line. */
-function serve(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ url: string; output: string }> {
-  const child = spawn(process.execPath, [...CLI, 'serve', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => {
-      output += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(output);
-      if (m?.[1] && output.includes('/__admin/health')) resolve({ url: m[1], output });
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
-  });
-}
+afterEach(stopServed);
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {

@@ -1,55 +1,13 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { decodeJwt, jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cli, serve, stopServed } from '../helpers/cli.ts';
 import { expectContract } from '../helpers/contract.ts';
 
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = ['--import', 'tsx', join(ROOT, 'mock/cli.ts')];
 const REPORT =
   '/organizations/org_1/experimental/reports/subscription-cancellation?periodStart=2022-01-01T00:00:00Z&periodEnd=2025-12-31T00:00:00Z&aggregationField=canceledBy';
 const key = (secret: string) => new TextEncoder().encode(secret);
 
-async function cli(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
-
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) c.kill('SIGTERM');
-});
-
-/** Starts `serve` and resolves with its base URL and output once it is ready. */
-function serve(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ url: string; output: string }> {
-  const child = spawn(process.execPath, [...CLI, 'serve', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => {
-      output += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(output);
-      if (m?.[1] && output.includes('/__admin/health')) resolve({ url: m[1], output });
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
-  });
-}
+afterEach(stopServed);
 
 describe('churnmock jwt', () => {
   it('prints an HS256 token for the default secret that expires in an hour', async () => {
