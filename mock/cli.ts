@@ -8,6 +8,7 @@ import { DEFAULT_HOST, DEFAULT_OPTIONS, DEFAULT_PORT, type MockOptions } from '.
 import { datasetRecords } from './dataset.ts';
 import { addJwtCommand } from './rebilly-reports/jwt-command.ts';
 import { startServer } from './server.ts';
+import { addVerifyCommand } from './verify/index.ts';
 
 const integer = (name: string, min: number, max: number) => (v: string) => {
   const n = Number(v);
@@ -206,6 +207,7 @@ export function buildCli(): Command {
       }
     });
   addJwtCommand(program);
+  addVerifyCommand(program);
   return program;
 }
 

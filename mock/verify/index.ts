@@ -1,0 +1,11 @@
+import type { Command } from 'commander';
+
+/**
+ * `churnmock verify …`: checks a real implementation against what churnmock knows.
+ * Each checker lives in its own module and registers one subcommand here.
+ */
+export function addVerifyCommand(program: Command): Command {
+  return program
+    .command('verify')
+    .description('check a real implementation (yours, or a vendor sandbox) against the contracts');
+}
