@@ -105,7 +105,5 @@ export function churncutModule(
       ...analyticsHandlers(store, clock),
     },
     cacheVersion: () => `${store.version}@${clock.now()}`,
-    // Rate limiting counts every request, so cached answers go through the middleware too.
-    fastPath: false,
   };
 }

@@ -8,7 +8,7 @@ import { CHURNCUT_PREFIXES, churncutModule } from './index.ts';
 import { FlowLifecycle } from './lifecycle.ts';
 import type { ChurnCutOptions } from './options.ts';
 import { mountFlowPage } from './page.ts';
-import { rateLimiter } from './rate-limit.ts';
+import { RateLimiter } from './rate-limit.ts';
 import { ChurnCutStore } from './store.ts';
 
 /** Header names of ChurnCut webhooks (the vendor names none; docs/decisions/003). */
@@ -41,13 +41,14 @@ export function createChurnCut(world: World, clock: MockClock, options: ChurnCut
     headers: WEBHOOK_HEADERS,
   });
   const flows = new FlowLifecycle(store, clock, (event, payload) => webhooks.send(event, payload));
+  const limiter = new RateLimiter(options.rateLimit, options.enforceRateLimit);
   return {
     store,
     flows,
     webhooks,
-    module: churncutModule(store, clock, flows, options),
+    module: { ...churncutModule(store, clock, flows, options), gate: (h) => limiter.check(h) },
     mount(app) {
-      app.use(CHURNCUT_PREFIXES, rateLimiter(options.rateLimit, options.enforceRateLimit));
+      app.use(CHURNCUT_PREFIXES, limiter.middleware());
       mountFlowPage(app, store, flows);
     },
     reset() {

@@ -2,7 +2,8 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { parse as parseQuery } from 'node:querystring';
 import express, { type Express, type Request, type Response } from 'express';
 import type { Contract, Operation } from './contract.ts';
-import { ResponseCache } from './response-cache.ts';
+import type { FastPath } from './fast-path.ts';
+import { type CachedResponse, ResponseCache } from './response-cache.ts';
 import type { HandlerInput, HandlerResult, VendorModule } from './types.ts';
 import {
   compileRequestValidator,
@@ -40,43 +41,66 @@ function copyQuery(req: Request): Record<string, unknown> {
   return { ...(req.query as Record<string, unknown>) };
 }
 
-type FastHandler = (
-  req: IncomingMessage,
-  res: ServerResponse,
+function cacheKey(
+  op: Operation,
+  path: string,
+  version: string,
   query: Record<string, unknown>,
-) => boolean;
+): string {
+  return `${op.id}|${path}|${version}|${JSON.stringify(Object.entries(query).sort())}`;
+}
+
+interface Memo {
+  readonly version: string;
+  readonly key: string;
+  entry?: CachedResponse;
+  head?: string[];
+}
 
 /**
- * Cached GETs answered before Express: Express's per-request work (routing, middleware, its
- * request/response wrappers) is most of what separates the mock from a bare node:http server.
+ * The fast path of one parameterless GET route: a cached answer with good credentials and only
+ * known parameters skips Express (routing, CORS, body parsing). Raw query strings are memoised
+ * to their cache key per cache version, so a repeated request parses nothing.
  */
-export class FastPath {
-  readonly #routes = new Map<string, FastHandler>();
-  readonly #headers: Readonly<Record<string, string>>;
-
-  /** `headers` go on every fast response (the CORS headers the middleware would add). */
-  constructor(headers: Readonly<Record<string, string>>) {
-    this.#headers = headers;
-  }
-
-  add(path: string, handler: FastHandler): void {
-    this.#routes.set(path, handler);
-  }
-
-  /** Answers a cached GET straight from the cache; false when the pipeline must handle it. */
-  handle(req: IncomingMessage, res: ServerResponse): boolean {
-    if (req.method !== 'GET' || !req.url) return false;
-    const url = req.url;
-    const q = url.indexOf('?');
-    const handler = this.#routes.get(q < 0 ? url : url.slice(0, q));
-    if (!handler) return false;
-    for (const [k, v] of Object.entries(this.#headers)) res.setHeader(k, v);
-    // Parsed as Express's default ("simple") query parser does, so the cache keys match.
-    const query = q < 0 ? {} : { ...parseQuery(url.slice(q + 1)) };
-    if (handler(req, res, query)) return true;
-    for (const k of Object.keys(this.#headers)) res.removeHeader(k);
-    return false;
-  }
+function fastHandler(
+  vendor: VendorModule,
+  op: Operation,
+  knownQuery: ReadonlySet<string>,
+  cache: ResponseCache,
+  fast: FastPath,
+) {
+  const memo = new Map<string, Memo>();
+  const version = vendor.cacheVersion ?? (() => '');
+  return (req: IncomingMessage, res: ServerResponse, search: string): boolean => {
+    if (vendor.authenticate(req.headers) !== null) return false;
+    const v = version();
+    let m = memo.get(search);
+    if (m?.version !== v) {
+      // Parsed as Express's default ("simple") query parser does, so the cache keys match.
+      const query = { ...parseQuery(search) };
+      if (Object.keys(query).some((k) => !knownQuery.has(k))) return false;
+      m = { version: v, key: cacheKey(op, op.path, v, query) };
+      if (memo.size >= 1024) memo.clear();
+      memo.set(search, m);
+    }
+    const hit = cache.get(m.key);
+    if (!hit) return false;
+    if (m.entry !== hit) {
+      m.entry = hit;
+      m.head = [...fast.common, 'content-type', JSON_TYPE, 'etag', hit.etag];
+      for (const [k, val] of Object.entries(hit.headers)) m.head.push(k, val);
+    }
+    const gate = vendor.gate?.(req.headers);
+    if (gate?.denied) return fast.deny(res, gate, gate.denied);
+    if (req.headers['if-none-match'] === hit.etag) {
+      res.writeHead(304, [...fast.common, ...(gate?.headers ?? []), 'etag', hit.etag]);
+      res.end();
+      return true;
+    }
+    res.writeHead(hit.status, gate ? [...(m.head ?? []), ...gate.headers] : (m.head ?? []));
+    res.end(hit.body);
+    return true;
+  };
 }
 
 /** Builds the request pipeline for one operation: authenticate → validate → handle → send. */
@@ -123,7 +147,7 @@ function operationHandler(
 
   const keyOf = (path: string, query: Record<string, unknown>): string | null =>
     op.method === 'get' && vendor.cacheVersion
-      ? `${op.id}|${path}|${vendor.cacheVersion()}|${JSON.stringify(Object.entries(query).sort())}`
+      ? cacheKey(op, path, vendor.cacheVersion(), query)
       : null;
 
   /** Writes a cached response (or a 304); false when there is none. */
@@ -149,17 +173,8 @@ function operationHandler(
     return true;
   };
 
-  // The fast path: a cached GET with good credentials and only known parameters skips the
-  // rest of Express (routing, CORS, body parsing); anything else falls through to the pipeline.
-  if (fast && keyOf(op.path, {}) && !op.path.includes('{')) {
-    fast.add(op.path, (req, res, query) => {
-      if (Object.keys(query).some((k) => !knownQuery.has(k))) return false;
-      const key = keyOf(op.path, query);
-      const denied = vendor.authenticate(req.headers);
-      if (denied !== null || !key) return false;
-      return serveHit(key, req.headers, res, {});
-    });
-  }
+  if (fast && vendor.cacheVersion && op.method === 'get' && !op.path.includes('{'))
+    fast.add(op.path, fastHandler(vendor, op, knownQuery, cache, fast));
 
   return async (req: Request, res: Response): Promise<void> => {
     // A vendor may check credentials asynchronously (a JWT signature, with jose).
@@ -234,11 +249,7 @@ export function mountVendor(
   for (const op of contract.operations) {
     // Only operations that take a body parse one: GETs skip the JSON parser entirely.
     const parsers = op.body ? [jsonBody] : [];
-    app[op.method](
-      op.expressPath,
-      ...parsers,
-      operationHandler(vendor, op, options, cache, vendor.fastPath === false ? undefined : fast),
-    );
+    app[op.method](op.expressPath, ...parsers, operationHandler(vendor, op, options, cache, fast));
     methodsByPath.set(op.expressPath, [
       ...(methodsByPath.get(op.expressPath) ?? []),
       op.method.toUpperCase(),

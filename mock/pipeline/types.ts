@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Gate } from './fast-path.ts';
 import type { Problem } from './validation.ts';
 
 /** A validated request as handlers see it: query coerced and defaulted, body checked. */
@@ -34,6 +35,9 @@ export interface VendorModule {
    * are cached per operation and query until it does.
    */
   cacheVersion?(): string;
-  /** False when per-request middleware (e.g. rate limiting) must see every request. */
-  readonly fastPath?: boolean;
+  /**
+   * Runs on every request the fast path answers (Express-side middleware does the same for the
+   * rest): e.g. a rate limiter's count, headers and 429.
+   */
+  readonly gate?: Gate;
 }

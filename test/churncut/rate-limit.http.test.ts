@@ -30,6 +30,28 @@ describe('rate limit (1000/min per key by default)', () => {
     expect(other.headers['x-ratelimit-remaining']).toBe(String(LIMIT - 1));
   });
 
+  it('cached answers and 304s (served before Express) count and carry the headers', async () => {
+    const mock = await customMock({ churncut: { ...DEFAULT_OPTIONS.churncut, rateLimit: 3 } });
+    const first = await request(mock.app).get(CUSTOMERS).set(CC_AUTH);
+    await expectContract('listCustomers', first);
+    const etag = String(first.headers.etag);
+    const cached = await request(mock.app).get(CUSTOMERS).set(CC_AUTH);
+    expect(cached.text).toBe(first.text);
+    expect(cached.headers['x-ratelimit-remaining']).toBe('1');
+    expect(cached.headers['access-control-allow-origin']).toBe('*');
+    const notModified = await request(mock.app)
+      .get(CUSTOMERS)
+      .set(CC_AUTH)
+      .set('if-none-match', etag);
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers['x-ratelimit-remaining']).toBe('0');
+    const over = await request(mock.app).get(CUSTOMERS).set(CC_AUTH);
+    expect(over.status).toBe(429);
+    expect(over.headers['retry-after']).toMatch(/^\d+$/);
+    expect(over.headers['access-control-allow-origin']).toBe('*');
+    await expectContract('listCustomers', over);
+  });
+
   it('error responses (404, malformed JSON) carry the headers too', async () => {
     const mock = await customMock({});
     const nf = await request(mock.app).get('/v1/customers/a/b').set(CC_AUTH);
