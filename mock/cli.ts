@@ -126,6 +126,11 @@ export function buildCli(): Command {
         .default(DEFAULT_OPTIONS.churncut.webhookBackoffMs),
     )
     .addOption(
+      new Option('--webhook-timeout-ms <n>', 'a webhook attempt not answered by then is retried')
+        .argParser(integer('webhook-timeout-ms', 1, 600_000))
+        .default(DEFAULT_OPTIONS.churncut.webhookTimeoutMs),
+    )
+    .addOption(
       new Option('--no-rate-limit', 'ChurnCut: send X-RateLimit-* headers but never answer 429'),
     )
     .addOption(
@@ -154,6 +159,7 @@ export function buildCli(): Command {
           webhookUrl: string[];
           webhookMaxAttempts: number;
           webhookBackoffMs: number;
+          webhookTimeoutMs: number;
           rateLimit: boolean;
           rebillyApiKey: string;
           rebillyJwtSecret: string;
@@ -172,6 +178,7 @@ export function buildCli(): Command {
             webhookUrls: flags.webhookUrl,
             webhookMaxAttempts: flags.webhookMaxAttempts,
             webhookBackoffMs: flags.webhookBackoffMs,
+            webhookTimeoutMs: flags.webhookTimeoutMs,
             enforceRateLimit: flags.rateLimit,
           },
           rebilly: {

@@ -155,6 +155,51 @@ describe('webhooks', () => {
     ).toBe(false);
   });
 
+  it('a receiver that does not answer in time is retried (timeout), then delivered', async () => {
+    const got: string[] = [];
+    const hung: import('node:http').ServerResponse[] = [];
+    const server = createServer((req, res) => {
+      got.push(String(req.headers['x-churncut-delivery']));
+      // The first attempt hangs past the mock's timeout; later ones are answered at once.
+      if (got.length === 1) hung.push(res);
+      else res.end('ok');
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const mock = await customMock({
+      churncut: {
+        ...fastRetries,
+        webhookTimeoutMs: 200,
+        webhookUrls: [`http://127.0.0.1:${port}/`],
+      },
+    });
+    const c = activeCustomer(mock);
+    mock.churncut.flows.start(
+      {
+        customer_id: c.id,
+        subscription_id: c.sub,
+        reason: 'other',
+        redirect_url: 'https://x.example/',
+      },
+      'http://127.0.0.1:4010',
+    );
+    await until(() => mock.churncut.webhooks.deliveries()[0]?.status === 'delivered');
+    for (const res of hung) res.destroy();
+    const d = mock.churncut.webhooks.deliveries()[0];
+    expect(d?.history.map((h) => h.error)).toEqual(['timeout', null]);
+    expect(d?.history[0]?.status_code).toBeNull();
+    expect(got).toHaveLength(2);
+    expect(new Set(got).size).toBe(1);
+    const log = await request(mock.app).get('/__admin/webhooks/deliveries');
+    await expectContract('listWebhookDeliveries', log);
+    expect(log.body.deliveries[0]).toMatchObject({
+      attempts: 2,
+      last_error: null,
+      last_status_code: 200,
+    });
+  });
+
   it('gives up after max attempts and records the failure', async () => {
     const port = await freePort();
     const mock = await customMock({
