@@ -6,6 +6,7 @@ import { generateRebillyReports } from '../generators/rebilly-reports.ts';
 import { parseAsOf } from '../generators/time.ts';
 import { generateWorld, type World } from '../generators/world.ts';
 import { adminModule } from './admin/index.ts';
+import { providerStates } from './admin/states.ts';
 import { type ChurnCut, createChurnCut } from './churncut/setup.ts';
 import { churnkeyDataModule } from './churnkey-data/index.ts';
 import { ChurnkeyDataStore } from './churnkey-data/store.ts';
@@ -74,6 +75,7 @@ export async function createMock(options: MockOptions): Promise<Mock> {
     clock,
     reset,
     webhooks: churncut.webhooks,
+    states: providerStates({ clock, churnkey, churncut, rebilly }),
     info: () => ({
       seed: options.seed,
       asOf: new Date(asOf).toISOString(),

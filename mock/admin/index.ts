@@ -1,8 +1,11 @@
 import { fileURLToPath } from 'node:url';
+import { baseUrlOf } from '../churncut/index.ts';
 import type { MockClock } from '../clock.ts';
 import type { HandlerInput, HandlerResult, VendorModule } from '../pipeline/types.ts';
 import type { Problem } from '../pipeline/validation.ts';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.ts';
+import { ProviderStateError, type StateParams } from './provider-state.ts';
+import { type ProviderStates, setUpState } from './states.ts';
 
 export const ADMIN_CONTRACT = fileURLToPath(
   new URL('../../contracts/churnmock-admin.openapi.yaml', import.meta.url),
@@ -16,11 +19,16 @@ export interface AdminHooks {
   info(): Record<string, unknown>;
   /** Webhook targets and delivery log (ChurnCut's webhooks). */
   readonly webhooks?: WebhookDispatcher;
+  /** Pact provider states (`POST /__admin/states`). */
+  readonly states?: ProviderStates;
 }
 
 const bad = (message: string): HandlerResult => ({ status: 400, body: { message } });
 
-/** `/__admin/*` (contracts/churnmock-admin.openapi.yaml): health, reset and the mock clock. */
+/**
+ * `/__admin/*` (contracts/churnmock-admin.openapi.yaml): health, reset, the mock clock, webhook
+ * targets and Pact provider states.
+ */
 export function adminModule(hooks: AdminHooks): VendorModule {
   const clockBody = (): HandlerResult => ({
     status: 200,
@@ -41,6 +49,25 @@ export function adminModule(hooks: AdminHooks): VendorModule {
       hooks.clock.set(new Date(change.now).getTime());
     }
     return clockBody();
+  };
+
+  /** Pact's state-change call: `{state, params?, action?}`; teardown changes nothing. */
+  const setState = ({ body, headers }: HandlerInput): HandlerResult => {
+    const change = body as { state: string; params?: StateParams; action?: string };
+    if (change.action === 'teardown') return { status: 200, body: {} };
+    try {
+      const values = setUpState(
+        hooks.states?.table ?? {},
+        hooks.reset,
+        change.state,
+        change.params ?? {},
+        { baseUrl: baseUrlOf(headers) },
+      );
+      return { status: 200, body: values };
+    } catch (e) {
+      if (e instanceof ProviderStateError) return bad(e.message);
+      throw e;
+    }
   };
 
   return {
@@ -68,6 +95,8 @@ export function adminModule(hooks: AdminHooks): VendorModule {
         hooks.webhooks.addTarget(url);
         return { status: 200, body: { urls: hooks.webhooks.targets() } };
       },
+      listProviderStates: () => ({ status: 200, body: { states: hooks.states?.list ?? [] } }),
+      setProviderState: setState,
       listWebhookDeliveries: () => ({
         status: 200,
         body: { deliveries: hooks.webhooks?.deliveries() ?? [] },
