@@ -1,6 +1,6 @@
 import type { ChurnkeyDataset, DsrCounts, SessionRecord } from '../../generators/churnkey-data.ts';
 import type { Customer, World } from '../../generators/world.ts';
-import { markBouncedOldestFirst } from './bounce.ts';
+import { markBounced, markBouncedOldestFirst } from './bounce.ts';
 import { SessionColumns } from './columns.ts';
 import { DIMENSIONS, FILTER_FIELDS } from './fields.ts';
 
@@ -41,6 +41,22 @@ function groupByCustomer(
 
 const NONE: readonly SessionRecord[] = [];
 
+/** The store's order: createdAt descending, then id descending. */
+const newestFirst = (a: SessionRecord, b: SessionRecord): number =>
+  b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
+/** Where `s` goes in a newest-first list (binary search). */
+function insertionPoint(list: readonly SessionRecord[], s: SessionRecord): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (newestFirst(list[mid] as SessionRecord, s) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Every filter field and dimension except the per-session/per-person ones (ids, e-mails). */
 const WARM_COLUMNS = [
   ...new Set([...Object.keys(FILTER_FIELDS), ...Object.keys(DIMENSIONS)]),
@@ -64,6 +80,8 @@ export class ChurnkeyDataStore {
   #changed = new Map<number, readonly SessionRecord[]>();
   #columns: SessionColumns | null = null;
   #erased = new Set<number>();
+  /** Customers known only from hosted-flow sessions (ids the billing data does not have). */
+  #extra = new Map<string, Customer>();
   #version = 0;
 
   constructor(world: World, data: ChurnkeyDataset) {
@@ -92,6 +110,7 @@ export class ChurnkeyDataStore {
     this.#changed = new Map();
     this.#columns = null;
     this.#erased = new Set();
+    this.#extra = new Map();
     this.#version++;
   }
 
@@ -126,9 +145,67 @@ export class ChurnkeyDataStore {
   }
 
   #ofCustomer(customerId: string): readonly SessionRecord[] {
-    this.#byId ??= new Map(this.world.customers.map((c) => [c.id, c]));
-    const c = this.#byId.get(customerId);
+    const c = this.customer(customerId);
     return c ? this.#ofIndex(c.index) : NONE;
+  }
+
+  /** The customer with this id: from the billing data, or one a hosted-flow session added. */
+  customer(id: string): Customer | null {
+    this.#byId ??= new Map(this.world.customers.map((c) => [c.id, c]));
+    return this.#byId.get(id) ?? this.#extra.get(id) ?? null;
+  }
+
+  /**
+   * A customer for a session under `id`: the known one, or (seed 002: the Customer Data
+   * Endpoint may return "your" id for the customer) a new customer with that id and the
+   * billing data of `billing`. `subscriptionId` overrides the subscription's id.
+   */
+  customerFor(id: string, billing: Customer, subscriptionId?: string): Customer {
+    let c = this.customer(id);
+    if (!c) {
+      const slug =
+        id
+          .toLowerCase()
+          .replace(/[^a-z0-9._-]/g, '-')
+          .slice(0, 64) || 'customer';
+      c = {
+        ...billing,
+        index: this.world.customers.length + this.#extra.size,
+        id,
+        email: `${slug}@customers.churnmock.test`,
+        name: id,
+      };
+      this.#extra.set(id, c);
+    }
+    if (subscriptionId === undefined || subscriptionId === c.subscription.id) return c;
+    return { ...c, subscription: { ...c.subscription, id: subscriptionId } };
+  }
+
+  /**
+   * Records a new session (the hosted-flow simulator): it joins the lists newest first and the
+   * bounce rule is re-applied to its customer's sessions. Records stay immutable: a session
+   * whose \`bounced\` flag changes is replaced by a copy, so \`reset\` still restores the seed.
+   */
+  add(record: SessionRecord): void {
+    const index = record.customer.index;
+    const previous = this.#ofIndex(index);
+    const copies = [record, ...previous].map((s) => ({ ...s }));
+    markBounced(copies);
+    const replaced = new Map<SessionRecord, SessionRecord>();
+    const mine = [record, ...previous].map((s, i) => {
+      const copy = copies[i] as SessionRecord;
+      if (s === record) return Object.assign(record, { bounced: copy.bounced });
+      if (copy.bounced === s.bounced) return s;
+      replaced.set(s, copy);
+      return copy;
+    });
+    mine.sort(newestFirst);
+    if (replaced.size) this.#sessions = this.#sessions.map((s) => replaced.get(s) ?? s);
+    this.#sessions.splice(insertionPoint(this.#sessions, record), 0, record);
+    this.#changed.set(index, mine);
+    this.#erased.delete(index);
+    this.#columns = null;
+    this.#version++;
   }
 
   #ofIndex(index: number): readonly SessionRecord[] {
@@ -150,7 +227,10 @@ export class ChurnkeyDataStore {
   /** The person with this e-mail (case-insensitive), unless unknown or erased. */
   person(email: string): Customer | null {
     this.#byEmail ??= new Map(this.world.customers.map((c) => [c.email.toLowerCase(), c]));
-    const c = this.#byEmail.get(email.toLowerCase());
+    const lower = email.toLowerCase();
+    const c =
+      this.#byEmail.get(lower) ??
+      [...this.#extra.values()].find((x) => x.email.toLowerCase() === lower);
     return c && !this.#erased.has(c.index) ? c : null;
   }
 
