@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
+import { addPactCommand } from './pact-command.ts';
 
 /**
  * `churnmock verify …`: checks a real implementation against what churnmock knows.
  * Each checker lives in its own module and registers one subcommand here.
  */
 export function addVerifyCommand(program: Command): Command {
-  return program
+  const verify = program
     .command('verify')
     .description('check a real implementation (yours, or a vendor sandbox) against the contracts');
+  addPactCommand(verify);
+  return verify;
 }

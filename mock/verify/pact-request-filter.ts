@@ -1,0 +1,72 @@
+import type { NextFunction, Request, Response } from 'express';
+import { headerValues, type PactFile } from './pact-file.ts';
+
+/** A `--header 'Name: value'` option. */
+export interface HeaderOption {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** Parses `Name: value`; throws on anything else. */
+export function parseHeaderOption(text: string): HeaderOption {
+  const colon = text.indexOf(':');
+  const name = text.slice(0, colon).trim();
+  const value = text.slice(colon + 1).trim();
+  if (colon < 1 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+    throw new Error(`--header must look like 'Name: value', got ${JSON.stringify(text)}`);
+  return { name, value };
+}
+
+/**
+ * How one `--header` applies. A header the pacts send in interactions that expect success is a
+ * credential: its value is swapped only where a request carries one of those values, so the
+ * interactions that send a wrong credential or none still do. Any other header is added to
+ * every request.
+ */
+export interface HeaderRule extends HeaderOption {
+  /** The values to replace; null: add to every request. */
+  readonly replaces: ReadonlySet<string> | null;
+}
+
+export function headerRules(pacts: readonly PactFile[], options: readonly HeaderOption[]) {
+  return options.map((o): HeaderRule => {
+    const values = new Set<string>();
+    for (const p of pacts)
+      for (const i of p.interactions)
+        if (i.response.status < 300) for (const v of headerValues(i, o.name)) values.add(v);
+    return { ...o, replaces: values.size ? values : null };
+  });
+}
+
+/** Rewrites a JSON body before it goes to the provider (e.g. signs it); null: unchanged. */
+export type BodyRewrite = (
+  body: Readonly<Record<string, unknown>>,
+) => Record<string, unknown> | null;
+
+/**
+ * Express middleware for Pact's verification proxy: applies the header rules and the body
+ * rewrite to every request bound for the provider (not to the proxy's state-change calls).
+ */
+export function requestFilter(rules: readonly HeaderRule[], rewrite: BodyRewrite | null) {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    if (req.path === '/_pactSetup') {
+      next();
+      return;
+    }
+    for (const rule of rules) {
+      const key = rule.name.toLowerCase();
+      const current = req.headers[key];
+      if (rule.replaces === null || (typeof current === 'string' && rule.replaces.has(current)))
+        req.headers[key] = rule.value;
+    }
+    const body: unknown = req.body;
+    if (rewrite && body && typeof body === 'object' && !Buffer.isBuffer(body)) {
+      const changed = rewrite(body as Record<string, unknown>);
+      if (changed) {
+        req.body = changed;
+        req.headers['content-length'] = String(Buffer.byteLength(JSON.stringify(changed)));
+      }
+    }
+    next();
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * `npm run pact:verify`: every committed pact against the providers this repository has —
+ * the mock (in-process, on an ephemeral port, states through its /__admin/states) — with
+ * the same runner as `churnmock verify pact`. Exits non-zero when any interaction fails.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createMock } from '../../mock/app.ts';
+import { DEFAULT_OPTIONS } from '../../mock/config.ts';
+import { runPactVerification } from '../../mock/verify/pact-command.ts';
+import { PACT_PROVIDERS } from '../../mock/verify/pact-providers.ts';
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const started = performance.now();
+const mock = await createMock(DEFAULT_OPTIONS);
+const server = createServer(mock.app);
+const base = await listen(server);
+const failed: string[] = [];
+try {
+  for (const provider of PACT_PROVIDERS) {
+    const ok = await runPactVerification({
+      provider,
+      baseUrl: base,
+      stateUrl: `${base}/__admin/states`,
+    });
+    if (!ok) failed.push(provider.name);
+    console.log('');
+  }
+} finally {
+  server.close();
+}
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
+console.log(
+  failed.length
+    ? `pact:verify: ${failed.length} of ${PACT_PROVIDERS.length} providers failed (${failed.join(', ')}) in ${seconds} s`
+    : `pact:verify: all ${PACT_PROVIDERS.length} providers verified in ${seconds} s`,
+);
+process.exit(failed.length ? 1 : 0);
