@@ -6,7 +6,7 @@ import { ChurnCutClient } from './clients/churncut.ts';
 import type { ApiError } from './clients/http.ts';
 import { consumerPact, fromState, pathFromState } from './consumer.ts';
 
-const { like, eachLike, integer, number, boolean, regex } = MatchersV3;
+const { like, eachLike, integer, number, boolean, regex, arrayContaining } = MatchersV3;
 
 const pact = consumerPact(pactProvider('churncut-api'));
 const API_KEY = 'cc_test_churnmock';
@@ -25,6 +25,12 @@ const customerId = fromState('customerId', 'cus_abc123');
 const subscriptionId = fromState('subscriptionId', 'sub_xyz789');
 const flowId = fromState('flowId', 'flow_123456');
 
+const offerRow = (type: string, attempts: number, retained: number, rate: number) => ({
+  type,
+  attempts: integer(attempts),
+  retained: integer(retained),
+  rate: number(rate),
+});
 const failure = (code: string, message: string) => ({
   success: false,
   error: { code, message: like(message) },
@@ -369,12 +375,11 @@ describe('ChurnCut API (consumer: retention-app)', () => {
               retained: integer(78),
               retention_rate: number(65.0),
             },
-            by_offer_type: eachLike({
-              type: regex('^(discount|pause|downgrade)$', 'discount'),
-              attempts: integer(80),
-              retained: integer(52),
-              rate: number(65.0),
-            }),
+            by_offer_type: arrayContaining(
+              offerRow('discount', 80, 52, 65.0),
+              offerRow('pause', 25, 18, 72.0),
+              offerRow('downgrade', 15, 8, 53.3),
+            ),
           },
         }),
       )
@@ -384,6 +389,11 @@ describe('ChurnCut API (consumer: retention-app)', () => {
           end_date: '2024-01-31',
         });
         expect(retention.summary.cancellation_attempts).toBeGreaterThan(0);
+        expect(retention.by_offer_type.map((r) => r.type).sort()).toEqual([
+          'discount',
+          'downgrade',
+          'pause',
+        ]);
       });
   });
 
