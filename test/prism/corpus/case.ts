@@ -1,0 +1,39 @@
+/**
+ * One request of the Prism corpus. `{name}` in the path or a body string is replaced by the
+ * value `state` (a provider state, set up first) returned. `violations` lists where Prism must
+ * find the request invalid (`query.limit`, `body`, `security`); none means a valid request.
+ */
+export interface Case {
+  readonly name: string;
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+  readonly state?: string;
+  readonly status: number;
+  readonly violations?: readonly string[];
+}
+
+/** The requests replayed through `prism proxy contracts/<contract>`. */
+export interface Corpus {
+  readonly contract: string;
+  readonly cases: readonly Case[];
+}
+
+type More = Partial<Pick<Case, 'headers' | 'state' | 'violations'>>;
+
+export const get = (name: string, path: string, status: number, more: More = {}): Case => ({
+  name,
+  method: 'GET',
+  path,
+  status,
+  ...more,
+});
+
+export const post = (
+  name: string,
+  path: string,
+  body: unknown,
+  status: number,
+  more: More = {},
+): Case => ({ name, method: 'POST', path, body, status, ...more });
