@@ -18,10 +18,10 @@ export function parseHeaderOption(text: string): HeaderOption {
 }
 
 /**
- * How one `--header` applies. A header the pacts send in interactions that expect success is a
- * credential: its value is swapped only where a request carries one of those values, so the
- * interactions that send a wrong credential or none still do. Any other header is added to
- * every request.
+ * How one `--header` applies. Where the pacts send that header in interactions that do not
+ * expect a 401 or 403, its values there are the demo credentials: they are swapped, and only
+ * they, so the interactions about a wrong credential or a missing one still send theirs. A
+ * header no such interaction sends is added to every request.
  */
 export interface HeaderRule extends HeaderOption {
   /** The values to replace; null: add to every request. */
@@ -33,7 +33,8 @@ export function headerRules(pacts: readonly PactFile[], options: readonly Header
     const values = new Set<string>();
     for (const p of pacts)
       for (const i of p.interactions)
-        if (i.response.status < 300) for (const v of headerValues(i, o.name)) values.add(v);
+        if (i.response.status !== 401 && i.response.status !== 403)
+          for (const v of headerValues(i, o.name)) values.add(v);
     return { ...o, replaces: values.size ? values : null };
   });
 }

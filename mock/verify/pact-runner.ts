@@ -78,8 +78,9 @@ function describeMismatch(m: NonNullable<NonNullable<VerifierJson['errors']>[num
 function failuresOf(json: VerifierJson): InteractionFailure[] {
   const byInteraction = new Map<string, string[]>();
   for (const e of json.errors ?? []) {
-    // "Verifying a pact between A and B Given S - D": keep "Given S - D".
-    const interaction = e.interaction.replace(/^Verifying a pact between .+? and \S+ /, '');
+    // "Verifying a pact between A and B[ Given S] - D" → "D (given S)".
+    const m = /^Verifying a pact between .+? and \S+(?: Given (.+?))? - (.+)$/s.exec(e.interaction);
+    const interaction = m ? `${m[2]}${m[1] ? ` (given ${m[1]})` : ''}` : e.interaction;
     const list = byInteraction.get(interaction) ?? [];
     list.push(...(e.mismatch ? describeMismatch(e.mismatch) : ['failed']));
     byInteraction.set(interaction, list);
