@@ -1,0 +1,21 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * The Customer Data Endpoint signature (seed 002): hex HMAC-SHA256 of the customer id, keyed
+ * with the Churnkey API key. The hosted page's `authHash` is the same construction.
+ */
+export function signCustomerId(customerId: string, apiKey: string): string {
+  return createHmac('sha256', apiKey).update(customerId).digest('hex');
+}
+
+/**
+ * Whether `signature` is the signature of `customerId` under `apiKey`, compared in constant
+ * time. Never throws: a non-string or a signature of another length is simply false (seed
+ * 002's own snippet calls `timingSafeEqual` unguarded, which throws on a length mismatch).
+ */
+export function verifySignature(customerId: unknown, signature: unknown, apiKey: string): boolean {
+  if (typeof customerId !== 'string' || typeof signature !== 'string') return false;
+  const expected = Buffer.from(signCustomerId(customerId, apiKey), 'utf8');
+  const given = Buffer.from(signature, 'utf8');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
