@@ -9,6 +9,9 @@ import { adminModule } from './admin/index.ts';
 import { providerStates } from './admin/states.ts';
 import { type ChurnCut, createChurnCut } from './churncut/setup.ts';
 import { churnkeyDataModule } from './churnkey-data/index.ts';
+import { hostedFlowModule } from './churnkey-flow/index.ts';
+import { mountHostedFlow } from './churnkey-flow/page.ts';
+import { HostedFlowSimulator } from './churnkey-flow/simulator.ts';
 import { ChurnkeyDataStore } from './churnkey-data/store.ts';
 import { MockClock } from './clock.ts';
 import type { MockOptions } from './config.ts';
@@ -31,6 +34,7 @@ export interface Mock {
   readonly churnkey: ChurnkeyDataStore;
   readonly churncut: ChurnCut;
   readonly rebilly: RebillyReportsStore;
+  readonly hostedFlow: HostedFlowSimulator;
   readonly vendors: readonly VendorModule[];
   reset(): void;
 }
@@ -55,8 +59,18 @@ export async function createMock(options: MockOptions): Promise<Mock> {
   const asOf = parseAsOf(options.asOf);
   const world = generateWorld({ seed: options.seed, asOf, scale: options.scale });
   const clock = new MockClock(asOf);
-  const churnkey = new ChurnkeyDataStore(world, generateChurnkeyData(world));
+  const churnkeyData = generateChurnkeyData(world);
+  const churnkey = new ChurnkeyDataStore(world, churnkeyData);
   const churncut = createChurnCut(world, clock, options.churncut);
+  // Churnkey's hosted flow: its sessions land in the Data API store, its webhook goes to the
+  // same targets (and through the same delivery) as ChurnCut's.
+  const hostedFlow = new HostedFlowSimulator(
+    churnkey,
+    clock,
+    churncut.webhooks,
+    { choices: churnkeyData.flows.choices, segmentId: churnkeyData.flows.segments.default },
+    options.hostedFlow,
+  );
   const rebilly = new RebillyReportsStore(world, generateRebillyReports(world));
   const vendors: VendorModule[] = [
     churnkeyDataModule(churnkey, clock, options.churnkey),
@@ -67,6 +81,7 @@ export async function createMock(options: MockOptions): Promise<Mock> {
   const reset = () => {
     churnkey.reset();
     churncut.reset();
+    hostedFlow.reset();
     rebilly.reset();
     clock.reset();
     for (const c of caches) c.clear();
@@ -98,7 +113,8 @@ export async function createMock(options: MockOptions): Promise<Mock> {
   });
   app.use(cors({ exposedHeaders: EXPOSED_HEADERS }));
   churncut.mount(app);
-  const modules = [...vendors, admin];
+  mountHostedFlow(app, hostedFlow);
+  const modules = [...vendors, hostedFlowModule(hostedFlow), admin];
   for (const module of modules) {
     const contract = await loadContract(module.contractFile);
     caches.push(
@@ -135,5 +151,16 @@ export async function createMock(options: MockOptions): Promise<Mock> {
   const listener: RequestListener = (req, res) => {
     if (!fast.handle(req, res)) app(req, res);
   };
-  return { app: listener, express: app, clock, world, churnkey, churncut, rebilly, vendors, reset };
+  return {
+    app: listener,
+    express: app,
+    clock,
+    world,
+    churnkey,
+    churncut,
+    rebilly,
+    hostedFlow,
+    vendors,
+    reset,
+  };
 }

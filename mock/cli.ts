@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { generateChurnkeyData } from '../generators/churnkey-data.ts';
 import { parseAsOf } from '../generators/time.ts';
 import { generateWorld } from '../generators/world.ts';
+import { FlowDefinitionError } from './churnkey-flow/definition.ts';
 import { DEFAULT_HOST, DEFAULT_OPTIONS, DEFAULT_PORT, type MockOptions } from './config.ts';
 import { datasetRecords } from './dataset.ts';
 import { addJwtCommand } from './rebilly-reports/jwt-command.ts';
@@ -146,6 +147,43 @@ export function buildCli(): Command {
         .env('CHURNMOCK_REBILLY_JWT_SECRET')
         .default(DEFAULT_OPTIONS.rebilly.jwtSecret),
     )
+    .addOption(
+      new Option(
+        '--customer-data-url <url>',
+        'your Customer Data Endpoint; the hosted flow POSTs {customerId, signature} to it',
+      )
+        .env('CHURNMOCK_CUSTOMER_DATA_URL')
+        .argParser((v: string) => {
+          if (!/^https?:\/\/./.test(v)) throw new InvalidArgumentError('must be an http(s) URL.');
+          return v;
+        }),
+    )
+    .addOption(
+      new Option(
+        '--churnkey-api-key <key>',
+        'Churnkey API key: signs Customer Data Endpoint calls, checks hosted-page authHash',
+      )
+        .env('CHURNMOCK_CHURNKEY_API_KEY')
+        .default(DEFAULT_OPTIONS.hostedFlow.apiKey),
+    )
+    .addOption(
+      new Option(
+        '--customer-data-timeout-ms <n>',
+        'the hosted flow waits this long for your endpoint',
+      )
+        .argParser(integer('customer-data-timeout-ms', 1, 60_000))
+        .default(DEFAULT_OPTIONS.hostedFlow.timeoutMs),
+    )
+    .addOption(
+      new Option('--flow <file>', 'Cancel Flow definition for the hosted flow (JSON or YAML)').env(
+        'CHURNMOCK_FLOW',
+      ),
+    )
+    .addOption(
+      new Option('--ck-webhook-secret <secret>', 'signing secret of Churnkey `session` webhooks')
+        .env('CHURNMOCK_CK_WEBHOOK_SECRET')
+        .default(DEFAULT_OPTIONS.hostedFlow.webhookSecret),
+    )
     .action(
       async (
         flags: DataFlags & {
@@ -163,6 +201,11 @@ export function buildCli(): Command {
           rateLimit: boolean;
           rebillyApiKey: string;
           rebillyJwtSecret: string;
+          customerDataUrl?: string;
+          churnkeyApiKey: string;
+          customerDataTimeoutMs: number;
+          flow?: string;
+          ckWebhookSecret: string;
         },
       ) => {
         const options: MockOptions = {
@@ -186,8 +229,21 @@ export function buildCli(): Command {
             apiKey: flags.rebillyApiKey,
             jwtSecret: flags.rebillyJwtSecret,
           },
+          hostedFlow: {
+            customerDataUrl: flags.customerDataUrl ?? null,
+            apiKey: flags.churnkeyApiKey,
+            timeoutMs: flags.customerDataTimeoutMs,
+            flowFile: flags.flow ?? null,
+            webhookSecret: flags.ckWebhookSecret,
+          },
         };
-        await startServer(options, flags.port, flags.host);
+        try {
+          await startServer(options, flags.port, flags.host);
+        } catch (e) {
+          if (!(e instanceof FlowDefinitionError)) throw e;
+          console.error(`churnmock: ${e.message}`);
+          process.exit(1);
+        }
       },
     );
 

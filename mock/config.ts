@@ -1,6 +1,7 @@
 import { DEFAULT_AS_OF } from '../generators/time.ts';
 import { type ChurnCutOptions, DEFAULT_CC_OPTIONS } from './churncut/options.ts';
 import { type ChurnkeyCredentials, DEFAULT_CK_CREDENTIALS } from './churnkey-data/index.ts';
+import { DEFAULT_HOSTED_FLOW_OPTIONS, type HostedFlowOptions } from './churnkey-flow/options.ts';
 import { DEFAULT_REBILLY_CREDENTIALS, type RebillyCredentials } from './rebilly-reports/auth.ts';
 
 /** Everything a mock instance is built from. */
@@ -12,6 +13,7 @@ export interface MockOptions {
   churnkey: ChurnkeyCredentials;
   churncut: ChurnCutOptions;
   rebilly: RebillyCredentials;
+  hostedFlow: HostedFlowOptions;
 }
 
 export const DEFAULT_SEED = 42;
@@ -26,4 +28,5 @@ export const DEFAULT_OPTIONS: MockOptions = {
   churnkey: DEFAULT_CK_CREDENTIALS,
   churncut: DEFAULT_CC_OPTIONS,
   rebilly: DEFAULT_REBILLY_CREDENTIALS,
+  hostedFlow: DEFAULT_HOSTED_FLOW_OPTIONS,
 };

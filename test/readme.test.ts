@@ -24,6 +24,10 @@ const OPERATIONS: Record<string, string> = {
   'GET /organizations/org_churnmock/experimental/reports/subscription-cancellation':
     'GetOrganizationSubscriptionCancellationReport',
   'GET /reports/subscription-cancellation': 'GetStableSubscriptionCancellationReport',
+  'GET /__admin/churnkey/flow-url': 'getHostedFlowUrl',
+  'GET /__admin/churnkey/flow': 'getHostedFlowConfig',
+  'PUT /__admin/churnkey/flow': 'setHostedFlowConfig',
+  'GET /__admin/churnkey/sessions': 'listHostedSessions',
 };
 /** Calls that create something answer 201. */
 const CREATED = new Set(['POST /v1/cancellation-flows']);
@@ -82,7 +86,12 @@ describe('README examples', () => {
   it.each(calls.map((c) => [c.line, c]))('%s', async (_line, call) => {
     const c = call as Call;
     const path = c.url.pathname + c.url.search;
-    const req = c.method === 'POST' ? request(mock.app).post(path) : request(mock.app).get(path);
+    const req =
+      c.method === 'POST'
+        ? request(mock.app).post(path)
+        : c.method === 'PUT'
+          ? request(mock.app).put(path)
+          : request(mock.app).get(path);
     req.set(c.headers);
     const res = await (c.body === undefined ? req : req.send(c.body));
     expect(res.status).toBe(CREATED.has(`${c.method} ${c.url.pathname}`) ? 201 : 200);

@@ -1,9 +1,8 @@
 import express, { type Express, type Request, type Response } from 'express';
 import type { Offer } from '../../generators/churncut-offers.ts';
+import { esc, layout } from '../pages/html.ts';
 import type { FlowLifecycle, LifecycleResult } from './lifecycle.ts';
 import type { ChurnCutStore, LiveFlow } from './store.ts';
-
-const esc = (s: string): string => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 const money = (cents: number, currency: string): string =>
   `${(cents / 100).toFixed(2)} ${currency.toUpperCase()}`;
@@ -12,16 +11,6 @@ function describeOffer(o: Offer): string {
   if (o.type === 'discount') return `${o.value}% off for ${o.duration_months} months`;
   if (o.type === 'pause') return `Pause your subscription for ${o.duration_months} months`;
   return `Switch to the ${o.plan} plan`;
-}
-
-function layout(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem}
-.offer{border:1px solid #ccc;border-radius:8px;padding:1rem;margin:1rem 0}
-button{padding:.5rem 1rem;font-size:1rem;cursor:pointer}</style></head>
-<body>${body}</body></html>`;
 }
 
 function flowPage(store: ChurnCutStore, flow: LiveFlow): string {

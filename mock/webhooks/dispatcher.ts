@@ -16,6 +16,12 @@ export interface DispatcherOptions {
   };
 }
 
+/** How an event is signed: the secret and the header names. */
+export interface Signing {
+  readonly secret: string;
+  readonly headers: DispatcherOptions['headers'];
+}
+
 /** One try of one delivery. */
 export interface Attempt {
   readonly at: string;
@@ -70,9 +76,13 @@ export class WebhookDispatcher {
     return this.#deliveries;
   }
 
-  /** Queues `payload` for every target; returns at once (delivery happens later). */
-  send(event: string, payload: unknown): void {
+  /**
+   * Queues `payload` for every target; returns at once (delivery happens later). `signing`
+   * overrides the secret and header names (another vendor's events through the same targets).
+   */
+  send(event: string, payload: unknown, signing?: Signing): void {
     const body = JSON.stringify(payload);
+    const sign = signing ?? this.options;
     for (const url of this.#targets) {
       const d: Delivery = {
         id: `whd_${randomBytes(9).toString('base64url')}`,
@@ -88,23 +98,23 @@ export class WebhookDispatcher {
       };
       this.#deliveries.push(d);
       if (this.#deliveries.length > KEEP) this.#deliveries.shift();
-      this.#schedule(d, body, 0);
+      this.#schedule(d, body, sign, 0);
     }
   }
 
-  #schedule(d: Delivery, body: string, delay: number): void {
+  #schedule(d: Delivery, body: string, sign: Signing, delay: number): void {
     const generation = this.#generation;
     d.next_attempt_at = new Date(Date.now() + delay).toISOString();
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
-      if (generation === this.#generation) void this.#attempt(d, body);
+      if (generation === this.#generation) void this.#attempt(d, body, sign);
     }, delay);
     timer.unref();
     this.#timers.add(timer);
   }
 
-  async #attempt(d: Delivery, body: string): Promise<void> {
-    const h = this.options.headers;
+  async #attempt(d: Delivery, body: string, sign: Signing): Promise<void> {
+    const h = sign.headers;
     let code: number | null = null;
     let error: string | null = null;
     try {
@@ -112,7 +122,7 @@ export class WebhookDispatcher {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          [h.signature]: signBody(body, this.options.secret),
+          [h.signature]: signBody(body, sign.secret),
           [h.delivery]: d.id,
           [h.timestamp]: String(Math.floor(Date.now() / 1000)),
           'user-agent': 'churnmock-webhooks/1',
@@ -139,7 +149,7 @@ export class WebhookDispatcher {
       d.next_attempt_at = null;
     } else {
       const delay = Math.min(MAX_DELAY_MS, this.options.backoffMs * 2 ** (d.attempts - 1));
-      this.#schedule(d, body, delay);
+      this.#schedule(d, body, sign, delay);
     }
   }
 

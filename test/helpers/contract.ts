@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { ADMIN_CONTRACT } from '../../mock/admin/index.ts';
 import { CHURNCUT_CONTRACT } from '../../mock/churncut/index.ts';
 import { CHURNKEY_DATA_CONTRACT } from '../../mock/churnkey-data/index.ts';
+import { HOSTED_FLOW_CONTRACT } from '../../mock/churnkey-flow/index.ts';
 import { type Contract, loadContract } from '../../mock/pipeline/contract.ts';
 import { compileResponseValidators, makeAjv } from '../../mock/pipeline/validation.ts';
 import { REBILLY_REPORTS_CONTRACT } from '../../mock/rebilly-reports/index.ts';
@@ -13,6 +14,7 @@ const CONTRACT_FILES = [
   ADMIN_CONTRACT,
   CHURNCUT_CONTRACT,
   REBILLY_REPORTS_CONTRACT,
+  HOSTED_FLOW_CONTRACT,
 ];
 
 let loaded: Promise<Map<string, Map<string, ValidateFunction>>> | null = null;
