@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { addCustomerDataCommand } from './customer-data-command.ts';
 import { addPactCommand } from './pact-command.ts';
 
 /**
@@ -10,5 +11,6 @@ export function addVerifyCommand(program: Command): Command {
     .command('verify')
     .description('check a real implementation (yours, or a vendor sandbox) against the contracts');
   addPactCommand(verify);
+  addCustomerDataCommand(verify);
   return verify;
 }

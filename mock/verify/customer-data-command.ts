@@ -1,0 +1,83 @@
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { customerDataReportJson, formatCustomerDataReport } from './customer-data-report.ts';
+import {
+  checkCustomerDataEndpoint,
+  DEFAULT_BUDGET_MS,
+  DEFAULT_CALLS,
+  DEFAULT_CUSTOMER_ID,
+  DEFAULT_TIMEOUT_MS,
+} from './customer-data-run.ts';
+
+const integer = (name: string, min: number, max: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}.`);
+  return n;
+};
+
+const httpUrl = (v: string) => {
+  if (!/^https?:\/\/./.test(v)) throw new InvalidArgumentError('url must be an http(s) URL.');
+  return v;
+};
+
+interface CustomerDataFlags {
+  url: string;
+  apiKey: string;
+  customerId?: string[];
+  json: boolean;
+  latencyBudget: number;
+  timeout: number;
+  calls: number;
+}
+
+/** `churnmock verify customer-data`: plays Churnkey against your Customer Data Endpoint. */
+export function addCustomerDataCommand(verify: Command): Command {
+  return verify
+    .command('customer-data')
+    .description(
+      'call your Customer Data Endpoint as Churnkey does (seed 002) and check signatures, body, sensitive data and latency',
+    )
+    .requiredOption(
+      '--url <url>',
+      'your endpoint, e.g. http://127.0.0.1:3000/churnkey/customer-data',
+      httpUrl,
+    )
+    .addOption(
+      new Option('--api-key <key>', 'the Churnkey API key your endpoint checks signatures with')
+        .env('CHURNMOCK_CHURNKEY_API_KEY')
+        .makeOptionMandatory(),
+    )
+    .option(
+      '--customer-id <id>',
+      `a customer your endpoint knows (repeatable; default ${DEFAULT_CUSTOMER_ID})`,
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option('--json', 'print the report as JSON', false)
+    .addOption(
+      new Option('--latency-budget <ms>', 'the p95 must be within this')
+        .argParser(integer('latency-budget', 1, 60_000))
+        .default(DEFAULT_BUDGET_MS),
+    )
+    .addOption(
+      new Option('--timeout <ms>', 'a call not answered by then fails')
+        .argParser(integer('timeout', 1, 20_000))
+        .default(DEFAULT_TIMEOUT_MS),
+    )
+    .addOption(
+      new Option('--calls <n>', 'sequential calls the p95 is measured over')
+        .argParser(integer('calls', 1, 200))
+        .default(DEFAULT_CALLS),
+    )
+    .action(async (flags: CustomerDataFlags) => {
+      const report = await checkCustomerDataEndpoint({
+        url: flags.url,
+        apiKey: flags.apiKey,
+        customerIds: flags.customerId?.length ? flags.customerId : [DEFAULT_CUSTOMER_ID],
+        budgetMs: flags.latencyBudget,
+        timeoutMs: flags.timeout,
+        calls: flags.calls,
+      });
+      console.log(flags.json ? customerDataReportJson(report) : formatCustomerDataReport(report));
+      process.exitCode = report.ok ? 0 : 1;
+    });
+}
