@@ -124,20 +124,23 @@ export const SURVEY: readonly { value: string; weight: number; feedback: readonl
   { value: 'Other', weight: 4, feedback: ['Personal reasons.', 'Moving abroad.'] },
 ];
 
+/** The key under which a presented offer carries its config (seed 000's session JSON). */
+export const CONFIG_KEYS: Readonly<Record<OfferType, string>> = {
+  PAUSE: 'pauseConfig',
+  DISCOUNT: 'discountConfig',
+  CONTACT: 'contactConfig',
+  PLAN_CHANGE: 'planChangeConfig',
+  REDIRECT: 'redirectConfig',
+  TRIAL_EXTENSION: 'trialExtensionConfig',
+};
+
 function offer(
   r: Rng,
   offerType: OfferType,
   surveyOffer: boolean,
   extra: Partial<OfferDef> & { config: Record<string, unknown> },
 ): OfferDef {
-  const configKey = {
-    PAUSE: 'pauseConfig',
-    DISCOUNT: 'discountConfig',
-    CONTACT: 'contactConfig',
-    PLAN_CHANGE: 'planChangeConfig',
-    REDIRECT: 'redirectConfig',
-    TRIAL_EXTENSION: 'trialExtensionConfig',
-  }[offerType];
+  const configKey = CONFIG_KEYS[offerType];
   return { guid: uuid(r), offerType, surveyOffer, configKey, ...extra };
 }
 

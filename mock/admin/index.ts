@@ -23,6 +23,10 @@ export interface AdminHooks {
   readonly states?: ProviderStates;
 }
 
+/** The admin APIs' error shape: `{message, errors?}`. */
+export const adminErrorBody = (_status: number, message: string, problems?: readonly Problem[]) =>
+  problems?.length ? { message, errors: problems } : { message };
+
 const bad = (message: string): HandlerResult => ({ status: 400, body: { message } });
 
 /**
@@ -75,8 +79,7 @@ export function adminModule(hooks: AdminHooks): VendorModule {
     contractFile: ADMIN_CONTRACT,
     prefixes: ['/__admin'],
     authenticate: () => null,
-    errorBody: (_status: number, message: string, problems?: readonly Problem[]) =>
-      problems?.length ? { message, errors: problems } : { message },
+    errorBody: adminErrorBody,
     handlers: {
       getHealth: () => ({ status: 200, body: { status: 'ok', ...hooks.info() } }),
       reset: () => {

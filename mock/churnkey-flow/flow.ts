@@ -1,5 +1,10 @@
 import type { AcceptedOffer, PresentedStep } from '../../generators/churnkey-data.ts';
-import type { Blueprint, OfferDef, SurveyChoice } from '../../generators/churnkey-flows.ts';
+import {
+  type Blueprint,
+  CONFIG_KEYS,
+  type OfferDef,
+  type SurveyChoice,
+} from '../../generators/churnkey-flows.ts';
 import { DAY } from '../../generators/time.ts';
 import type { Customer } from '../../generators/world.ts';
 import {
@@ -26,23 +31,14 @@ export interface CompiledFlow {
   readonly mode: 'LIVE' | 'TEST';
 }
 
-const CONFIG_KEY: Record<OfferSpec['type'], string> = {
-  PAUSE: 'pauseConfig',
-  DISCOUNT: 'discountConfig',
-  CONTACT: 'contactConfig',
-  PLAN_CHANGE: 'planChangeConfig',
-  REDIRECT: 'redirectConfig',
-  TRIAL_EXTENSION: 'trialExtensionConfig',
-};
-
 function offerDef(blueprintId: string, step: StepDef): OfferDef {
   const { type, ...config } = step.offer;
   const base = { guid: derivedGuid(blueprintId, step.id), offerType: type, surveyOffer: false };
-  if (step.offer.type !== 'DISCOUNT') return { ...base, configKey: CONFIG_KEY[type], config };
+  if (step.offer.type !== 'DISCOUNT') return { ...base, configKey: CONFIG_KEYS[type], config };
   const o = step.offer;
   return {
     ...base,
-    configKey: CONFIG_KEY[type],
+    configKey: CONFIG_KEYS[type],
     config: { couponId: o.couponId },
     coupon: {
       id: o.couponId,

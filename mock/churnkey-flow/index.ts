@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
+import { adminErrorBody } from '../admin/index.ts';
 import { baseUrlOf } from '../churncut/index.ts';
 import type { HandlerInput, HandlerResult, VendorModule } from '../pipeline/types.ts';
-import type { Problem } from '../pipeline/validation.ts';
 import { FlowDefinitionError, validateFlow } from './definition.ts';
 import { HOSTED_FLOW_PATH } from './page.ts';
 import { authHashOf, type HostedFlowConfig, type HostedFlowSimulator } from './simulator.ts';
@@ -62,8 +62,7 @@ export function hostedFlowModule(sim: HostedFlowSimulator): VendorModule {
     contractFile: HOSTED_FLOW_CONTRACT,
     prefixes: ['/__admin/churnkey'],
     authenticate: () => null,
-    errorBody: (_status: number, message: string, problems?: readonly Problem[]) =>
-      problems?.length ? { message, errors: problems } : { message },
+    errorBody: adminErrorBody,
     handlers: {
       getHostedFlowConfig: config,
       setHostedFlowConfig: setConfig,

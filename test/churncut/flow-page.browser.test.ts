@@ -1,23 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mock } from '../../mock/app.ts';
 import { DEFAULT_OPTIONS } from '../../mock/config.ts';
+import { launchChromium } from '../helpers/browser.ts';
 import { expectContract } from '../helpers/contract.ts';
 import { customMock } from '../helpers/mock.ts';
 import { activeCustomer, CC_AUTH } from './helpers.ts';
-
-// Debian's chromium (installed by .ci/run); never a browser downloaded by playwright.
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let mock: Mock;
 let api: Server;
@@ -46,7 +36,7 @@ beforeAll(async () => {
   mock = await customMock({ churncut: { ...DEFAULT_OPTIONS.churncut, webhookUrls: [hookUrl] } });
   api = createServer(mock.app);
   base = await listen(api);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

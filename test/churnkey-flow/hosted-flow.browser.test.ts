@@ -1,25 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mock } from '../../mock/app.ts';
 import { DEFAULT_OPTIONS } from '../../mock/config.ts';
+import { launchChromium } from '../helpers/browser.ts';
 import { expectContract } from '../helpers/contract.ts';
 import { CK_HEADERS, customMock } from '../helpers/mock.ts';
 import { type Behaviour, honest, reply, silent, startEndpoint, stopEndpoints } from './endpoint.ts';
 import { proCustomer } from './helpers.ts';
 
-// Debian's chromium (installed by .ci/run); never a browser downloaded by playwright.
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const API_KEY = DEFAULT_OPTIONS.hostedFlow.apiKey;
 const WEBHOOK_SECRET = DEFAULT_OPTIONS.hostedFlow.webhookSecret;
 
@@ -61,7 +52,7 @@ beforeAll(async () => {
     body: JSON.stringify({ url: hookUrl }),
   });
   await expectContract('addWebhook', added);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
