@@ -4,17 +4,22 @@ import { ADMIN_CONTRACT } from '../../mock/admin/index.ts';
 import { CHURNCUT_CONTRACT } from '../../mock/churncut/index.ts';
 import { CHURNKEY_DATA_CONTRACT } from '../../mock/churnkey-data/index.ts';
 import { HOSTED_FLOW_CONTRACT } from '../../mock/churnkey-flow/index.ts';
+import { CUSTOMER_DATA_CONTRACT } from '../../mock/customer-data/index.ts';
 import { type Contract, loadContract } from '../../mock/pipeline/contract.ts';
 import { compileResponseValidators, makeAjv } from '../../mock/pipeline/validation.ts';
 import { REBILLY_REPORTS_CONTRACT } from '../../mock/rebilly-reports/index.ts';
 
-/** Every contract the mock serves; a test names the operation, the helper finds it. */
+/**
+ * Every contract the mock serves, and the Customer Data Endpoint's (served by your backend);
+ * a test names the operation, the helper finds it.
+ */
 const CONTRACT_FILES = [
   CHURNKEY_DATA_CONTRACT,
   ADMIN_CONTRACT,
   CHURNCUT_CONTRACT,
   REBILLY_REPORTS_CONTRACT,
   HOSTED_FLOW_CONTRACT,
+  CUSTOMER_DATA_CONTRACT,
 ];
 
 let loaded: Promise<Map<string, Map<string, ValidateFunction>>> | null = null;
