@@ -41,7 +41,7 @@ describe('churnmock verify customer-data', () => {
   });
 
   it('--json prints the documented report shape', async () => {
-    const { code, stdout } = await verify(reference, '--json', '--calls', '5');
+    const { code, stdout } = await verify(reference, '--json', '--calls', '40');
     expect(code).toBe(0);
     const r = report(stdout);
     expect(Object.keys(r)).toEqual([
@@ -64,9 +64,9 @@ describe('churnmock verify customer-data', () => {
       customerIds: ['cus_abc123'],
       budgetMs: 300,
       timeoutMs: 3000,
-      calls: 5,
+      calls: 40,
       deadlineReached: false,
-      latency: { samples: 5 },
+      latency: { samples: 40 },
       summary: { pass: 6, fail: 0, info: 1, skip: 0 },
     });
     expect(r.unknownCustomerId).toMatch(/^cus_churnmock_unknown_[0-9a-f]{12}$/);
