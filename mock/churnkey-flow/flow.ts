@@ -11,7 +11,6 @@ import {
   derivedGuid,
   derivedObjectId,
   type FlowDefinition,
-  type OfferSpec,
   type StepDef,
 } from './definition.ts';
 import { type Attributes, allMatch } from './targeting.ts';

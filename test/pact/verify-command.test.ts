@@ -98,9 +98,12 @@ describe('churnmock verify pact usage', () => {
   /** The verify group as the CLI builds it, erroring into a string instead of exiting. */
   const parse = async (args: string[]) => {
     let err = '';
-    const program = new Command('churnmock')
-      .exitOverride()
-      .configureOutput({ writeErr: (s) => void (err += s), writeOut: () => undefined });
+    const program = new Command('churnmock').exitOverride().configureOutput({
+      writeErr: (s) => {
+        err += s;
+      },
+      writeOut: () => undefined,
+    });
     addVerifyCommand(program);
     await program.parseAsync(['verify', 'pact', ...args], { from: 'user' }).catch(() => undefined);
     return err;
