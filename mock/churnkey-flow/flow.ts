@@ -7,12 +7,7 @@ import {
 } from '../../generators/churnkey-flows.ts';
 import { DAY } from '../../generators/time.ts';
 import type { Customer } from '../../generators/world.ts';
-import {
-  derivedGuid,
-  derivedObjectId,
-  type FlowDefinition,
-  type StepDef,
-} from './definition.ts';
+import { derivedGuid, derivedObjectId, type FlowDefinition, type StepDef } from './definition.ts';
 import { type Attributes, allMatch } from './targeting.ts';
 
 /** A step ready to show: its definition and the offer as sessions record it. */
