@@ -3,6 +3,7 @@ import { PACT_PROVIDERS, pactProvider } from './pact-providers.ts';
 import { reportHeader, reportSummary } from './pact-report.ts';
 import { type HeaderOption, parseHeaderOption } from './pact-request-filter.ts';
 import { type PactVerification, verifyPact } from './pact-runner.ts';
+import { resignWith } from './pact-signing.ts';
 
 const url = (what: string) => (v: string) => {
   if (!/^https?:\/\/./.test(v)) throw new InvalidArgumentError(`${what} must be an http(s) URL.`);
@@ -23,6 +24,42 @@ interface PactFlags {
   stateUrl?: string;
   header: HeaderOption[];
   pact: string[];
+  apiKey?: string;
+  brokerUrl?: string;
+  providerVersion?: string;
+  providerBranch?: string;
+  publish: boolean;
+}
+
+/** The flags as a verification; throws on combinations that cannot work. */
+export function pactVerification(flags: PactFlags): PactVerification {
+  const provider = pactProvider(flags.provider);
+  if (flags.apiKey !== undefined && !provider.signed)
+    throw new InvalidArgumentError(`--api-key only applies to a provider Churnkey signs for.`);
+  if (flags.publish && !(flags.brokerUrl && flags.providerVersion))
+    throw new InvalidArgumentError('--publish needs --broker-url and --provider-version.');
+  const url = new URL(flags.baseUrl);
+  // A Customer Data Endpoint is one URL: its path replaces the pact's example path.
+  const endpoint = provider.signed && url.pathname !== '/';
+  return {
+    provider,
+    baseUrl: endpoint ? url.origin : flags.baseUrl,
+    ...(endpoint ? { endpointPath: url.pathname } : {}),
+    stateUrl: flags.stateUrl,
+    headers: flags.header,
+    pactFiles: flags.pact,
+    ...(provider.signed && flags.apiKey ? { rewriteBody: resignWith(flags.apiKey) } : {}),
+    ...(flags.brokerUrl
+      ? {
+          broker: {
+            url: flags.brokerUrl,
+            providerVersion: flags.providerVersion,
+            providerBranch: flags.providerBranch,
+            publish: flags.publish,
+          },
+        }
+      : {}),
+  };
 }
 
 /** Runs one verification, prints the report and returns whether it passed. */
@@ -63,14 +100,41 @@ export function addPactCommand(verify: Command): Command {
       (v: string, prev: string[] = []) => [...prev, v],
       [],
     )
+    .option(
+      '--api-key <key>',
+      "customer-data-endpoint only: sign each request with this Churnkey API key instead of the pact's demo key",
+    )
+    .option(
+      '--broker-url <url>',
+      "take the provider's pacts from a Pact Broker (consumers' main branch and deployed versions); credentials from PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PACT_BROKER_PASSWORD",
+      url('broker-url'),
+    )
+    .option(
+      '--provider-version <version>',
+      'the provider version the results belong to (e.g. the git sha)',
+    )
+    .option('--provider-branch <branch>', 'the provider branch the results belong to')
+    .option('--publish', 'publish the verification results to the broker', false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  churnmock verify pact --provider churncut-api --base-url http://127.0.0.1:4010 \
+    --state-url http://127.0.0.1:4010/__admin/states
+  churnmock verify pact --provider churncut-api --base-url https://staging.example.com \
+    --state-url https://staging.example.com/_pact/states --header 'Authorization: Bearer cc_live_…'
+  churnmock verify pact --provider customer-data-endpoint \
+    --base-url https://app.example.com/churnkey/customer-data --api-key ck_live_…`,
+    )
     .action(async (flags: PactFlags) => {
-      const ok = await runPactVerification({
-        provider: pactProvider(flags.provider),
-        baseUrl: flags.baseUrl,
-        stateUrl: flags.stateUrl,
-        headers: flags.header,
-        pactFiles: flags.pact,
-      });
-      process.exitCode = ok ? 0 : 1;
+      let v: PactVerification;
+      try {
+        v = pactVerification(flags);
+      } catch (e) {
+        console.error(`error: ${(e as Error).message}`);
+        process.exitCode = 2;
+        return;
+      }
+      process.exitCode = (await runPactVerification(v)) ? 0 : 1;
     });
 }

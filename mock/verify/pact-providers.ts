@@ -21,6 +21,9 @@ export interface PactProvider {
 /** The app integrating with the vendor APIs, as its own pacts name it. */
 export const APP_CONSUMER = 'retention-app';
 
+/** Churnkey's hosted cancel flow: the consumer of a team's Customer Data Endpoint. */
+export const CHURNKEY_CONSUMER = 'churnkey-hosted-flow';
+
 export const PACT_PROVIDERS = [
   {
     name: 'churnkey-data-api',
@@ -42,6 +45,13 @@ export const PACT_PROVIDERS = [
     title: 'Rebilly subscription-cancellation report',
     contract: root('contracts/rebilly-reports.openapi.yaml'),
     signed: false,
+  },
+  {
+    name: 'customer-data-endpoint',
+    consumer: CHURNKEY_CONSUMER,
+    title: 'Customer Data Endpoint (your backend, called by Churnkey)',
+    contract: root('contracts/churnkey-customer-data.openapi.yaml'),
+    signed: true,
   },
 ] as const satisfies readonly PactProvider[];
 

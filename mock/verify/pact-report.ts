@@ -11,7 +11,13 @@ export function reportHeader(v: PactVerification): string {
   const files = v.pactFiles?.length ? v.pactFiles : null;
   return [
     `Verifying pacts with ${v.provider.name} (${v.provider.title}) at ${v.baseUrl}`,
-    files ? `  pacts: ${files.map(shown).join(', ')}` : '',
+    v.broker
+      ? `  pacts: from ${v.broker.url} (consumers' main branch and deployed versions)${v.broker.publish ? `; results published as ${v.broker.providerVersion}` : ''}`
+      : files
+        ? `  pacts: ${files.map(shown).join(', ')}`
+        : '',
+    v.endpointPath ? `  endpoint: every request goes to ${v.baseUrl}${v.endpointPath}` : '',
+    v.rewriteBody ? '  signatures: computed with your --api-key' : '',
     v.stateUrl
       ? `  provider states: POST ${v.stateUrl}`
       : "  provider states: none set up (no --state-url); interactions use the pact's example ids",

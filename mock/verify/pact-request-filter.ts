@@ -45,14 +45,23 @@ export type BodyRewrite = (
 ) => Record<string, unknown> | null;
 
 /**
- * Express middleware for Pact's verification proxy: applies the header rules and the body
- * rewrite to every request bound for the provider (not to the proxy's state-change calls).
+ * Express middleware for Pact's verification proxy: applies the header rules, the body rewrite
+ * and the endpoint path to every request bound for the provider (not to the proxy's
+ * state-change calls).
  */
-export function requestFilter(rules: readonly HeaderRule[], rewrite: BodyRewrite | null) {
+export function requestFilter(
+  rules: readonly HeaderRule[],
+  rewrite: BodyRewrite | null,
+  endpointPath: string | null = null,
+) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     if (req.path === '/_pactSetup') {
       next();
       return;
+    }
+    if (endpointPath) {
+      const q = req.url.indexOf('?');
+      req.url = endpointPath + (q < 0 ? '' : req.url.slice(q));
     }
     for (const rule of rules) {
       const key = rule.name.toLowerCase();

@@ -1,5 +1,6 @@
 import { Verifier } from '@pact-foundation/pact';
 import { type PactFile, readPact, stateNames } from './pact-file.ts';
+import { failuresOf, type InteractionFailure, type VerifierJson } from './pact-outcome.ts';
 import { type PactProvider, pactFile } from './pact-providers.ts';
 import {
   type BodyRewrite,
@@ -7,6 +8,15 @@ import {
   headerRules,
   requestFilter,
 } from './pact-request-filter.ts';
+import { stateUrlHandlers } from './pact-states.ts';
+
+/** Where a Pact Broker is, and whether to publish the results to it. */
+export interface BrokerOptions {
+  readonly url: string;
+  readonly providerVersion?: string;
+  readonly providerBranch?: string;
+  readonly publish: boolean;
+}
 
 /** One run of Pact's verifier: which pacts, against what, with which states and headers. */
 export interface PactVerification {
@@ -17,18 +27,16 @@ export interface PactVerification {
   readonly headers?: readonly HeaderOption[];
   /** Defaults to the committed pact of the provider. */
   readonly pactFiles?: readonly string[];
+  /** Take the provider's pacts from a broker instead of files. */
+  readonly broker?: BrokerOptions;
   /** Changes request bodies on the way (Churnkey's signature for another API key). */
   readonly rewriteBody?: BodyRewrite;
-}
-
-export interface InteractionFailure {
-  readonly description: string;
-  readonly problems: readonly string[];
+  /** Send every request to this path instead of the pact's (an endpoint at its own URL). */
+  readonly endpointPath?: string;
 }
 
 export interface PactOutcome {
   readonly ok: boolean;
-  readonly pactFiles: readonly string[];
   readonly interactions: number;
   readonly failures: readonly InteractionFailure[];
   /** State-change calls that failed (Pact's proxy only logs them; they fail the run here). */
@@ -37,96 +45,64 @@ export interface PactOutcome {
   readonly error: string | null;
 }
 
-/** The verifier's JSON summary (`pactffi_verifier_json`). */
-interface VerifierJson {
-  readonly result?: boolean;
-  readonly interactionResults?: readonly {
-    readonly description: string;
-    readonly result: string;
-  }[];
-  readonly errors?: readonly {
-    readonly interaction: string;
-    readonly mismatch?: {
-      readonly type?: string;
-      readonly message?: string;
-      readonly mismatches?: readonly {
-        readonly type?: string;
-        readonly mismatch?: string;
-        readonly path?: string;
-        readonly key?: string;
-        readonly parameter?: string;
-        readonly expected?: unknown;
-        readonly actual?: unknown;
-      }[];
-    };
-  }[];
+/** Broker consumers' versions to verify: the main branch and whatever is deployed. */
+const CONSUMER_SELECTORS = [{ mainBranch: true }, { deployedOrReleased: true }];
+
+/** The pacts a run reads locally: the files given, else the committed one. */
+function localPacts(v: PactVerification): PactFile[] {
+  const files = v.pactFiles?.length ? v.pactFiles : [pactFile(v.provider)];
+  const pacts = files.map(readPact);
+  for (const [k, p] of pacts.entries())
+    if (p.provider.name !== v.provider.name)
+      throw new Error(`${files[k]} is a pact with ${p.provider.name}, not ${v.provider.name}`);
+  return pacts;
 }
 
-/** Terminal colour codes the Rust core puts into some messages. */
-const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
-
-function describeMismatch(m: NonNullable<NonNullable<VerifierJson['errors']>[number]['mismatch']>) {
-  if (!m.mismatches?.length) return [(m.message ?? m.type ?? 'failed').replace(ANSI, '')];
-  return m.mismatches.map((x) => {
-    const where = x.path ?? x.key ?? x.parameter;
-    const text =
-      x.mismatch ?? `expected ${JSON.stringify(x.expected)}, got ${JSON.stringify(x.actual)}`;
-    return `${x.type ?? 'Mismatch'}${where ? ` ${where}` : ''}: ${text}`.replace(ANSI, '');
-  });
-}
-
-function failuresOf(json: VerifierJson): InteractionFailure[] {
-  const byInteraction = new Map<string, string[]>();
-  for (const e of json.errors ?? []) {
-    // "Verifying a pact between A and B[ Given S] - D" → "D (given S)".
-    const m = /^Verifying a pact between .+? and \S+(?: Given (.+?))? - (.+)$/s.exec(e.interaction);
-    const interaction = m ? `${m[2]}${m[1] ? ` (given ${m[1]})` : ''}` : e.interaction;
-    const list = byInteraction.get(interaction) ?? [];
-    list.push(...(e.mismatch ? describeMismatch(e.mismatch) : ['failed']));
-    byInteraction.set(interaction, list);
-  }
-  return [...byInteraction].map(([description, problems]) => ({ description, problems }));
-}
-
-/** State handlers that call the state URL, recording every failure. */
-function stateHandlers(pacts: readonly PactFile[], stateUrl: string, errors: string[]) {
-  const handlers: Record<string, () => Promise<undefined>> = { '': async () => undefined };
-  const calls = Object.fromEntries(
-    stateNames(pacts).map((state) => [
-      state,
-      async (params?: unknown) => {
-        let answer: Response;
-        try {
-          answer = await fetch(stateUrl, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', accept: 'application/json' },
-            body: JSON.stringify({ state, params: params ?? {}, action: 'setup' }),
-          });
-        } catch (e) {
-          errors.push(`"${state}": ${stateUrl} did not answer (${(e as Error).message})`);
-          throw e;
+/**
+ * The options for Pact's Verifier. `pacts` are the local pacts: verified when there is no
+ * broker, and with one, still where the demo credentials that `--header` swaps are read.
+ */
+export function verifierOptions(
+  v: PactVerification,
+  pacts: readonly PactFile[],
+  stateErrors: string[],
+): ConstructorParameters<typeof Verifier>[0] {
+  const b = v.broker;
+  return {
+    provider: v.provider.name,
+    providerBaseUrl: v.baseUrl,
+    logLevel: 'error',
+    ...(b
+      ? {
+          pactBrokerUrl: b.url,
+          consumerVersionSelectors: CONSUMER_SELECTORS,
+          publishVerificationResult: b.publish,
+          ...(b.providerVersion ? { providerVersion: b.providerVersion } : {}),
+          ...(b.providerBranch ? { providerVersionBranch: b.providerBranch } : {}),
         }
-        const text = await answer.text();
-        if (!answer.ok) {
-          errors.push(`"${state}": ${stateUrl} answered ${answer.status} ${text.slice(0, 300)}`);
-          throw new Error(`state change answered ${answer.status}`);
-        }
-        return text.trim() ? JSON.parse(text) : undefined;
-      },
-    ]),
-  );
-  return { ...handlers, ...calls };
+      : { pactUrls: v.pactFiles?.length ? [...v.pactFiles] : [pactFile(v.provider)] }),
+    // Local pacts: one handler per state, failures named in the report. A broker's pacts are
+    // not known in advance: Pact's core then posts every state to the URL itself.
+    ...(v.stateUrl
+      ? b
+        ? { providerStatesSetupUrl: v.stateUrl }
+        : { stateHandlers: stateUrlHandlers(v.stateUrl, stateNames(pacts), stateErrors) }
+      : {}),
+    requestFilter: requestFilter(
+      headerRules(pacts, v.headers ?? []),
+      v.rewriteBody ?? null,
+      v.endpointPath ?? null,
+    ),
+  };
 }
 
 /** Runs Pact's verifier for one provider; never throws, the outcome says what happened. */
 export async function verifyPact(v: PactVerification): Promise<PactOutcome> {
   // The Rust core otherwise reports usage to Google Analytics on every run.
   process.env.PACT_DO_NOT_TRACK ??= 'true';
-  const pactFiles = v.pactFiles?.length ? [...v.pactFiles] : [pactFile(v.provider)];
   const stateErrors: string[] = [];
   const outcome = (partial: Partial<PactOutcome>): PactOutcome => ({
     ok: false,
-    pactFiles,
     interactions: 0,
     failures: [],
     stateErrors,
@@ -135,39 +111,36 @@ export async function verifyPact(v: PactVerification): Promise<PactOutcome> {
   });
   let pacts: PactFile[];
   try {
-    pacts = pactFiles.map(readPact);
-    for (const [k, p] of pacts.entries())
-      if (p.provider.name !== v.provider.name)
-        throw new Error(
-          `${pactFiles[k]} is a pact with ${p.provider.name}, not ${v.provider.name}`,
-        );
+    pacts = v.broker && !v.pactFiles?.length ? tryLocalPacts(v) : localPacts(v);
   } catch (e) {
     return outcome({ error: (e as Error).message });
   }
-  const interactions = pacts.reduce((n, p) => n + p.interactions.length, 0);
-  const verifier = new Verifier({
-    provider: v.provider.name,
-    providerBaseUrl: v.baseUrl,
-    pactUrls: pactFiles,
-    logLevel: 'error',
-    stateHandlers: v.stateUrl ? stateHandlers(pacts, v.stateUrl, stateErrors) : undefined,
-    requestFilter: requestFilter(headerRules(pacts, v.headers ?? []), v.rewriteBody ?? null),
-  });
   let json: VerifierJson;
   try {
+    const verifier = new Verifier(verifierOptions(v, pacts, stateErrors));
     json = JSON.parse(await verifier.verifyProvider()) as VerifierJson;
   } catch (e) {
     const message = (e as Error).message;
     try {
+      // A failed verification rejects with the same JSON summary as its message.
       json = JSON.parse(message) as VerifierJson;
     } catch {
-      return outcome({ interactions, error: message });
+      return outcome({ error: message });
     }
   }
   const failures = failuresOf(json);
   return outcome({
     ok: json.result === true && failures.length === 0 && stateErrors.length === 0,
-    interactions: json.interactionResults?.length ?? interactions,
+    interactions: json.interactionResults?.length ?? 0,
     failures,
   });
+}
+
+/** With a broker the committed pact is optional: it only names the demo credentials. */
+function tryLocalPacts(v: PactVerification): PactFile[] {
+  try {
+    return localPacts(v);
+  } catch {
+    return [];
+  }
 }

@@ -59,7 +59,7 @@ const attrs = (customerAttributes: Record<string, unknown>) => (res: ServerRespo
   json(res, 200, { customerAttributes });
 
 /** The broken endpoints of issue 5, each wrong in one way. */
-export const BROKEN: Record<string, Behaviour> = {
+export const BROKEN = {
   /** Never checks the signature: anyone who guesses the URL reads the data. */
   acceptsForged: (body, _valid, res) =>
     json(res, 200, { customerId: body.customerId, customerAttributes: { plan: 'pro' } }),
@@ -84,7 +84,7 @@ export const BROKEN: Record<string, Behaviour> = {
         : json(res, 401, { message: 'no' }),
   /** Never answers at all. */
   silent: () => {},
-};
+} satisfies Record<string, Behaviour>;
 
 /** Correct, but takes `ms` to answer anything. */
 export const slow =

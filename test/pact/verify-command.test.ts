@@ -2,7 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReferenceEndpoint } from '../../examples/customer-data-endpoint/app.ts';
 import { addVerifyCommand } from '../../mock/verify/index.ts';
+import { BROKEN, broken, closeAll, listen } from '../customer-data/endpoints.ts';
 import { cli, serve, stopServed } from '../helpers/cli.ts';
 
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
@@ -13,7 +15,10 @@ const verify = async (provider: string, url: string, ...more: string[]) => {
   return { ...res, out: plain(res.stdout) };
 };
 
-afterAll(() => stopServed());
+afterAll(() => {
+  stopServed();
+  closeAll();
+});
 
 describe('churnmock verify pact against a second, independently started mock', () => {
   let url: string;
@@ -91,6 +96,38 @@ describe('churnmock verify pact against a provider that breaks the contract', ()
     const res = await verify('rebilly-reports-api', url, '--state-url', `${url}/nowhere`);
     expect(res.code).toBe(1);
     expect(res.out).toContain('provider state calls failed');
+  });
+});
+
+describe('churnmock verify pact --provider customer-data-endpoint', () => {
+  const TEAM_KEY = 'ck_live_team_key';
+
+  it('passes against the reference endpoint at its own path, each request signed with --api-key', async () => {
+    const base = (
+      await listen(createReferenceEndpoint({ apiKey: TEAM_KEY, path: '/hooks/churnkey' }))
+    ).replace(/\/churnkey\/customer-data$/, '');
+    const url = `${base}/hooks/churnkey`;
+    const res = await verify('customer-data-endpoint', url, '--api-key', TEAM_KEY);
+    expect(res.out).toContain(`endpoint: every request goes to ${url}`);
+    expect(res.out).toContain('signatures: computed with your --api-key');
+    expect(res.out).not.toContain(TEAM_KEY);
+    expect(res.out).toContain('✔ customer-data-endpoint: 3 of 3 interactions verified');
+    expect(res.code).toBe(0);
+    // Signed with the pact's demo key instead, the two signed calls are refused.
+    const demo = await verify('customer-data-endpoint', url);
+    expect(demo.out).toContain('✘ customer-data-endpoint: 2 of 3 interactions failed');
+    expect(demo.out).toContain('✘ a correctly signed request for a known customer');
+    expect(demo.code).toBe(1);
+  });
+
+  it('fails an endpoint that accepts a forged signature, naming that interaction', async () => {
+    const url = await listen(broken(BROKEN.acceptsForged));
+    const res = await verify('customer-data-endpoint', url);
+    expect(res.code).toBe(1);
+    expect(res.out).toContain(
+      '✘ a request for a known customer with a forged signature (given customer cus_abc123 has customer data)',
+    );
+    expect(res.out).toMatch(/StatusMismatch.*expected 401/i);
   });
 });
 
