@@ -1,12 +1,11 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { generateChurnkeyData } from '../generators/churnkey-data.ts';
 import { parseAsOf } from '../generators/time.ts';
 import { generateWorld } from '../generators/world.ts';
 import { FlowDefinitionError } from './churnkey-flow/definition.ts';
 import { DEFAULT_HOST, DEFAULT_OPTIONS, DEFAULT_PORT, type MockOptions } from './config.ts';
-import { datasetRecords } from './dataset.ts';
+import { datasetCounts, datasetRecords, generateDataset } from './dataset.ts';
 import { addJwtCommand } from './rebilly-reports/jwt-command.ts';
 import { startServer } from './server.ts';
 import { addVerifyCommand } from './verify/index.ts';
@@ -255,18 +254,17 @@ export function buildCli(): Command {
         asOf: parseAsOf(flags.asOf),
         scale: flags.scale,
       });
-      const data = generateChurnkeyData(world);
+      const dataset = generateDataset(world);
       const out = flags.out === '-' ? process.stdout : createWriteStream(flags.out);
       const write = async (record: unknown) => {
         if (!out.write(`${JSON.stringify(record)}\n`)) await once(out, 'drain');
       };
-      for (const record of datasetRecords(world, data)) await write(record);
+      for (const record of datasetRecords(dataset)) await write(record);
       if (out !== process.stdout) {
         out.end();
         await once(out, 'finish');
-        console.error(
-          `wrote ${world.customers.length} customers and ${data.sessions.length} sessions to ${flags.out}`,
-        );
+        const counts = Object.entries(datasetCounts(dataset)).map(([k, n]) => `${n} ${k}`);
+        console.error(`wrote ${counts.join(', ')} to ${flags.out}`);
       }
     });
   addJwtCommand(program);

@@ -1,11 +1,41 @@
 import { createHash } from 'node:crypto';
-import type { ChurnkeyDataset } from '../generators/churnkey-data.ts';
+import { generateChurnCut } from '../generators/churncut.ts';
+import { type ChurnkeyDataset, generateChurnkeyData } from '../generators/churnkey-data.ts';
+import { generateRebillyReports } from '../generators/rebilly-reports.ts';
 import { iso } from '../generators/time.ts';
 import type { World } from '../generators/world.ts';
+import { seededFlowJson, toCustomerDetail } from './churncut/materialize.ts';
+import { ChurnCutStore } from './churncut/store.ts';
 import { toSessionJson } from './churnkey-data/materialize.ts';
+import { RebillyReportsStore } from './rebilly-reports/store.ts';
 
-/** The dataset as JSON-lines records: what `churnmock generate` writes, line by line. */
-export function* datasetRecords(world: World, data: ChurnkeyDataset): Generator<unknown> {
+/** Every vendor's seeded data for one world: what the mock serves before any request. */
+export interface Dataset {
+  readonly world: World;
+  readonly churnkey: ChurnkeyDataset;
+  readonly churncut: ChurnCutStore;
+  readonly rebilly: RebillyReportsStore;
+}
+
+/** Generates every vendor's data from the world (pure: same world, same dataset). */
+export function generateDataset(world: World): Dataset {
+  return {
+    world,
+    churnkey: generateChurnkeyData(world),
+    churncut: new ChurnCutStore(generateChurnCut(world)),
+    rebilly: new RebillyReportsStore(world, generateRebillyReports(world)),
+  };
+}
+
+/**
+ * The dataset as JSON-lines records: what `churnmock generate` writes, line by line. Vendor
+ * records are in each API's own shape, as of the world's as-of date: Churnkey sessions as
+ * `/v1/data/sessions` lists them, ChurnCut customers as `/v1/customers/{id}` and past flows as
+ * `/v1/cancellation-flows/{id}` show them, Rebilly canceled subscriptions as Rebilly's
+ * subscription resource (the rows the report aggregates).
+ */
+export function* datasetRecords(d: Dataset): Generator<unknown> {
+  const { world, churnkey, churncut, rebilly } = d;
   yield { type: 'meta', seed: world.seed, asOf: iso(world.asOf), scale: world.scale };
   for (const c of world.customers) {
     const s = c.subscription;
@@ -23,16 +53,31 @@ export function* datasetRecords(world: World, data: ChurnkeyDataset): Generator<
         start: iso(s.start),
         trialEnd: s.trialEnd === null ? null : iso(s.trialEnd),
       },
-      churnkeyDsrCounts: data.dsr[c.index],
+      churnkeyDsrCounts: churnkey.dsr[c.index],
     };
   }
-  for (const s of data.sessions)
-    yield { type: 'churnkey.session', data: toSessionJson(s, data.flows.org) };
+  for (const s of churnkey.sessions)
+    yield { type: 'churnkey.session', data: toSessionJson(s, churnkey.flows.org) };
+  for (let i = 0; i < world.customers.length; i++)
+    yield { type: 'churncut.customer', data: toCustomerDetail(churncut, i, world.asOf) };
+  for (let k = 0; k < churncut.data.flows.count; k++)
+    yield { type: 'churncut.flow', data: seededFlowJson(churncut, k) };
+  for (const s of rebilly.subscriptions()) yield { type: 'rebilly.subscription', data: s };
+}
+
+/** How many records of each type `datasetRecords` yields besides `meta`. */
+export function datasetCounts(d: Dataset): Record<string, number> {
+  return {
+    customers: d.world.customers.length,
+    'churnkey sessions': d.churnkey.sessions.length,
+    'churncut flows': d.churncut.data.flows.count,
+    'rebilly subscriptions': d.rebilly.data.count,
+  };
 }
 
 /** SHA-256 of the JSON-lines dataset: equal hashes mean byte-identical output. */
-export function datasetHash(world: World, data: ChurnkeyDataset): string {
+export function datasetHash(d: Dataset): string {
   const h = createHash('sha256');
-  for (const r of datasetRecords(world, data)) h.update(`${JSON.stringify(r)}\n`);
+  for (const r of datasetRecords(d)) h.update(`${JSON.stringify(r)}\n`);
   return h.digest('hex');
 }

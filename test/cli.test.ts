@@ -78,6 +78,9 @@ describe('churnmock CLI', () => {
     });
     expect(lines.filter((l) => l.type === 'customer').length).toBe(375);
     expect(lines.filter((l) => l.type === 'churnkey.session').length).toBeGreaterThan(300);
+    expect(lines.filter((l) => l.type === 'churncut.customer').length).toBe(375);
+    expect(lines.filter((l) => l.type === 'churncut.flow').length).toBeGreaterThan(50);
+    expect(lines.filter((l) => l.type === 'rebilly.subscription').length).toBeGreaterThan(100);
   });
 
   it('serve prints the base URL, the APIs and the demo credentials, and answers', async () => {
