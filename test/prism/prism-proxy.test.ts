@@ -2,8 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReferenceEndpoint } from '../../examples/customer-data-endpoint/app.ts';
 import { createMock } from '../../mock/app.ts';
 import { DEFAULT_OPTIONS } from '../../mock/config.ts';
+import { DEMO_CHURNKEY_API_KEY } from '../../mock/customer-data/index.ts';
 import { loadContract, type Operation } from '../../mock/pipeline/contract.ts';
 import { expectContract } from '../helpers/contract.ts';
 import { type Case, CORPORA } from './corpus/index.ts';
@@ -19,12 +21,23 @@ interface Violation {
 
 let server: Server;
 let base: string;
+let endpoint: Server;
+let endpointBase: string;
+const listen = async (s: Server) => {
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+};
 beforeAll(async () => {
   server = createServer((await createMock(DEFAULT_OPTIONS)).app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = await listen(server);
+  endpoint = createServer(createReferenceEndpoint({ apiKey: DEMO_CHURNKEY_API_KEY }));
+  endpointBase = await listen(endpoint);
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() =>
+  Promise.all(
+    [server, endpoint].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
+  ),
+);
 
 /** Sets the case's state up on the mock itself (or resets), returning its values. */
 async function prepare(c: Case): Promise<Record<string, string>> {
@@ -64,16 +77,17 @@ function names(v: Violation, expected: string): boolean {
   return where === want || where.startsWith(`${want}.`);
 }
 
-describe.each(CORPORA)('prism proxy contracts/$contract', ({ contract, cases }) => {
+describe.each(CORPORA)('prism proxy contracts/$contract', ({ contract, cases, upstream }) => {
   let strict: PrismProxy | undefined;
   let report: PrismProxy | undefined;
   let operations: readonly Operation[] = [];
   beforeAll(async () => {
     const file = join(CONTRACTS, contract);
     operations = (await loadContract(file)).operations;
+    const target = upstream === 'reference-endpoint' ? endpointBase : base;
     [strict, report] = await Promise.all([
-      startPrism(file, base, true),
-      startPrism(file, base, false),
+      startPrism(file, target, true),
+      startPrism(file, target, false),
     ]);
   });
   afterAll(async () => {

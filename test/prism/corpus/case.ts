@@ -5,7 +5,7 @@
  */
 export interface Case {
   readonly name: string;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly path: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: unknown;
@@ -17,6 +17,8 @@ export interface Case {
 /** The requests replayed through `prism proxy contracts/<contract>`. */
 export interface Corpus {
   readonly contract: string;
+  /** What Prism proxies to: the mock (default), or the reference Customer Data Endpoint. */
+  readonly upstream?: 'mock' | 'reference-endpoint';
   readonly cases: readonly Case[];
 }
 
@@ -37,3 +39,11 @@ export const post = (
   status: number,
   more: More = {},
 ): Case => ({ name, method: 'POST', path, body, status, ...more });
+
+export const put = (
+  name: string,
+  path: string,
+  body: unknown,
+  status: number,
+  more: More = {},
+): Case => ({ name, method: 'PUT', path, body, status, ...more });
