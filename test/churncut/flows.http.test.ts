@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Mock } from '../../mock/app.ts';
+import { expectContract } from '../helpers/contract.ts';
 import { customMock } from '../helpers/mock.ts';
 import { activeCustomer, CC_AUTH, CHURN, CUSTOMERS, ccGet, ccPost, FLOWS } from './helpers.ts';
 
@@ -81,6 +82,7 @@ describe('POST /v1/cancellation-flows', () => {
     expect(res.status).toBeLessThan(500);
     expect(res.body.success).toBe(false);
     expect(typeof res.body.error.code).toBe('string');
+    await expectContract('createCancellationFlow', res);
   });
 
   it('a churned customer cannot start a flow (409)', async () => {
@@ -174,4 +176,114 @@ describe('flow lifecycle and its effects', () => {
       (await ccGet(mock, 'getCancellationFlow', `${FLOWS}/${res.body.data.flow_id}`)).status,
     ).toBe(404);
   });
+});
+
+/** Plan tiers, cheapest first (docs/decisions/003: a downgrade goes one tier lower). */
+const TIERS = ['starter', 'creator', 'pro', 'business'];
+
+/** An active customer (running subscription) on the given plan tier. */
+function customerOnTier(tier: string, skip = 0) {
+  const store = mock.churncut.store;
+  let seen = 0;
+  for (const i of store.data.order) {
+    const c = store.customer(i);
+    if (store.status(i) !== 'active' || store.endedAt(i) !== null) continue;
+    if (c.subscription.plan.tier !== tier || seen++ < skip) continue;
+    return { id: c.id, sub: c.subscription.id, index: i };
+  }
+  throw new Error(`no active ${tier} customer`);
+}
+
+/** Starts a flow for `c` through the API; returns its id and path on the mock. */
+async function startFor(c: { id: string; sub: string }, reason: string) {
+  const body = { customer_id: c.id, subscription_id: c.sub, reason, redirect_url: REDIRECT };
+  const res = await ccPost(mock, 'createCancellationFlow', FLOWS, body);
+  expect(res.status).toBe(201);
+  const id = res.body.data.flow_id as string;
+  return { id, page: new URL(res.body.data.flow_url).pathname };
+}
+
+/** The offer buttons of a flow's hosted page, in order (the page is HTML, outside the contracts). */
+async function offersOnPage(page: string): Promise<string[]> {
+  const res = await request(mock.app).get(page);
+  expect(res.status).toBe(200);
+  return [...res.text.matchAll(/data-offer="(\w+)"/g)].map((m) => m[1] as string);
+}
+
+/** Accepts an offer the way the hosted page's form does; answers 303 to redirect_url. */
+const acceptOnPage = (page: string, offer: string) =>
+  request(mock.app).post(`${page}/accept`).type('form').send({ offer });
+
+describe('offers accepted on the hosted page', () => {
+  it('pause: offer_accepted {type, duration_months}, customer retained, history records it', async () => {
+    const c = activeCustomer(mock, 4);
+    const { id, page } = await startFor(c, 'not_using');
+    expect((await offersOnPage(page))[0]).toBe('pause');
+    mock.clock.advance('PT5M');
+    const res = await acceptOnPage(page, 'pause');
+    expect(res.status).toBe(303);
+    const to = new URL(res.headers.location as string);
+    expect(`${to.origin}${to.pathname}`).toBe(REDIRECT);
+    expect(Object.fromEntries(to.searchParams)).toEqual({ flow_id: id, outcome: 'retained' });
+    const f = await flow(id);
+    expect(f).toMatchObject({
+      status: 'completed',
+      outcome: 'retained',
+      completed_at: '2025-12-31T00:05:00.000Z',
+    });
+    expect(f.offer_accepted).toEqual({ type: 'pause', duration_months: 2 });
+    const d = await customer(c.id);
+    expect(d.status).toBe('retained');
+    expect(d.subscription.status).toBe('active');
+    expect(d.history.at(-1)).toEqual({
+      event: 'cancellation_attempted',
+      date: '2025-12-31T00:00:00.000Z',
+      outcome: 'retained',
+      flow_id: id,
+      offer: { type: 'pause', duration_months: 2 },
+    });
+    // The flow is closed: a second answer on the page is refused and changes nothing.
+    expect((await acceptOnPage(page, 'discount')).status).toBe(409);
+    expect((await flow(id)).offer_accepted).toEqual({ type: 'pause', duration_months: 2 });
+  });
+
+  it.each(['creator', 'pro', 'business'])(
+    'downgrade from %s: offer_accepted {type, plan} one tier lower, customer retained',
+    async (tier) => {
+      const c = customerOnTier(tier);
+      expect((await customer(c.id)).subscription.plan).toBe(tier);
+      const { id, page } = await startFor(c, 'missing_features');
+      expect(await offersOnPage(page)).toEqual(['downgrade', 'discount', 'pause']);
+      const res = await acceptOnPage(page, 'downgrade');
+      expect(res.status).toBe(303);
+      expect(new URL(res.headers.location as string).searchParams.get('outcome')).toBe('retained');
+      const lower = TIERS[TIERS.indexOf(tier) - 1];
+      const f = await flow(id);
+      expect(f).toMatchObject({ status: 'completed', outcome: 'retained' });
+      expect(f.offer_accepted).toEqual({ type: 'downgrade', plan: lower });
+      const d = await customer(c.id);
+      expect(d.status).toBe('retained');
+      expect(d.history.at(-1)).toMatchObject({
+        flow_id: id,
+        outcome: 'retained',
+        offer: { type: 'downgrade', plan: lower },
+      });
+    },
+  );
+
+  it.each(['missing_features', 'too_expensive', 'not_using'])(
+    'a starter customer is offered no downgrade (reason %s), and cannot accept one',
+    async (reason) => {
+      const c = customerOnTier('starter');
+      const { id, page } = await startFor(c, reason);
+      const offers = await offersOnPage(page);
+      expect(offers).not.toContain('downgrade');
+      expect([...offers].sort()).toEqual(['discount', 'pause']);
+      const res = await acceptOnPage(page, 'downgrade');
+      expect(res.status).toBe(400);
+      const f = await flow(id);
+      expect(f).toMatchObject({ status: 'pending', outcome: null, offer_accepted: null });
+      expect((await customer(c.id)).status).toBe('active');
+    },
+  );
 });
