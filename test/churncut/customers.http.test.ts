@@ -2,6 +2,8 @@ import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { riskOf } from '../../generators/churncut.ts';
 import type { Mock } from '../../mock/app.ts';
+import { seededFlowIndex } from '../../mock/churncut/ids.ts';
+import { seededFlowJson, toCustomerDetail } from '../../mock/churncut/materialize.ts';
 import { expectContract } from '../helpers/contract.ts';
 import { customMock } from '../helpers/mock.ts';
 import { CC_AUTH, CUSTOMERS, ccGet } from './helpers.ts';
@@ -156,5 +158,119 @@ describe('GET /v1/customers/{id}', () => {
     const del = await request(mock.app).delete(CUSTOMERS).set(CC_AUTH);
     expect(del.status).toBe(405);
     await expectContract('listCustomers', del);
+  });
+});
+
+type History = { date: string; outcome: string; flow_id: string; offer: unknown }[];
+interface Detail {
+  id: string;
+  status: string;
+  churn_probability: number;
+  created_at: string;
+  subscription: { status: string; ended_at: string | null; current_period_end: string };
+  history: History;
+}
+
+/**
+ * Every way a customer's detail breaks the status rule (docs/decisions/003, the contract's
+ * CustomerStatus): the latest completed flow decides — cancelled ⇒ churned, retained ⇒
+ * retained, none ⇒ active; an expired flow changes nothing; nobody has a flow after they churned;
+ * a churned customer's subscription ended when that cancellation completed.
+ */
+function statusProblems(d: Detail, completedAt: (flowId: string) => string | null): string[] {
+  const out: string[] = [];
+  const bad = (what: string) => out.push(`${d.id} (${d.status}): ${what}`);
+  const h = d.history;
+  const completed = h.filter((e) => e.outcome !== 'expired');
+  const last = completed.at(-1);
+  const expected =
+    last?.outcome === 'cancelled'
+      ? 'churned'
+      : last?.outcome === 'retained'
+        ? 'retained'
+        : 'active';
+  if (d.status !== expected) bad(`latest completed outcome ${last?.outcome ?? 'none'}`);
+  const dates = h.map((e) => e.date);
+  if (dates.join() !== [...dates].sort().join()) bad('history not oldest first');
+  if (new Set(h.map((e) => e.flow_id)).size !== h.length) bad('a flow twice in history');
+  if (dates.some((t) => t < d.created_at || t > '2025-12-31T00:00:00.000Z'))
+    bad('a flow before the customer existed or after as-of');
+  for (const e of h)
+    if ((e.outcome === 'retained') !== (e.offer !== null)) bad(`${e.flow_id} offer vs outcome`);
+  const cancelled = h.findIndex((e) => e.outcome === 'cancelled');
+  if (cancelled >= 0 && cancelled !== h.length - 1) bad('a flow after the cancellation');
+  const sub = d.subscription;
+  if (d.status === 'churned') {
+    const ended = completedAt(h[cancelled]?.flow_id ?? '');
+    if (sub.status !== 'canceled' || sub.ended_at === null || sub.ended_at !== ended)
+      bad(`subscription ${sub.status} ended ${sub.ended_at}, cancellation completed ${ended}`);
+    if (sub.current_period_end !== sub.ended_at) bad('current_period_end is not ended_at');
+  } else if (sub.status !== 'active' || sub.ended_at !== null) {
+    bad(`subscription ${sub.status} though not churned`);
+  }
+  return out;
+}
+
+describe('every seeded customer: status agrees with history', () => {
+  it('the status rule holds for all customers (store), with each status present', () => {
+    const store = mock.churncut.store;
+    const now = mock.clock.now();
+    const completedAt = (id: string) =>
+      seededFlowJson(store, seededFlowIndex(id, store.data.flows.count)).completed_at;
+    const problems: string[] = [];
+    const counts: Record<string, number> = {};
+    const n = mock.world.customers.length;
+    for (let i = 0; i < n; i++) {
+      const d = toCustomerDetail(store, i, now) as Detail;
+      counts[d.status] = (counts[d.status] ?? 0) + 1;
+      problems.push(...statusProblems(d, completedAt));
+    }
+    expect(problems.slice(0, 20)).toEqual([]);
+    expect(Object.keys(counts).sort()).toEqual(['active', 'churned', 'retained']);
+    // Riskier customers are likelier to have tried to cancel (docs/decisions/003).
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const p = (i: number) => store.data.probability[i] as number;
+    const f = store.data.flows;
+    const all = Array.from({ length: n }, (_, i) => i);
+    const tried = all.filter((i) => (f.start[i + 1] as number) > (f.start[i] as number));
+    const never = all.filter((i) => (f.start[i + 1] as number) === (f.start[i] as number));
+    expect(mean(tried.map(p))).toBeGreaterThan(mean(never.map(p)));
+  });
+
+  it('over HTTP: every list page agrees with the store; the first page in detail keeps the rule', async () => {
+    const store = mock.churncut.store;
+    const wrong: string[] = [];
+    let offset = 0;
+    let page: Awaited<ReturnType<typeof list>>;
+    do {
+      page = await list({ limit: 100, offset });
+      for (const c of page.customers)
+        if (c.status !== store.status(store.index.get(c.id))) wrong.push(c.id);
+      offset += page.customers.length;
+    } while (page.has_more);
+    expect(offset).toBe(mock.world.customers.length);
+    expect(wrong).toEqual([]);
+
+    const first = await list({ limit: 100 });
+    const flowCompletedAt = new Map<string, string | null>();
+    const completedAt = (id: string) => flowCompletedAt.get(id) ?? null;
+    const problems: string[] = [];
+    for (const c of first.customers) {
+      const res = await ccGet(mock, 'getCustomer', `${CUSTOMERS}/${c.id}`);
+      const d = res.body.data as Detail;
+      expect(d.status).toBe(c.status);
+      const cancelled = d.history.find((e) => e.outcome === 'cancelled');
+      if (cancelled) {
+        const f = await ccGet(
+          mock,
+          'getCancellationFlow',
+          `/v1/cancellation-flows/${cancelled.flow_id}`,
+        );
+        expect(f.body.data).toMatchObject({ customer_id: d.id, outcome: 'cancelled' });
+        flowCompletedAt.set(cancelled.flow_id, f.body.data.completed_at);
+      }
+      problems.push(...statusProblems(d, completedAt));
+    }
+    expect(problems).toEqual([]);
   });
 });
