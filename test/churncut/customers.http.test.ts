@@ -221,7 +221,7 @@ describe('every seeded customer: status agrees with history', () => {
     const counts: Record<string, number> = {};
     const n = mock.world.customers.length;
     for (let i = 0; i < n; i++) {
-      const d = toCustomerDetail(store, i, now) as Detail;
+      const d = toCustomerDetail(store, i, now) as unknown as Detail;
       counts[d.status] = (counts[d.status] ?? 0) + 1;
       problems.push(...statusProblems(d, completedAt));
     }
