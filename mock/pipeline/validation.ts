@@ -108,15 +108,57 @@ export function compileRequestValidator(
     properties: { query: group('query'), path: group('path') },
     required: ['query', 'path'],
   });
+  const numeric = op.params.flatMap((p) => {
+    const kind = numericKind(p.schema);
+    return kind && (p.in === 'query' || p.in === 'path') ? [{ in: p.in, name: p.name, kind }] : [];
+  });
   const body = op.body
     ? strict.compile({ type: 'object', properties: { body: op.body.schema } })
     : null;
+  const checkBody = (input: RequestInput): Problem[] =>
+    body && input.body !== undefined && !body({ body: input.body }) ? toProblems(body.errors) : [];
   return (input) => {
-    const problems = params(input) ? [] : toProblems(params.errors);
-    if (body && input.body !== undefined && !body({ body: input.body }))
-      problems.push(...toProblems(body.errors));
-    return problems;
+    // ajv's coercion reads `0x10`, `1e3`, ` 10`, `1.0` and `` as numbers (Number()); a number
+    // in a URL is plain decimal digits, so anything else is refused, named once.
+    const loose = looseNumbers(numeric, input);
+    const named = new Set(loose.map((l) => `${l.in}|${l.name}`));
+    const others = params(input)
+      ? []
+      : toProblems(params.errors).filter((p) => !named.has(`${p.in}|${p.name}`));
+    return [...loose, ...others, ...checkBody(input)];
   };
+}
+
+const PLAIN = { integer: /^-?[0-9]+$/, number: /^-?[0-9]+(\.[0-9]+)?$/ } as const;
+
+/** `integer` or `number` when a parameter's schema is that type (alone or with null). */
+function numericKind(schema: JsonSchema): keyof typeof PLAIN | null {
+  const t = (schema as { type?: unknown }).type;
+  const types = Array.isArray(t) ? t : [t];
+  if (types.includes('integer')) return 'integer';
+  if (types.includes('number')) return 'number';
+  return null;
+}
+
+/** Numeric parameters sent as something other than plain decimal digits; the input is left as is. */
+function looseNumbers(
+  numeric: readonly { in: 'query' | 'path'; name: string; kind: keyof typeof PLAIN }[],
+  input: RequestInput,
+): Problem[] {
+  const out: Problem[] = [];
+  for (const p of numeric) {
+    const value = input[p.in][p.name];
+    if (typeof value !== 'string' || PLAIN[p.kind].test(value)) continue;
+    out.push({
+      in: p.in,
+      name: p.name,
+      message:
+        p.kind === 'integer'
+          ? 'must be an integer written in plain decimal digits, e.g. 10'
+          : 'must be a number written in plain decimal digits, e.g. 10 or 2.5',
+    });
+  }
+  return out;
 }
 
 /** Compiles response-body validators by status code, for tests and --validate-responses. */

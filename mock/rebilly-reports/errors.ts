@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { HandlerResult } from '../pipeline/types.ts';
 import type { Problem } from '../pipeline/validation.ts';
+import { AGGREGATION_FIELDS } from './fields.ts';
 
 /** One entry of a 400's `invalidFields` (API-NOTES: RFC 9457 plus `invalidFields`). */
 export interface InvalidField {
@@ -48,6 +49,8 @@ export const RB_ERRORS = {
     unknownField: (field: string, known: readonly string[]) =>
       `unknown field "${field}"; filterable fields: ${known.join(', ')}`,
     emptyValue: (field: string) => `${field}: empty value`,
+    doubleNegation: (field: string, value: string) =>
+      `${field}: "${value}" negates more than once; "!" may lead a value once`,
     valueList: (field: string, value: string) =>
       `${field}: "${value}" refers to a stored value list, which the mock does not support`,
     rangeOnText: (field: string) =>
@@ -63,8 +66,22 @@ export const RB_ERRORS = {
   },
 } as const;
 
-const message = (p: Problem): string =>
-  /format "date-time"/.test(p.message) ? RB_ERRORS.dateTime : p.message;
+const DATE_TIME_VALUE = 'one RFC 3339 date-time with a time zone, e.g. 2025-01-01T00:00:00Z';
+/** What each parameter takes, added to a problem that does not already say it. */
+const ALLOWED: Readonly<Record<string, string>> = {
+  periodStart: DATE_TIME_VALUE,
+  periodEnd: DATE_TIME_VALUE,
+  aggregationField: `one of: ${AGGREGATION_FIELDS.join(', ')}`,
+  limit: 'one integer from 0 to 1000 (default 100)',
+  offset: 'one integer, 0 or more (default 0)',
+  filter: 'one filter such as planId:pro,basic;canceledBy:customer',
+};
+
+const message = (p: Problem): string => {
+  if (/format "date-time"/.test(p.message)) return RB_ERRORS.dateTime;
+  const allowed = Object.hasOwn(ALLOWED, p.name) ? ALLOWED[p.name] : undefined;
+  return allowed && !p.message.includes('one of') ? `${p.message}; allowed: ${allowed}` : p.message;
+};
 
 /** A problem document for any status; a 400 always names at least one invalid field. */
 export function problem(

@@ -17,12 +17,21 @@ const without = (key: keyof typeof YEAR_2025) => {
 const ALLOWED_FIELDS =
   /must be one of: planId, websiteId, canceledBy, cancelCategory, leadSource\.source, .*leadSource\.salesAgent/;
 const DATE_TIME = /RFC 3339 date-time with a time zone, e.g. 2025-01-01T00:00:00Z/;
+const ALLOWED_FIELDS_AFTER_REQUIRED =
+  /required property 'aggregationField'; allowed: one of: planId, websiteId, .*leadSource\.salesAgent/;
+const LIMIT_INTEGER =
+  /must be an integer written in plain decimal digits.*allowed: one integer from 0 to 1000/;
 
 /** [case, query, field named in invalidFields, what the message says is allowed] */
 const BAD_REQUESTS: [string, Record<string, string | number>, string, RegExp][] = [
   ['missing periodStart', without('periodStart'), 'periodStart', /required property 'periodStart'/],
   ['missing periodEnd', without('periodEnd'), 'periodEnd', /required property 'periodEnd'/],
-  ['missing aggregationField', without('aggregationField'), 'aggregationField', /required/],
+  [
+    'missing aggregationField',
+    without('aggregationField'),
+    'aggregationField',
+    ALLOWED_FIELDS_AFTER_REQUIRED,
+  ],
   [
     "the seed's own sample: aggregationField=day",
     { ...YEAR_2025, aggregationField: 'day' },
@@ -37,8 +46,25 @@ const BAD_REQUESTS: [string, Record<string, string | number>, string, RegExp][] 
   ],
   ['limit over 1000', { ...YEAR_2025, limit: 1001 }, 'limit', /must be <= 1000/],
   ['negative limit', { ...YEAR_2025, limit: -1 }, 'limit', /must be >= 0/],
-  ['limit not a number', { ...YEAR_2025, limit: 'ten' }, 'limit', /must be integer/],
-  ['limit not an integer', { ...YEAR_2025, limit: 2.5 }, 'limit', /must be integer/],
+  ['limit not a number', { ...YEAR_2025, limit: 'ten' }, 'limit', LIMIT_INTEGER],
+  ['limit not an integer', { ...YEAR_2025, limit: 2.5 }, 'limit', LIMIT_INTEGER],
+  ['limit in hexadecimal', { ...YEAR_2025, limit: '0x10' }, 'limit', LIMIT_INTEGER],
+  ['limit in exponent form', { ...YEAR_2025, limit: '1e3' }, 'limit', LIMIT_INTEGER],
+  ['limit with a decimal point', { ...YEAR_2025, limit: '10.0' }, 'limit', LIMIT_INTEGER],
+  ['limit with spaces', { ...YEAR_2025, limit: ' 10' }, 'limit', LIMIT_INTEGER],
+  ['an empty limit', { ...YEAR_2025, limit: '' }, 'limit', LIMIT_INTEGER],
+  [
+    'offset in exponent form',
+    { ...YEAR_2025, offset: '1e400' },
+    'offset',
+    /plain decimal digits.*0 or more/,
+  ],
+  [
+    'an offset too large to page',
+    { ...YEAR_2025, offset: '99999999999999999999999' },
+    'offset',
+    /must be <= 2147483647/,
+  ],
   ['negative offset', { ...YEAR_2025, offset: -1 }, 'offset', /must be >= 0/],
   [
     'periodStart after periodEnd',
