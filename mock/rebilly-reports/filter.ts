@@ -48,6 +48,7 @@ function parseTerm(field: string, spec: FieldSpec, item: string): Term | string 
   const negated = item.startsWith('!');
   const text = (negated ? item.slice(1) : item).trim();
   if (text === '') return F.emptyValue(field);
+  if (text.startsWith('!')) return F.doubleNegation(field, item);
   if (text.startsWith('@')) return F.valueList(field, text);
   const dots = text.indexOf('..');
   if (dots >= 0) {

@@ -114,6 +114,10 @@ describe('parseFilter: the grammar of API-NOTES', () => {
   });
 
   const INVALID: [string, string, RegExp[]][] = [
+    ['double negation on text', 'planId:!!a', [/planId: "!!a" negates more than once/]],
+    ['double negation on a listed value', 'canceledBy:!!merchant', [/negates more than once/]],
+    ['double negation on a number', 'quantity:!!1', [/quantity: "!!1" negates more than once/]],
+    ['negation after spaces', 'planId:! !a', [/negates more than once/]],
     ['no colon', 'planIdpro', [/clause "planIdpro" is not field:value/]],
     ['no field name', ':pro', [/clause ":pro" is not field:value/]],
     [
