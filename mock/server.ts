@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createMock, type Mock } from './app.ts';
 import { HOSTED_FLOW_PATH } from './churnkey-flow/page.ts';
 import { authHashOf } from './churnkey-flow/simulator.ts';
@@ -15,6 +16,37 @@ function hostedFlowBanner(base: string, mock: Mock): string[] {
   ];
 }
 
+/** How much URL and headers a request may carry (Node's default is 16 KB; long filters need more). */
+export const MAX_HEADER_BYTES = 64 * 1024;
+
+/**
+ * Answers a request Node could not parse (too much header, a malformed request line) with a
+ * JSON body instead of Node's empty one, so clients see why.
+ */
+function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) return void socket.destroy();
+  const [status, phrase, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [
+          431,
+          'Request Header Fields Too Large',
+          `The URL and headers exceed ${MAX_HEADER_BYTES / 1024} KB.`,
+        ]
+      : [400, 'Bad Request', 'The request could not be parsed as HTTP.'];
+  const body = JSON.stringify({ message });
+  socket.end(
+    `HTTP/1.1 ${status} ${phrase}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** The HTTP server of a mock: larger header limit, JSON answers to unparseable requests. */
+export function createHttpServer(app: RequestListener): Server {
+  return createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app).on(
+    'clientError',
+    answerClientError,
+  );
+}
+
 /** Builds the mock, listens, and prints where it is and how to call it. */
 export async function startServer(
   options: MockOptions,
@@ -23,7 +55,7 @@ export async function startServer(
 ): Promise<{ mock: Mock; server: Server }> {
   const started = performance.now();
   const mock = await createMock(options);
-  const server = createServer(mock.app).listen(port, host);
+  const server = createHttpServer(mock.app).listen(port, host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
