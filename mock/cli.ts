@@ -140,6 +140,14 @@ export function buildCli(): Command {
     )
     .addOption(
       new Option(
+        '--rebilly-restricted-key <key>',
+        'a valid Rebilly API key without the report permission (answered 403)',
+      )
+        .env('CHURNMOCK_REBILLY_RESTRICTED_KEY')
+        .default(DEFAULT_OPTIONS.rebilly.restrictedApiKey),
+    )
+    .addOption(
+      new Option(
         '--rebilly-jwt-secret <secret>',
         'Rebilly HS256 JWT secret (Authorization: Bearer)',
       )
@@ -200,6 +208,7 @@ export function buildCli(): Command {
           rateLimit: boolean;
           rebillyApiKey: string;
           rebillyJwtSecret: string;
+          rebillyRestrictedKey: string;
           customerDataUrl?: string;
           churnkeyApiKey: string;
           customerDataTimeoutMs: number;
@@ -226,6 +235,7 @@ export function buildCli(): Command {
           rebilly: {
             ...DEFAULT_OPTIONS.rebilly,
             apiKey: flags.rebillyApiKey,
+            restrictedApiKey: flags.rebillyRestrictedKey,
             jwtSecret: flags.rebillyJwtSecret,
           },
           hostedFlow: {

@@ -166,12 +166,13 @@ describe('403: valid credentials without the report permission', () => {
 });
 
 describe('configured credentials', () => {
-  it('--rebilly-api-key and --rebilly-jwt-secret replace the defaults', async () => {
+  it('--rebilly-api-key, --rebilly-restricted-key and --rebilly-jwt-secret replace the defaults', async () => {
     const custom = await customMock({
       scale: 0.05,
       rebilly: {
         ...DEFAULT_REBILLY_CREDENTIALS,
         apiKey: 'sk_test_other',
+        restrictedApiKey: 'sk_test_limited',
         jwtSecret: 'another-secret',
       },
     });
@@ -181,6 +182,7 @@ describe('configured credentials', () => {
     expect(await status(RB_KEY)).toBe(401);
     expect(await status(bearer(await demoToken('another-secret')))).toBe(200);
     expect(await status(bearer(DEMO))).toBe(401);
-    expect(await status({ 'REB-APIKEY': 'sk_test_noreports' })).toBe(403);
+    expect(await status({ 'REB-APIKEY': 'sk_test_limited' })).toBe(403);
+    expect(await status({ 'REB-APIKEY': 'sk_test_noreports' })).toBe(401);
   });
 });

@@ -51,6 +51,7 @@ describe('churnmock jwt', () => {
     const { stdout } = await cli(['serve', '--help']);
     expect(stdout).toContain('--rebilly-api-key');
     expect(stdout).toContain('--rebilly-jwt-secret');
+    expect(stdout).toContain('--rebilly-restricted-key');
   });
 });
 
@@ -59,6 +60,7 @@ describe('serve with Rebilly credentials from the environment', () => {
     const { url, output } = await serve(['--port', '0', '--scale', '0.05'], {
       CHURNMOCK_REBILLY_API_KEY: 'sk_test_env',
       CHURNMOCK_REBILLY_JWT_SECRET: 'env-secret',
+      CHURNMOCK_REBILLY_RESTRICTED_KEY: 'sk_test_env_limited',
     });
     expect(output).toContain(
       `Rebilly Reports     ${url}/experimental/reports/subscription-cancellation`,
@@ -75,5 +77,7 @@ describe('serve with Rebilly credentials from the environment', () => {
     expect(await get({ 'REB-APIKEY': 'sk_test_env' })).toBe(200);
     expect(await get({ Authorization: `Bearer ${token}` })).toBe(200);
     expect(await get({ 'REB-APIKEY': 'sk_test_churnmock' })).toBe(401);
+    expect(await get({ 'REB-APIKEY': 'sk_test_env_limited' })).toBe(403);
+    expect(await get({ 'REB-APIKEY': 'sk_test_noreports' })).toBe(401);
   });
 });
