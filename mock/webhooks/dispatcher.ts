@@ -46,6 +46,11 @@ export interface Delivery {
 const MAX_DELAY_MS = 60_000;
 const KEEP = 10_000;
 
+/** Wait before the retry that follows failed attempt `attempt` (1-based): backoffMs·2^(n-1), capped. */
+export function retryDelay(backoffMs: number, attempt: number): number {
+  return Math.min(MAX_DELAY_MS, backoffMs * 2 ** (attempt - 1));
+}
+
 /**
  * Signed, asynchronous, at-least-once webhook delivery: each event is queued per target and
  * POSTed after the API response is sent; a non-2xx answer, a connection error or a timeout is
@@ -148,8 +153,7 @@ export class WebhookDispatcher {
       d.status = 'failed';
       d.next_attempt_at = null;
     } else {
-      const delay = Math.min(MAX_DELAY_MS, this.options.backoffMs * 2 ** (d.attempts - 1));
-      this.#schedule(d, body, sign, delay);
+      this.#schedule(d, body, sign, retryDelay(this.options.backoffMs, d.attempts));
     }
   }
 

@@ -223,6 +223,112 @@ describe('webhooks', () => {
     expect(mock.churncut.webhooks.deliveries()[0]?.attempts).toBe(3);
   });
 
+  it("the verifyWebhook fixture is the vendor seed's code, so the copy cannot drift", () => {
+    const seeds = join(import.meta.dirname, '..', '..', '..', 'shared', 'seeds');
+    const fixture = SEED_SOURCE.trim();
+    expect(fixture).toMatch(/^const crypto = require\('crypto'\);\s+function verifyWebhook\(/);
+    // Seed 003 prints it character for character (indentation included).
+    const seed003 = readFileSync(join(seeds, '003_2474f4fa02a1085c.txt'), 'utf8');
+    expect(seed003.replace(/\r\n/g, '\n')).toContain(fixture);
+    // Seed 001 prints the same code with its layout flattened: equal once whitespace is.
+    const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
+    const seed001 = readFileSync(join(seeds, '001_388e8a686d622c84.txt'), 'utf8');
+    expect(flat(seed001)).toContain(flat(fixture));
+  });
+
+  it('the webhook secret is configurable: a mock built with whsec_other signs with it', async () => {
+    const port = await freePort();
+    const r = receiver(port);
+    servers.push(r.server);
+    await r.ready;
+    const mock = await customMock({
+      churncut: {
+        ...fastRetries,
+        webhookSecret: 'whsec_other',
+        webhookUrls: [`http://127.0.0.1:${port}/`],
+      },
+    });
+    await startAndAccept(mock);
+    await until(() => r.got.length >= 3);
+    for (const g of r.got) {
+      const sig = String(g.headers['x-churncut-signature']);
+      expect(verifyWebhook(g.raw, sig, 'whsec_other')).toBe(true);
+      expect(verifyWebhook(g.raw, sig, 'whsec_churnmock')).toBe(false);
+    }
+    const log = await request(mock.app).get('/__admin/webhooks/deliveries');
+    await expectContract('listWebhookDeliveries', log);
+    expect(log.body.deliveries).toHaveLength(3);
+  });
+
+  it('every event to every target has its own delivery id', async () => {
+    const ports = [await freePort(), await freePort()];
+    const rs = ports.map((p) => receiver(p));
+    for (const r of rs) servers.push(r.server);
+    await Promise.all(rs.map((r) => r.ready));
+    const mock = await customMock({
+      churncut: { ...fastRetries, webhookUrls: ports.map((p) => `http://127.0.0.1:${p}/`) },
+    });
+    await startAndAccept(mock);
+    await until(() => rs.every((r) => r.got.length >= 3));
+    const idsOf = (r: (typeof rs)[number]) =>
+      r.got.map((g) => String(g.headers['x-churncut-delivery']));
+    const all = rs.flatMap(idsOf);
+    expect(all).toHaveLength(6);
+    expect(new Set(all).size).toBe(6);
+    for (const r of rs) {
+      // The three events (started, offer.accepted, retained) reach each target once each.
+      expect(r.got.map((g) => JSON.parse(g.raw).event).sort()).toEqual([
+        'cancellation.retained',
+        'cancellation.started',
+        'offer.accepted',
+      ]);
+    }
+    const log = await request(mock.app).get('/__admin/webhooks/deliveries');
+    await expectContract('listWebhookDeliveries', log);
+    expect(log.body.deliveries.map((d: { id: string }) => d.id).sort()).toEqual([...all].sort());
+    for (const d of log.body.deliveries) expect(d.attempts).toBe(1);
+  });
+
+  it('a second open flow for the same subscription returns the open one and sends no second cancellation.started', async () => {
+    const port = await freePort();
+    const r = receiver(port);
+    servers.push(r.server);
+    await r.ready;
+    const mock = await customMock({
+      churncut: { ...fastRetries, webhookUrls: [`http://127.0.0.1:${port}/`] },
+    });
+    const c = activeCustomer(mock);
+    const body = {
+      customer_id: c.id,
+      subscription_id: c.sub,
+      reason: 'too_expensive',
+      redirect_url: 'https://x.example/',
+    };
+    const first = await ccPost(mock, 'createCancellationFlow', FLOWS, body);
+    expect(first.status).toBe(201);
+    await until(() => r.got.length >= 1);
+    const second = await ccPost(mock, 'createCancellationFlow', FLOWS, {
+      ...body,
+      reason: 'other',
+    });
+    expect(second.status).toBe(200);
+    expect(second.body.data.flow_id).toBe(first.body.data.flow_id);
+    // Queuing is synchronous: a second event would already be in the log.
+    expect(mock.churncut.webhooks.deliveries()).toHaveLength(1);
+    const log = await request(mock.app).get('/__admin/webhooks/deliveries');
+    await expectContract('listWebhookDeliveries', log);
+    expect(log.body.deliveries.map((d: { event: string }) => d.event)).toEqual([
+      'cancellation.started',
+    ]);
+    // A later event still goes out, and the receiver never saw a second started.
+    expect(mock.churncut.flows.cancel(first.body.data.flow_id).ok).toBe(true);
+    await until(() => r.got.length >= 2);
+    expect(r.got.map((g) => JSON.parse(g.raw).event)).toEqual([
+      'cancellation.started',
+      'cancellation.completed',
+    ]);
+  });
+
   it('POST /__admin/webhooks rejects a non-URL with a 400', async () => {
     const mock = await customMock({});
     const res = await request(mock.app).post('/__admin/webhooks').send({ url: 'ftp://x' });
