@@ -32,6 +32,8 @@ export interface ChurnCutDataset {
   readonly flows: SeededFlows;
   /** Customer indices in list order: created desc, then id asc. */
   readonly order: Int32Array;
+  /** The seeded flow shown as seed 001's `flow_123456` (generators/seed-examples.ts), if any. */
+  readonly exampleFlow?: number;
 }
 
 /** Risk level from a probability in hundredths: low < 40 ≤ medium < 70 ≤ high. */
@@ -60,7 +62,7 @@ function drawFactors(r: Rng, i: number, p: number, types: Uint8Array, weights: U
   }
 }
 
-function listOrder(customers: readonly Customer[]): Int32Array {
+export function listOrder(customers: readonly Customer[]): Int32Array {
   const created = Float64Array.from(customers, (c) => c.created);
   const order = new Int32Array(customers.length);
   for (let i = 0; i < order.length; i++) order[i] = i;

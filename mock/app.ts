@@ -3,6 +3,7 @@ import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { generateChurnkeyData } from '../generators/churnkey-data.ts';
 import { generateRebillyReports } from '../generators/rebilly-reports.ts';
+import { worldWithSeedExamples } from '../generators/seed-examples.ts';
 import { parseAsOf } from '../generators/time.ts';
 import { generateWorld, type World } from '../generators/world.ts';
 import { adminModule } from './admin/index.ts';
@@ -57,11 +58,14 @@ function vendorFor(vendors: readonly VendorModule[], path: string): VendorModule
 /** Generates the seeded world, builds every store and mounts every vendor's contract. */
 export async function createMock(options: MockOptions): Promise<Mock> {
   const asOf = parseAsOf(options.asOf);
-  const world = generateWorld({ seed: options.seed, asOf, scale: options.scale });
+  // Seed 001's example customer (cus_abc123) is one of the world's customers, for every vendor.
+  const { world, churncut: churncutData } = worldWithSeedExamples(
+    generateWorld({ seed: options.seed, asOf, scale: options.scale }),
+  );
   const clock = new MockClock(asOf);
   const churnkeyData = generateChurnkeyData(world);
   const churnkey = new ChurnkeyDataStore(world, churnkeyData);
-  const churncut = createChurnCut(world, clock, options.churncut);
+  const churncut = createChurnCut(churncutData, clock, options.churncut);
   // Churnkey's hosted flow: its sessions land in the Data API store, its webhook goes to the
   // same targets (and through the same delivery) as ChurnCut's.
   const hostedFlow = new HostedFlowSimulator(

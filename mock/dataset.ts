@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { generateChurnCut } from '../generators/churncut.ts';
 import { type ChurnkeyDataset, generateChurnkeyData } from '../generators/churnkey-data.ts';
 import { generateRebillyReports } from '../generators/rebilly-reports.ts';
+import { worldWithSeedExamples } from '../generators/seed-examples.ts';
 import { iso } from '../generators/time.ts';
 import type { World } from '../generators/world.ts';
 import { seededFlowJson, toCustomerDetail } from './churncut/materialize.ts';
@@ -17,12 +17,16 @@ export interface Dataset {
   readonly rebilly: RebillyReportsStore;
 }
 
-/** Generates every vendor's data from the world (pure: same world, same dataset). */
-export function generateDataset(world: World): Dataset {
+/**
+ * Generates every vendor's data from the generated world, as the mock does (seed 001's
+ * example customer included); pure: same world, same dataset.
+ */
+export function generateDataset(generated: World): Dataset {
+  const { world, churncut } = worldWithSeedExamples(generated);
   return {
     world,
     churnkey: generateChurnkeyData(world),
-    churncut: new ChurnCutStore(generateChurnCut(world)),
+    churncut: new ChurnCutStore(churncut),
     rebilly: new RebillyReportsStore(world, generateRebillyReports(world)),
   };
 }

@@ -5,7 +5,6 @@ import type { MockClock } from '../clock.ts';
 import type { HandlerInput, HandlerResult, VendorModule } from '../pipeline/types.ts';
 import { analyticsHandlers } from './analytics-handlers.ts';
 import { CC_MESSAGES, ccError, churncutError } from './errors.ts';
-import { seededFlowIndex } from './ids.ts';
 import type { FlowLifecycle, StartFlow } from './lifecycle.ts';
 import {
   liveFlowJson,
@@ -79,7 +78,7 @@ export function churncutModule(
     const id = path.id ?? '';
     const live = flows.find(id);
     if (live) return ok(liveFlowJson(store, live));
-    const k = seededFlowIndex(id, store.data.flows.count);
+    const k = store.seededFlowIndex(id);
     if (k >= 0) return ok(seededFlowJson(store, k));
     return ccError(404, 'flow_not_found', CC_MESSAGES.flowNotFound(id));
   };

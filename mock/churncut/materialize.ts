@@ -2,7 +2,6 @@ import { FACTOR_TYPES, MAX_FACTORS, riskOf } from '../../generators/churncut.ts'
 import { OUTCOMES, seededOffer } from '../../generators/churncut-flows.ts';
 import { type Offer, REASONS } from '../../generators/churncut-offers.ts';
 import { billingPeriod, DAY, iso } from '../../generators/time.ts';
-import { seededFlowId } from './ids.ts';
 import type { ChurnCutStore, LiveFlow } from './store.ts';
 
 const prob = (hundredths: number): number => hundredths / 100;
@@ -54,7 +53,7 @@ function history(store: ChurnCutStore, i: number): Omit<HistoryEntry, 'at'>[] {
       event: 'cancellation_attempted',
       date: iso(at),
       outcome,
-      flow_id: seededFlowId(k),
+      flow_id: store.seededFlowId(k),
       offer,
       at,
     });
@@ -108,7 +107,7 @@ export function seededFlowJson(store: ChurnCutStore, k: number) {
   const outcome = f.outcome[k] as number;
   const created = f.created[k] as number;
   return {
-    id: seededFlowId(k),
+    id: store.seededFlowId(k),
     status: outcome === 2 ? 'expired' : 'completed',
     outcome: outcome === 2 ? null : OUTCOMES[outcome],
     offer_accepted: seededOffer(f, k),

@@ -1,6 +1,5 @@
 import type { Express } from 'express';
-import { generateChurnCut } from '../../generators/churncut.ts';
-import type { World } from '../../generators/world.ts';
+import type { ChurnCutDataset } from '../../generators/churncut.ts';
 import type { MockClock } from '../clock.ts';
 import type { VendorModule } from '../pipeline/types.ts';
 import { WebhookDispatcher } from '../webhooks/dispatcher.ts';
@@ -29,9 +28,13 @@ export interface ChurnCut {
   reset(): void;
 }
 
-/** Generates ChurnCut's data from the world and builds its parts. */
-export function createChurnCut(world: World, clock: MockClock, options: ChurnCutOptions): ChurnCut {
-  const store = new ChurnCutStore(generateChurnCut(world));
+/** Builds ChurnCut's parts over its seeded data. */
+export function createChurnCut(
+  data: ChurnCutDataset,
+  clock: MockClock,
+  options: ChurnCutOptions,
+): ChurnCut {
+  const store = new ChurnCutStore(data);
   const webhooks = new WebhookDispatcher({
     secret: options.webhookSecret,
     urls: options.webhookUrls,

@@ -2,8 +2,9 @@ import type { ChurnCutDataset } from '../../generators/churncut.ts';
 import type { SeededFlows } from '../../generators/churncut-flows.ts';
 import { monthlyUsdCents, type Offer, type Reason } from '../../generators/churncut-offers.ts';
 import { alphanumeric, deriveSeed, Rng } from '../../generators/random.ts';
+import { SEED_EXAMPLE_IDS } from '../../generators/seed-examples.ts';
 import type { Customer } from '../../generators/world.ts';
-import { CustomerIndex } from './ids.ts';
+import { CustomerIndex, seededFlowId, seededFlowIndex } from './ids.ts';
 
 /** Customer status codes in the status array. */
 export const STATUSES = ['active', 'churned', 'retained'] as const;
@@ -129,6 +130,18 @@ export class ChurnCutStore {
   endedAt(i: number): number | null {
     const t = this.#endedAt[i] as number;
     return Number.isNaN(t) ? null : t;
+  }
+
+  /** The id of seeded flow `k`: its scrambled index, or seed 001's `flow_123456` for the example. */
+  seededFlowId(k: number): string {
+    return k === this.data.exampleFlow ? SEED_EXAMPLE_IDS.flowId : seededFlowId(k);
+  }
+
+  /** The seeded flow with this id, or -1. */
+  seededFlowIndex(id: string): number {
+    if (id === SEED_EXAMPLE_IDS.flowId) return this.data.exampleFlow ?? -1;
+    const k = seededFlowIndex(id, this.data.flows.count);
+    return k === this.data.exampleFlow ? -1 : k;
   }
 
   flow(id: string): LiveFlow | undefined {
