@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Contract, Operation } from './contract.ts';
 import type { FastPath } from './fast-path.ts';
 import { type CachedResponse, ResponseCache } from './response-cache.ts';
@@ -177,9 +177,12 @@ function operationHandler(
     fast.add(op.path, fastHandler(vendor, op, knownQuery, cache, fast));
 
   return async (req: Request, res: Response): Promise<void> => {
-    // A vendor may check credentials asynchronously (a JWT signature, with jose).
-    const denied = await vendor.authenticate(req.headers);
-    if (denied) return void sendResult(res, denied);
+    // A vendor may check credentials asynchronously (a JWT signature, with jose). Operations
+    // with a body were checked before the body was read (`authenticateFirst`).
+    if (res.locals.authenticated !== true) {
+      const denied = await vendor.authenticate(req.headers);
+      if (denied) return void sendResult(res, denied);
+    }
     const query = copyQuery(req);
     const ignored = Object.keys(query).filter((k) => !knownQuery.has(k));
     for (const k of ignored) delete query[k];
@@ -236,6 +239,16 @@ function operationHandler(
   };
 }
 
+/** Checks credentials before the body is read; marks the request as authenticated. */
+function authenticateFirst(vendor: VendorModule) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const denied = await vendor.authenticate(req.headers);
+    if (denied) return void sendResult(res, denied);
+    res.locals.authenticated = true;
+    next();
+  };
+}
+
 /** Mounts every operation of a vendor's contract, plus 405s for known paths. */
 export function mountVendor(
   app: Express,
@@ -247,8 +260,9 @@ export function mountVendor(
   const cache = new ResponseCache();
   const methodsByPath = new Map<string, string[]>();
   for (const op of contract.operations) {
-    // Only operations that take a body parse one: GETs skip the JSON parser entirely.
-    const parsers = op.body ? [jsonBody] : [];
+    // Only operations that take a body parse one: GETs skip the JSON parser entirely. The
+    // credentials come first, so a caller without them learns nothing from body errors.
+    const parsers = op.body ? [authenticateFirst(vendor), jsonBody] : [];
     app[op.method](op.expressPath, ...parsers, operationHandler(vendor, op, options, cache, fast));
     methodsByPath.set(op.expressPath, [
       ...(methodsByPath.get(op.expressPath) ?? []),
