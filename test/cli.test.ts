@@ -1,21 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli, serve, stopServed } from './helpers/cli.ts';
+import { freePort } from './helpers/wait.ts';
 
 /** Runs the CLI to completion; resolves with exit code and output even on failure. */
 afterEach(stopServed);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('churnmock CLI', () => {
   it.each([[['--help']], [['serve', '--help']], [['generate', '--help']]])(

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../mock/config.ts';
 import { serve, stopServed } from '../helpers/cli.ts';
 import { expectContract } from '../helpers/contract.ts';
+import { until } from '../helpers/wait.ts';
 import { CC_AUTH, CUSTOMERS, FLOWS } from './helpers.ts';
 
 /** What a receiver saw: one entry per attempt, with its raw bytes and arrival time. */
@@ -44,14 +45,6 @@ afterAll(() => {
     s.close();
   }
 });
-
-const until = async (check: () => boolean, ms = 8_000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 const hmac = (raw: Buffer, secret: string) =>
   createHmac('sha256', secret).update(raw).digest('hex');

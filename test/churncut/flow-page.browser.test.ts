@@ -7,6 +7,7 @@ import { DEFAULT_OPTIONS } from '../../mock/config.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { expectContract } from '../helpers/contract.ts';
 import { customMock } from '../helpers/mock.ts';
+import { until } from '../helpers/wait.ts';
 import { activeCustomer, CC_AUTH } from './helpers.ts';
 
 let mock: Mock;
@@ -67,10 +68,6 @@ const flowStatus = async (id: string) => {
   const body = (await res.json()) as { data: Record<string, unknown> };
   await expectContract('getCancellationFlow', { status: res.status, body });
   return body.data;
-};
-
-const until = async (check: () => boolean) => {
-  for (let i = 0; i < 250 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
 };
 
 describe('hosted flow page in headless Chromium', () => {

@@ -9,6 +9,7 @@ import { type JsonSchema, loadContract } from '../../mock/pipeline/contract.ts';
 import { makeAjv } from '../../mock/pipeline/validation.ts';
 import { expectContract } from '../helpers/contract.ts';
 import { customMock } from '../helpers/mock.ts';
+import { until } from '../helpers/wait.ts';
 import { activeCustomer, ccPost, FLOWS } from './helpers.ts';
 
 // Every webhook the mock sends is what contracts/churncut.openapi.yaml documents: the body
@@ -53,14 +54,6 @@ async function receiver() {
   const { port } = server.address() as AddressInfo;
   return { got, url: `http://127.0.0.1:${port}/hooks` };
 }
-
-const until = async (check: () => boolean, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 let document: Obj;
 beforeAll(async () => {

@@ -7,6 +7,7 @@ import { DEFAULT_OPTIONS } from '../../mock/config.ts';
 import { retryDelay } from '../../mock/webhooks/dispatcher.ts';
 import { expectContract } from '../helpers/contract.ts';
 import { customMock } from '../helpers/mock.ts';
+import { until } from '../helpers/wait.ts';
 import { activeCustomer, ccPost, FLOWS } from './helpers.ts';
 
 // Retry schedule of ChurnCut webhooks: backoffMs·2^(n-1) after the n-th failed attempt,
@@ -45,14 +46,6 @@ async function deadUrl(): Promise<string> {
   await new Promise((r) => s.close(r));
   return `http://127.0.0.1:${port}/`;
 }
-
-const until = async (check: () => boolean, ms = 20_000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 async function mockWith(options: Partial<typeof DEFAULT_OPTIONS.churncut>): Promise<Mock> {
   const mock = await customMock({
@@ -111,7 +104,7 @@ describe('webhook retry schedule', () => {
       webhookMaxAttempts: 8,
     });
     await startFlow(mock);
-    await until(() => mock.churncut.webhooks.deliveries()[0]?.status === 'delivered');
+    await until(() => mock.churncut.webhooks.deliveries()[0]?.status === 'delivered', 20_000);
     const [d, ...others] = await deliveryLog(mock);
     expect(others).toEqual([]);
     expect(d?.history.map((h) => h.status_code)).toEqual([500, 500, 500, 200]);
@@ -137,7 +130,7 @@ describe('webhook retry schedule', () => {
       webhookMaxAttempts: 3,
     });
     await startFlow(mock);
-    await until(() => mock.churncut.webhooks.deliveries()[0]?.attempts === 1);
+    await until(() => mock.churncut.webhooks.deliveries()[0]?.attempts === 1, 20_000);
     const [d] = await deliveryLog(mock);
     expect(d?.status).toBe('pending');
     expect(d?.history[0]?.error).toBe('ECONNREFUSED');
@@ -154,7 +147,7 @@ describe('webhook retry schedule', () => {
       webhookMaxAttempts: 3,
     });
     await startFlow(mock);
-    await until(() => mock.churncut.webhooks.deliveries()[0]?.attempts === 1);
+    await until(() => mock.churncut.webhooks.deliveries()[0]?.attempts === 1, 20_000);
     const [d] = await deliveryLog(mock);
     const wait = Date.parse(d?.next_attempt_at ?? '') - Date.parse(d?.history[0]?.at ?? '');
     expect(wait).toBeGreaterThanOrEqual(20_000);

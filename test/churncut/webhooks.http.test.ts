@@ -9,6 +9,7 @@ import type { Mock } from '../../mock/app.ts';
 import { DEFAULT_OPTIONS } from '../../mock/config.ts';
 import { expectContract } from '../helpers/contract.ts';
 import { customMock } from '../helpers/mock.ts';
+import { freePort, until } from '../helpers/wait.ts';
 import { activeCustomer, ccPost, FLOWS } from './helpers.ts';
 
 type Verify = (payload: string, signature: string, secret: string) => boolean;
@@ -44,22 +45,6 @@ function receiver(port: number, statuses: number[] = []) {
   const ready = new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return { got, server, ready };
 }
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-const until = async (check: () => boolean, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 const servers: Server[] = [];
 afterEach(() => {

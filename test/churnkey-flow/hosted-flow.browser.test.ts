@@ -8,6 +8,7 @@ import { DEFAULT_OPTIONS } from '../../mock/config.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { expectContract } from '../helpers/contract.ts';
 import { CK_HEADERS, customMock } from '../helpers/mock.ts';
+import { until } from '../helpers/wait.ts';
 import { type Behaviour, honest, reply, silent, startEndpoint, stopEndpoints } from './endpoint.ts';
 import { proCustomer } from './helpers.ts';
 
@@ -91,14 +92,6 @@ async function latestSession(customerId: string) {
   await expectContract('listSessions', res);
   return (res.body as unknown as Record<string, unknown>[])[0];
 }
-
-const until = async (check: () => boolean, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 
 describe('hosted cancel flow in Chromium', () => {
   it('signed call, offers for the returned attributes, accepted offer in the Data API and the webhook', async () => {

@@ -1,21 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../helpers/wait.ts';
 
 const PRISM = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'prism');
-
-/** A free TCP port on 127.0.0.1 (Prism needs a number; 0 is not accepted). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface PrismProxy {
   readonly url: string;
