@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { expect } from 'vitest';
 import type { Mock } from '../../mock/app.ts';
 import { DEFAULT_OPTIONS } from '../../mock/config.ts';
 import { expectContract } from '../helpers/contract.ts';
@@ -45,3 +46,19 @@ export const CUSTOMERS = '/v1/customers';
 export const FLOWS = '/v1/cancellation-flows';
 export const CHURN = '/v1/analytics/churn';
 export const RETENTION = '/v1/analytics/retention';
+
+/** Starts a cancellation flow for customer `c` (201 expected); returns its id. */
+export async function startFlowFor(
+  mock: Mock,
+  c: { id: string; sub: string },
+  reason = 'too_expensive',
+): Promise<string> {
+  const res = await ccPost(mock, 'createCancellationFlow', FLOWS, {
+    customer_id: c.id,
+    subscription_id: c.sub,
+    reason,
+    redirect_url: 'https://x.example/',
+  });
+  expect(res.status).toBe(201);
+  return res.body.data.flow_id as string;
+}

@@ -10,7 +10,7 @@ import { makeAjv } from '../../mock/pipeline/validation.ts';
 import { expectContract } from '../helpers/contract.ts';
 import { customMock } from '../helpers/mock.ts';
 import { until } from '../helpers/wait.ts';
-import { activeCustomer, ccPost, FLOWS } from './helpers.ts';
+import { activeCustomer, startFlowFor } from './helpers.ts';
 
 // Every webhook the mock sends is what contracts/churncut.openapi.yaml documents: the body
 // against its `webhooks:` request body (components/schemas/WebhookEvent), the headers against
@@ -108,16 +108,7 @@ describe('webhook payloads and headers match the contract', () => {
     });
     const a = activeCustomer(mock);
     const b = activeCustomer(mock, 1);
-    const start = async (c: { id: string; sub: string }) => {
-      const res = await ccPost(mock, 'createCancellationFlow', FLOWS, {
-        customer_id: c.id,
-        subscription_id: c.sub,
-        reason: 'too_expensive',
-        redirect_url: 'https://x.example/',
-      });
-      expect(res.status).toBe(201);
-      return res.body.data.flow_id as string;
-    };
+    const start = (c: { id: string; sub: string }) => startFlowFor(mock, c);
     // Each event at its own mock-clock time (far from the wall clock).
     const t0 = mock.clock.now();
     const flowA = await start(a);

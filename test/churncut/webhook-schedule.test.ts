@@ -8,7 +8,7 @@ import { retryDelay } from '../../mock/webhooks/dispatcher.ts';
 import { expectContract } from '../helpers/contract.ts';
 import { customMock } from '../helpers/mock.ts';
 import { until } from '../helpers/wait.ts';
-import { activeCustomer, ccPost, FLOWS } from './helpers.ts';
+import { activeCustomer, startFlowFor } from './helpers.ts';
 
 // Retry schedule of ChurnCut webhooks: backoffMs·2^(n-1) after the n-th failed attempt,
 // capped at 60 s (contract: components/responses/WebhookRejected).
@@ -56,16 +56,7 @@ async function mockWith(options: Partial<typeof DEFAULT_OPTIONS.churncut>): Prom
   return mock;
 }
 
-async function startFlow(mock: Mock) {
-  const c = activeCustomer(mock);
-  const res = await ccPost(mock, 'createCancellationFlow', FLOWS, {
-    customer_id: c.id,
-    subscription_id: c.sub,
-    reason: 'other',
-    redirect_url: 'https://x.example/',
-  });
-  expect(res.status).toBe(201);
-}
+const startFlow = (mock: Mock) => startFlowFor(mock, activeCustomer(mock), 'other');
 
 async function deliveryLog(mock: Mock) {
   const log = await request(mock.app).get('/__admin/webhooks/deliveries');

@@ -10,7 +10,7 @@ import { DEFAULT_OPTIONS } from '../../mock/config.ts';
 import { expectContract } from '../helpers/contract.ts';
 import { customMock } from '../helpers/mock.ts';
 import { freePort, until } from '../helpers/wait.ts';
-import { activeCustomer, ccPost, FLOWS } from './helpers.ts';
+import { activeCustomer, ccPost, FLOWS, startFlowFor } from './helpers.ts';
 
 type Verify = (payload: string, signature: string, secret: string) => boolean;
 
@@ -55,17 +55,11 @@ const fastRetries = { ...DEFAULT_OPTIONS.churncut, webhookBackoffMs: 50, webhook
 
 async function startAndAccept(mock: Mock) {
   const c = activeCustomer(mock);
-  const res = await ccPost(mock, 'createCancellationFlow', FLOWS, {
-    customer_id: c.id,
-    subscription_id: c.sub,
-    reason: 'too_expensive',
-    redirect_url: 'https://x.example/',
-  });
-  expect(res.status).toBe(201);
+  const flowId = await startFlowFor(mock, c);
   // Delivery is asynchronous: nothing has been attempted when the API answers.
   expect(mock.churncut.webhooks.deliveries().every((d) => d.attempts === 0)).toBe(true);
-  expect(mock.churncut.flows.accept(res.body.data.flow_id, 'discount').ok).toBe(true);
-  return { c, flowId: res.body.data.flow_id as string };
+  expect(mock.churncut.flows.accept(flowId, 'discount').ok).toBe(true);
+  return { c, flowId };
 }
 
 describe('webhooks', () => {
