@@ -1,5 +1,6 @@
 import { type ChurnCutDataset, generateChurnCut, listOrder } from './churncut.ts';
 import { OFFER_TYPES } from './churncut-offers.ts';
+import { type ChurnkeyDataset, generateChurnkeyData } from './churnkey-data.ts';
 import type { Customer, World } from './world.ts';
 
 /**
@@ -11,6 +12,8 @@ export const SEED_EXAMPLE_IDS = {
   customerId: 'cus_abc123',
   subscriptionId: 'sub_xyz789',
   flowId: 'flow_123456',
+  /** Seed 000's DSR example person. */
+  dsrEmail: 'jane@example.com',
 } as const;
 
 /** Which customer and which seeded ChurnCut flow play seed 001's example. */
@@ -89,5 +92,52 @@ export function worldWithSeedExamples(world: World): {
     world: renamed,
     churncut: { ...drawn, world: renamed, order, exampleFlow: example.flow },
     example,
+  };
+}
+
+/**
+ * The person most like seed 000's DSR example (jane@example.com, every kind of record): the
+ * first customer, other than `except`, with at least three sessions, at least one record of
+ * every kind but e-mails, and no more events than a delete may remove. -1 when none.
+ */
+export function findDsrExample(world: World, data: ChurnkeyDataset, except = -1): number {
+  const sessions = new Uint32Array(world.customers.length);
+  for (const s of data.sessions) sessions[s.customer.index] = (sessions[s.customer.index] ?? 0) + 1;
+  for (let i = 0; i < world.customers.length; i++) {
+    const d = data.dsr[i];
+    if (i === except || !d || (sessions[i] as number) < 3 || d.events > 10_000) continue;
+    const kinds = [d.events, d.campaigns, d.invoices, d.failedPayments, d.subscriptions, d.charges];
+    if (kinds.every((n) => n > 0)) return i;
+  }
+  return -1;
+}
+
+/**
+ * Every vendor's starting data with the seeds' example people in it: seed 001's ChurnCut
+ * customer (cus_abc123, sub_xyz789, flow_123456) and seed 000's DSR person
+ * (jane@example.com). The world is renamed before the vendors draw from it where the choice
+ * allows (ChurnCut), and Churnkey's sessions are repointed at the renamed person after, so
+ * every API shows the same people. Pure: same world, same result.
+ */
+export function seededVendorData(generated: World): {
+  world: World;
+  churncut: ChurnCutDataset;
+  churnkey: ChurnkeyDataset;
+} {
+  const first = worldWithSeedExamples(generated);
+  const churnkey = generateChurnkeyData(first.world);
+  const jane = findDsrExample(first.world, churnkey, first.example?.customer ?? -1);
+  if (jane < 0) return { ...first, churnkey };
+  const customers = first.world.customers.slice();
+  const renamed: Customer = { ...(customers[jane] as Customer), email: SEED_EXAMPLE_IDS.dsrEmail };
+  customers[jane] = renamed;
+  const world: World = { ...first.world, customers };
+  const sessions = churnkey.sessions.map((s) =>
+    s.customer.index === jane ? { ...s, customer: renamed } : s,
+  );
+  return {
+    world,
+    churncut: { ...first.churncut, world },
+    churnkey: { ...churnkey, sessions },
   };
 }

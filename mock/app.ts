@@ -1,9 +1,8 @@
 import type { RequestListener } from 'node:http';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { generateChurnkeyData } from '../generators/churnkey-data.ts';
 import { generateRebillyReports } from '../generators/rebilly-reports.ts';
-import { worldWithSeedExamples } from '../generators/seed-examples.ts';
+import { seededVendorData } from '../generators/seed-examples.ts';
 import { parseAsOf } from '../generators/time.ts';
 import { generateWorld, type World } from '../generators/world.ts';
 import { adminModule } from './admin/index.ts';
@@ -58,12 +57,13 @@ function vendorFor(vendors: readonly VendorModule[], path: string): VendorModule
 /** Generates the seeded world, builds every store and mounts every vendor's contract. */
 export async function createMock(options: MockOptions): Promise<Mock> {
   const asOf = parseAsOf(options.asOf);
-  // Seed 001's example customer (cus_abc123) is one of the world's customers, for every vendor.
-  const { world, churncut: churncutData } = worldWithSeedExamples(
-    generateWorld({ seed: options.seed, asOf, scale: options.scale }),
-  );
+  // The seeds' example people (cus_abc123, jane@example.com) are in the world, for every vendor.
+  const {
+    world,
+    churncut: churncutData,
+    churnkey: churnkeyData,
+  } = seededVendorData(generateWorld({ seed: options.seed, asOf, scale: options.scale }));
   const clock = new MockClock(asOf);
-  const churnkeyData = generateChurnkeyData(world);
   const churnkey = new ChurnkeyDataStore(world, churnkeyData);
   const churncut = createChurnCut(churncutData, clock, options.churncut);
   // Churnkey's hosted flow: its sessions land in the Data API store, its webhook goes to the

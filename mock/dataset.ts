@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { type ChurnkeyDataset, generateChurnkeyData } from '../generators/churnkey-data.ts';
+import type { ChurnkeyDataset } from '../generators/churnkey-data.ts';
 import { generateRebillyReports } from '../generators/rebilly-reports.ts';
-import { worldWithSeedExamples } from '../generators/seed-examples.ts';
+import { seededVendorData } from '../generators/seed-examples.ts';
 import { iso } from '../generators/time.ts';
 import type { World } from '../generators/world.ts';
 import { seededFlowJson, toCustomerDetail } from './churncut/materialize.ts';
@@ -18,14 +18,14 @@ export interface Dataset {
 }
 
 /**
- * Generates every vendor's data from the generated world, as the mock does (seed 001's
- * example customer included); pure: same world, same dataset.
+ * Generates every vendor's data from the generated world, as the mock does (the seeds'
+ * example people included); pure: same world, same dataset.
  */
 export function generateDataset(generated: World): Dataset {
-  const { world, churncut } = worldWithSeedExamples(generated);
+  const { world, churncut, churnkey } = seededVendorData(generated);
   return {
     world,
-    churnkey: generateChurnkeyData(world),
+    churnkey,
     churncut: new ChurnCutStore(churncut),
     rebilly: new RebillyReportsStore(world, generateRebillyReports(world)),
   };
