@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -202,18 +202,23 @@ describe('webhooks', () => {
     expect(mock.churncut.webhooks.deliveries()[0]?.attempts).toBe(3);
   });
 
-  it("the verifyWebhook fixture is the vendor seed's code, so the copy cannot drift", () => {
-    const seeds = join(import.meta.dirname, '..', '..', '..', 'shared', 'seeds');
-    const fixture = SEED_SOURCE.trim();
-    expect(fixture).toMatch(/^const crypto = require\('crypto'\);\s+function verifyWebhook\(/);
-    // Seed 003 prints it character for character (indentation included).
-    const seed003 = readFileSync(join(seeds, '003_2474f4fa02a1085c.txt'), 'utf8');
-    expect(seed003.replace(/\r\n/g, '\n')).toContain(fixture);
-    // Seed 001 prints the same code with its layout flattened: equal once whitespace is.
-    const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
-    const seed001 = readFileSync(join(seeds, '001_388e8a686d622c84.txt'), 'utf8');
-    expect(flat(seed001)).toContain(flat(fixture));
-  });
+  // The vendor documents live beside the repository (../shared/seeds), not in it: a clean
+  // clone without them skips this check, a workspace with them runs it.
+  const seeds = join(import.meta.dirname, '..', '..', '..', 'shared', 'seeds');
+  it.skipIf(!existsSync(seeds))(
+    "the verifyWebhook fixture is the vendor seed's code, so the copy cannot drift",
+    () => {
+      const fixture = SEED_SOURCE.trim();
+      expect(fixture).toMatch(/^const crypto = require\('crypto'\);\s+function verifyWebhook\(/);
+      // Seed 003 prints it character for character (indentation included).
+      const seed003 = readFileSync(join(seeds, '003_2474f4fa02a1085c.txt'), 'utf8');
+      expect(seed003.replace(/\r\n/g, '\n')).toContain(fixture);
+      // Seed 001 prints the same code with its layout flattened: equal once whitespace is.
+      const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
+      const seed001 = readFileSync(join(seeds, '001_388e8a686d622c84.txt'), 'utf8');
+      expect(flat(seed001)).toContain(flat(fixture));
+    },
+  );
 
   it('the webhook secret is configurable: a mock built with whsec_other signs with it', async () => {
     const port = await freePort();
