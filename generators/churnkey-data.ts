@@ -55,6 +55,12 @@ export interface DsrCounts {
   emails: number;
 }
 
+/**
+ * Seed 000 shows a rejected DSR delete for a profile "exceeding the limit"; churnmock puts the
+ * limit at 10,000 events. The generator gives a few people more; the API refuses to erase them.
+ */
+export const DSR_DELETE_EVENT_LIMIT = 10_000;
+
 export interface ChurnkeyDataset {
   readonly flows: FlowCatalogue;
   /** Newest first (createdAt desc, then id desc). */
@@ -306,7 +312,7 @@ export function generateChurnkeyData(world: World): ChurnkeyDataset {
   const heavy = r.sample(withSessions, Math.max(3, Math.round(3 * world.scale)));
   for (const c of heavy) {
     const counts = dsr[c.index];
-    if (counts) counts.events = r.int(10_001, 14_000);
+    if (counts) counts.events = r.int(DSR_DELETE_EVENT_LIMIT + 1, 14_000);
   }
   return { flows, sessions: sorted, dsr };
 }

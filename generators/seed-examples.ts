@@ -1,6 +1,10 @@
 import { type ChurnCutDataset, generateChurnCut, listOrder } from './churncut.ts';
 import { OFFER_TYPES } from './churncut-offers.ts';
-import { type ChurnkeyDataset, generateChurnkeyData } from './churnkey-data.ts';
+import {
+  type ChurnkeyDataset,
+  DSR_DELETE_EVENT_LIMIT,
+  generateChurnkeyData,
+} from './churnkey-data.ts';
 import type { Customer, World } from './world.ts';
 
 /**
@@ -28,8 +32,8 @@ const JANUARY_2024 = [Date.UTC(2024, 0, 1), Date.UTC(2024, 1, 1)] as const;
 /**
  * The customer most like seed 001's example: a high-risk (≥ 70) Pro customer billed in USD
  * whose latest cancellation flow ended retained with a discount; closer matches first (billed
- * monthly, 50 % for 3 months, in January 2024), then the lowest index. Null when the world has none (tiny
- * scales). Pure: reads the data, changes nothing.
+ * monthly, 50 % for 3 months, in January 2024), then the lowest index. Null when the world has
+ * none (tiny scales). Pure: reads the data, changes nothing.
  */
 export function findSeedExample(data: ChurnCutDataset): SeedExample | null {
   const { world, probability, flows } = data;
@@ -105,7 +109,8 @@ export function findDsrExample(world: World, data: ChurnkeyDataset, except = -1)
   for (const s of data.sessions) sessions[s.customer.index] = (sessions[s.customer.index] ?? 0) + 1;
   for (let i = 0; i < world.customers.length; i++) {
     const d = data.dsr[i];
-    if (i === except || !d || (sessions[i] as number) < 3 || d.events > 10_000) continue;
+    if (i === except || !d || (sessions[i] as number) < 3 || d.events > DSR_DELETE_EVENT_LIMIT)
+      continue;
     const kinds = [d.events, d.campaigns, d.invoices, d.failedPayments, d.subscriptions, d.charges];
     if (kinds.every((n) => n > 0)) return i;
   }

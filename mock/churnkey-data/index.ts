@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { DSR_DELETE_EVENT_LIMIT } from '../../generators/churnkey-data.ts';
 import { buildDsrRecords } from '../../generators/churnkey-dsr.ts';
 import type { MockClock } from '../clock.ts';
 import type { HandlerInput, HandlerResult, VendorModule } from '../pipeline/types.ts';
@@ -17,9 +18,6 @@ export const DEFAULT_CK_CREDENTIALS: ChurnkeyCredentials = {
   apiKey: 'data_test_churnmock',
   appId: 'app_churnmock',
 };
-
-/** seed 000 shows the rejected form for a profile "exceeding the limit"; we put it at 10,000 events. */
-export const DSR_DELETE_EVENT_LIMIT = 10_000;
 
 export const CHURNKEY_DATA_CONTRACT = fileURLToPath(
   new URL('../../contracts/churnkey-data.openapi.yaml', import.meta.url),

@@ -1,3 +1,4 @@
+import { DSR_DELETE_EVENT_LIMIT } from '../../generators/churnkey-data.ts';
 import type { Customer } from '../../generators/world.ts';
 import { ProviderStateError, type StateTable, type StateValues } from '../admin/provider-state.ts';
 import type { MockClock } from '../clock.ts';
@@ -12,9 +13,6 @@ export const CHURNKEY_DATA_STATES = {
   personWithRecords: 'jane@example.com has sessions and other records',
   personOverDeletionLimit: 'jane@example.com has more than 10,000 events',
 } as const;
-
-/** Churnkey refuses to erase a profile with more events than this through the API. */
-const DELETION_LIMIT = 10_000;
 
 /**
  * The Data API's states use the seeded dataset as it is (the store stays as the seed made it):
@@ -74,7 +72,7 @@ export function churnkeyDataStates(store: ChurnkeyDataStore, clock: MockClock): 
     const now = clock.now();
     const c = firstPerson((p) => {
       const n = store.counts(p, now);
-      return n.sessions > 0 && n.events > 0 && n.invoices > 0 && n.events <= DELETION_LIMIT;
+      return n.sessions > 0 && n.events > 0 && n.invoices > 0 && n.events <= DSR_DELETE_EVENT_LIMIT;
     }, 'has sessions, events and invoices');
     return { email: c.email, customerId: c.id };
   }
@@ -82,7 +80,7 @@ export function churnkeyDataStates(store: ChurnkeyDataStore, clock: MockClock): 
   function personHasMoreThan10000Events(): StateValues {
     const now = clock.now();
     const c = firstPerson(
-      (p) => store.counts(p, now).events > DELETION_LIMIT,
+      (p) => store.counts(p, now).events > DSR_DELETE_EVENT_LIMIT,
       'has more than 10,000 events',
     );
     return { email: c.email, customerId: c.id };
