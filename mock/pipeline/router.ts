@@ -177,12 +177,7 @@ function operationHandler(
     fast.add(op.path, fastHandler(vendor, op, knownQuery, cache, fast));
 
   return async (req: Request, res: Response): Promise<void> => {
-    // A vendor may check credentials asynchronously (a JWT signature, with jose). Operations
-    // with a body were checked before the body was read (`authenticateFirst`).
-    if (res.locals.authenticated !== true) {
-      const denied = await vendor.authenticate(req.headers);
-      if (denied) return void sendResult(res, denied);
-    }
+    // Credentials were checked by `authenticate`, mounted in front.
     const query = copyQuery(req);
     const ignored = Object.keys(query).filter((k) => !knownQuery.has(k));
     for (const k of ignored) delete query[k];
@@ -239,12 +234,14 @@ function operationHandler(
   };
 }
 
-/** Checks credentials before the body is read; marks the request as authenticated. */
-function authenticateFirst(vendor: VendorModule) {
+/**
+ * Checks credentials first, before a body is read, so a caller without them learns nothing
+ * from body errors. A vendor may check asynchronously (a JWT signature, with jose).
+ */
+function authenticate(vendor: VendorModule) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const denied = await vendor.authenticate(req.headers);
     if (denied) return void sendResult(res, denied);
-    res.locals.authenticated = true;
     next();
   };
 }
@@ -260,10 +257,14 @@ export function mountVendor(
   const cache = new ResponseCache();
   const methodsByPath = new Map<string, string[]>();
   for (const op of contract.operations) {
-    // Only operations that take a body parse one: GETs skip the JSON parser entirely. The
-    // credentials come first, so a caller without them learns nothing from body errors.
-    const parsers = op.body ? [authenticateFirst(vendor), jsonBody] : [];
-    app[op.method](op.expressPath, ...parsers, operationHandler(vendor, op, options, cache, fast));
+    // Only operations that take a body parse one: GETs skip the JSON parser entirely.
+    const parsers = op.body ? [jsonBody] : [];
+    app[op.method](
+      op.expressPath,
+      authenticate(vendor),
+      ...parsers,
+      operationHandler(vendor, op, options, cache, fast),
+    );
     methodsByPath.set(op.expressPath, [
       ...(methodsByPath.get(op.expressPath) ?? []),
       op.method.toUpperCase(),
