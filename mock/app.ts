@@ -1,8 +1,6 @@
 import type { RequestListener } from 'node:http';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { generateRebillyReports } from '../generators/rebilly-reports.ts';
-import { seededVendorData } from '../generators/seed-examples.ts';
 import { parseAsOf } from '../generators/time.ts';
 import { generateWorld, type World } from '../generators/world.ts';
 import { adminModule } from './admin/index.ts';
@@ -15,13 +13,14 @@ import { mountHostedFlow } from './churnkey-flow/page.ts';
 import { HostedFlowSimulator } from './churnkey-flow/simulator.ts';
 import { MockClock } from './clock.ts';
 import type { MockOptions } from './config.ts';
+import { generateDataset } from './dataset.ts';
 import { loadContract } from './pipeline/contract.ts';
 import { FastPath } from './pipeline/fast-path.ts';
 import type { ResponseCache } from './pipeline/response-cache.ts';
 import { mountVendor, sendResult } from './pipeline/router.ts';
 import type { VendorModule } from './pipeline/types.ts';
 import { rebillyReportsModule } from './rebilly-reports/index.ts';
-import { RebillyReportsStore } from './rebilly-reports/store.ts';
+import type { RebillyReportsStore } from './rebilly-reports/store.ts';
 
 /** A running mock's parts, for the CLI, tests and benchmarks. */
 export interface Mock {
@@ -57,15 +56,17 @@ function vendorFor(vendors: readonly VendorModule[], path: string): VendorModule
 /** Generates the seeded world, builds every store and mounts every vendor's contract. */
 export async function createMock(options: MockOptions): Promise<Mock> {
   const asOf = parseAsOf(options.asOf);
-  // The seeds' example people (cus_abc123, jane@example.com) are in the world, for every vendor.
+  // Every vendor's seeded data, the seeds' example people (cus_abc123, jane@example.com) in it:
+  // the same dataset `churnmock generate` writes.
   const {
     world,
-    churncut: churncutData,
     churnkey: churnkeyData,
-  } = seededVendorData(generateWorld({ seed: options.seed, asOf, scale: options.scale }));
+    churncut: churncutStore,
+    rebilly,
+  } = generateDataset(generateWorld({ seed: options.seed, asOf, scale: options.scale }));
   const clock = new MockClock(asOf);
   const churnkey = new ChurnkeyDataStore(world, churnkeyData);
-  const churncut = createChurnCut(churncutData, clock, options.churncut);
+  const churncut = createChurnCut(churncutStore, clock, options.churncut);
   // Churnkey's hosted flow: its sessions land in the Data API store, its webhook goes to the
   // same targets (and through the same delivery) as ChurnCut's.
   const hostedFlow = new HostedFlowSimulator(
@@ -75,7 +76,6 @@ export async function createMock(options: MockOptions): Promise<Mock> {
     { choices: churnkeyData.flows.choices, segmentId: churnkeyData.flows.segments.default },
     options.hostedFlow,
   );
-  const rebilly = new RebillyReportsStore(world, generateRebillyReports(world));
   const vendors: VendorModule[] = [
     churnkeyDataModule(churnkey, clock, options.churnkey),
     churncut.module,

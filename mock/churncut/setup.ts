@@ -1,5 +1,4 @@
 import type { Express } from 'express';
-import type { ChurnCutDataset } from '../../generators/churncut.ts';
 import type { MockClock } from '../clock.ts';
 import type { VendorModule } from '../pipeline/types.ts';
 import { WebhookDispatcher } from '../webhooks/dispatcher.ts';
@@ -8,7 +7,7 @@ import { FlowLifecycle } from './lifecycle.ts';
 import type { ChurnCutOptions } from './options.ts';
 import { mountFlowPage } from './page.ts';
 import { RateLimiter } from './rate-limit.ts';
-import { ChurnCutStore } from './store.ts';
+import type { ChurnCutStore } from './store.ts';
 
 /** Header names of ChurnCut webhooks (the vendor names none; docs/decisions/003). */
 export const WEBHOOK_HEADERS = {
@@ -28,13 +27,12 @@ export interface ChurnCut {
   reset(): void;
 }
 
-/** Builds ChurnCut's parts over its seeded data. */
+/** Builds ChurnCut's parts around its store of seeded data. */
 export function createChurnCut(
-  data: ChurnCutDataset,
+  store: ChurnCutStore,
   clock: MockClock,
   options: ChurnCutOptions,
 ): ChurnCut {
-  const store = new ChurnCutStore(data);
   const webhooks = new WebhookDispatcher({
     secret: options.webhookSecret,
     urls: options.webhookUrls,
