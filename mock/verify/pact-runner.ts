@@ -48,9 +48,13 @@ export interface PactOutcome {
 /** Broker consumers' versions to verify: the main branch and whatever is deployed. */
 const CONSUMER_SELECTORS = [{ mainBranch: true }, { deployedOrReleased: true }];
 
-/** The pacts a run reads locally: the files given, else the committed one. */
+/** The pact files a run reads locally: the files given, else the committed one. */
+const localPactFiles = (v: PactVerification): string[] =>
+  v.pactFiles?.length ? [...v.pactFiles] : [pactFile(v.provider)];
+
+/** The local pacts, each checked to be with the provider. */
 function localPacts(v: PactVerification): PactFile[] {
-  const files = v.pactFiles?.length ? v.pactFiles : [pactFile(v.provider)];
+  const files = localPactFiles(v);
   const pacts = files.map(readPact);
   for (const [k, p] of pacts.entries())
     if (p.provider.name !== v.provider.name)
@@ -80,7 +84,7 @@ export function verifierOptions(
           ...(b.providerVersion ? { providerVersion: b.providerVersion } : {}),
           ...(b.providerBranch ? { providerVersionBranch: b.providerBranch } : {}),
         }
-      : { pactUrls: v.pactFiles?.length ? [...v.pactFiles] : [pactFile(v.provider)] }),
+      : { pactUrls: localPactFiles(v) }),
     // Local pacts: one handler per state, failures named in the report. A broker's pacts are
     // not known in advance: Pact's core then posts every state to the URL itself.
     ...(v.stateUrl
