@@ -1,7 +1,7 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /** Consumer pact tests write pacts/*.json; every other test may read them, so they run first. */
-const CONSUMER_PACTS = 'test/pact/**/*.consumer.test.ts';
+const CONSUMER_PACTS = 'test/contract/pact/**/*.consumer.test.ts';
 
 export default defineConfig({
   test: {

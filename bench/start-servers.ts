@@ -10,7 +10,7 @@ export interface Churnmock extends Child {
 
 const banner = (output: string, re: RegExp): number => Number(re.exec(output)?.[1] ?? Number.NaN);
 
-/** Starts `mock/cli.ts serve --scale N` on a free port; `cpuProfDir` adds `--cpu-prof`. */
+/** Starts `mock/cli/main.ts serve --scale N` on a free port; `cpuProfDir` adds `--cpu-prof`. */
 export async function startChurnmock(
   scale: number,
   cpuProfDir?: string,
@@ -26,7 +26,7 @@ export async function startChurnmock(
       ...prof,
       '--import',
       'tsx',
-      'mock/cli.ts',
+      'mock/cli/main.ts',
       'serve',
       '--host',
       '127.0.0.1',

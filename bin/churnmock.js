@@ -3,4 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../mock/cli.ts');
+await import('../mock/cli/main.ts');

@@ -5,22 +5,22 @@ import { parseAsOf } from '../generators/time.ts';
 import { generateWorld, type World } from '../generators/world.ts';
 import { adminModule } from './admin/index.ts';
 import { providerStates } from './admin/states.ts';
-import { type ChurnCut, createChurnCut } from './churncut/setup.ts';
-import { churnkeyDataModule } from './churnkey-data/index.ts';
-import { ChurnkeyDataStore } from './churnkey-data/store.ts';
-import { hostedFlowModule } from './churnkey-flow/index.ts';
-import { mountHostedFlow } from './churnkey-flow/page.ts';
-import { HostedFlowSimulator } from './churnkey-flow/simulator.ts';
-import { MockClock } from './clock.ts';
 import type { MockOptions } from './config.ts';
+import { loadContract } from './core/contract.ts';
+import { FastPath } from './core/pipeline/fast-path.ts';
+import type { ResponseCache } from './core/pipeline/response-cache.ts';
+import { mountVendor, sendResult } from './core/pipeline/router.ts';
+import type { VendorModule } from './core/pipeline/types.ts';
+import { MockClock } from './core/time/clock.ts';
 import { generateDataset } from './dataset.ts';
-import { loadContract } from './pipeline/contract.ts';
-import { FastPath } from './pipeline/fast-path.ts';
-import type { ResponseCache } from './pipeline/response-cache.ts';
-import { mountVendor, sendResult } from './pipeline/router.ts';
-import type { VendorModule } from './pipeline/types.ts';
-import { rebillyReportsModule } from './rebilly-reports/index.ts';
-import type { RebillyReportsStore } from './rebilly-reports/store.ts';
+import { type ChurnCut, createChurnCut } from './vendors/churncut/setup.ts';
+import { churnkeyDataModule } from './vendors/churnkey-data/index.ts';
+import { ChurnkeyDataStore } from './vendors/churnkey-data/store.ts';
+import { hostedFlowModule } from './vendors/churnkey-hosted-flow/index.ts';
+import { mountHostedFlow } from './vendors/churnkey-hosted-flow/page.ts';
+import { HostedFlowSimulator } from './vendors/churnkey-hosted-flow/simulator.ts';
+import { rebillyReportsModule } from './vendors/rebilly-reports/index.ts';
+import type { RebillyReportsStore } from './vendors/rebilly-reports/store.ts';
 
 /** A running mock's parts, for the CLI, tests and benchmarks. */
 export interface Mock {

@@ -1,8 +1,14 @@
 import { DEFAULT_AS_OF } from '../generators/time.ts';
-import { type ChurnCutOptions, DEFAULT_CC_OPTIONS } from './churncut/options.ts';
-import { type ChurnkeyCredentials, DEFAULT_CK_CREDENTIALS } from './churnkey-data/index.ts';
-import { DEFAULT_HOSTED_FLOW_OPTIONS, type HostedFlowOptions } from './churnkey-flow/options.ts';
-import { DEFAULT_REBILLY_CREDENTIALS, type RebillyCredentials } from './rebilly-reports/auth.ts';
+import { type ChurnCutOptions, DEFAULT_CC_OPTIONS } from './vendors/churncut/options.ts';
+import { type ChurnkeyCredentials, DEFAULT_CK_CREDENTIALS } from './vendors/churnkey-data/index.ts';
+import {
+  DEFAULT_HOSTED_FLOW_OPTIONS,
+  type HostedFlowOptions,
+} from './vendors/churnkey-hosted-flow/options.ts';
+import {
+  DEFAULT_REBILLY_CREDENTIALS,
+  type RebillyCredentials,
+} from './vendors/rebilly-reports/auth.ts';
 
 /** Everything a mock instance is built from. */
 export interface MockOptions {

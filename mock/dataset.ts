@@ -4,10 +4,10 @@ import { generateRebillyReports } from '../generators/rebilly-reports.ts';
 import { seededVendorData } from '../generators/seed-examples.ts';
 import { iso } from '../generators/time.ts';
 import type { World } from '../generators/world.ts';
-import { seededFlowJson, toCustomerDetail } from './churncut/materialize.ts';
-import { ChurnCutStore } from './churncut/store.ts';
-import { toSessionJson } from './churnkey-data/materialize.ts';
-import { RebillyReportsStore } from './rebilly-reports/store.ts';
+import { seededFlowJson, toCustomerDetail } from './vendors/churncut/materialize.ts';
+import { ChurnCutStore } from './vendors/churncut/store.ts';
+import { toSessionJson } from './vendors/churnkey-data/materialize.ts';
+import { RebillyReportsStore } from './vendors/rebilly-reports/store.ts';
 
 /** Every vendor's seeded data for one world: what the mock serves before any request. */
 export interface Dataset {

@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { baseUrlOf } from '../churncut/index.ts';
-import type { MockClock } from '../clock.ts';
-import type { HandlerInput, HandlerResult, VendorModule } from '../pipeline/types.ts';
-import type { Problem } from '../pipeline/validation.ts';
-import type { WebhookDispatcher } from '../webhooks/dispatcher.ts';
-import { ProviderStateError, type StateParams } from './provider-state.ts';
+import type { HandlerInput, HandlerResult, VendorModule } from '../core/pipeline/types.ts';
+import { ProviderStateError, type StateParams } from '../core/provider-state.ts';
+import type { MockClock } from '../core/time/clock.ts';
+import type { Problem } from '../core/validation.ts';
+import type { WebhookDispatcher } from '../core/webhooks/dispatcher.ts';
+import { baseUrlOf } from '../vendors/churncut/index.ts';
 import { type ProviderStates, setUpState } from './states.ts';
 
 export const ADMIN_CONTRACT = fileURLToPath(

@@ -1,10 +1,3 @@
-import type { ChurnCut } from '../churncut/setup.ts';
-import { churncutStates } from '../churncut/states.ts';
-import { churnkeyDataStates } from '../churnkey-data/states.ts';
-import type { ChurnkeyDataStore } from '../churnkey-data/store.ts';
-import type { MockClock } from '../clock.ts';
-import { rebillyReportsStates } from '../rebilly-reports/states.ts';
-import type { RebillyReportsStore } from '../rebilly-reports/store.ts';
 import {
   type ProviderState,
   ProviderStateError,
@@ -12,7 +5,14 @@ import {
   type StateParams,
   type StateTable,
   type StateValues,
-} from './provider-state.ts';
+} from '../core/provider-state.ts';
+import type { MockClock } from '../core/time/clock.ts';
+import type { ChurnCut } from '../vendors/churncut/setup.ts';
+import { churncutStates } from '../vendors/churncut/states.ts';
+import { churnkeyDataStates } from '../vendors/churnkey-data/states.ts';
+import type { ChurnkeyDataStore } from '../vendors/churnkey-data/store.ts';
+import { rebillyReportsStates } from '../vendors/rebilly-reports/states.ts';
+import type { RebillyReportsStore } from '../vendors/rebilly-reports/store.ts';
 
 /** The stores a state may touch. */
 export interface StateStores {

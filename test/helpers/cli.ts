@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = ['--import', 'tsx', join(ROOT, 'mock/cli.ts')];
+const CLI = ['--import', 'tsx', join(ROOT, 'mock/cli/main.ts')];
 
 /** Runs the CLI to completion; resolves with exit code and output even on failure. */
 export async function cli(args: string[], env: Record<string, string> = {}) {

@@ -1,13 +1,13 @@
 import type { ValidateFunction } from 'ajv';
 import { expect } from 'vitest';
 import { ADMIN_CONTRACT } from '../../mock/admin/index.ts';
-import { CHURNCUT_CONTRACT } from '../../mock/churncut/index.ts';
-import { CHURNKEY_DATA_CONTRACT } from '../../mock/churnkey-data/index.ts';
-import { HOSTED_FLOW_CONTRACT } from '../../mock/churnkey-flow/index.ts';
-import { CUSTOMER_DATA_CONTRACT } from '../../mock/customer-data/index.ts';
-import { type Contract, loadContract } from '../../mock/pipeline/contract.ts';
-import { compileResponseValidators, makeAjv } from '../../mock/pipeline/validation.ts';
-import { REBILLY_REPORTS_CONTRACT } from '../../mock/rebilly-reports/index.ts';
+import { type Contract, loadContract } from '../../mock/core/contract.ts';
+import { compileResponseValidators, makeAjv } from '../../mock/core/validation.ts';
+import { CHURNCUT_CONTRACT } from '../../mock/vendors/churncut/index.ts';
+import { CUSTOMER_DATA_CONTRACT } from '../../mock/vendors/churnkey-customer-data/index.ts';
+import { CHURNKEY_DATA_CONTRACT } from '../../mock/vendors/churnkey-data/index.ts';
+import { HOSTED_FLOW_CONTRACT } from '../../mock/vendors/churnkey-hosted-flow/index.ts';
+import { REBILLY_REPORTS_CONTRACT } from '../../mock/vendors/rebilly-reports/index.ts';
 
 /**
  * Every contract the mock serves, and the Customer Data Endpoint's (served by your backend);

@@ -1,0 +1,5 @@
+import { buildCli } from './program.ts';
+
+// The `churnmock` command: the program is built without side effects (tests build their own);
+// only this entry point parses the process's arguments.
+await buildCli().parseAsync(process.argv);

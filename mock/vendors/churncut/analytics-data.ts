@@ -1,0 +1,75 @@
+import {
+  monthlyUsdCents,
+  OFFER_TYPES,
+  type OfferType,
+  offerTypesFor,
+  REASONS,
+} from '../../../generators/churncut-offers.ts';
+import type { Attempt, Churn } from './analytics.ts';
+import type { ChurnCutStore } from './store.ts';
+
+/** Number of values in a sorted array that are below `t`. */
+export function countBelow(sorted: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Customers whose subscription is running at `t`: started before it and not ended before it. */
+export function runningAt(store: ChurnCutStore, t: number): number {
+  const live = store.liveChurns.filter((c) => c.t < t).length;
+  return countBelow(store.starts, t) - countBelow(store.churnTimes, t) - live;
+}
+
+/** Cancellations completed in [from, to), seeded and live. */
+export function* churnsBetween(store: ChurnCutStore, from: number, to: number): Generator<Churn> {
+  const a = countBelow(store.churnTimes, from);
+  const b = countBelow(store.churnTimes, to);
+  for (let j = a; j < b; j++)
+    yield {
+      t: store.churnTimes[j] as number,
+      mrr: (store.churnMrr[j + 1] as number) - (store.churnMrr[j] as number),
+    };
+  for (const c of store.liveChurns) if (c.t >= from && c.t < to) yield c;
+}
+
+/** Flows started in [from, to), seeded and live, as the retention report reads them. */
+export function* attemptsBetween(
+  store: ChurnCutStore,
+  from: number,
+  to: number,
+): Generator<Attempt> {
+  const f = store.data.flows;
+  const byCreated = store.flowsByCreated;
+  let lo = 0;
+  let hi = byCreated.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((f.created[byCreated[mid] as number] as number) < from) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let j = lo; j < byCreated.length; j++) {
+    const k = byCreated[j] as number;
+    if ((f.created[k] as number) >= to) break;
+    const c = store.customer(f.customer[k] as number);
+    const reason = REASONS[f.reason[k] as number] ?? 'other';
+    yield {
+      accepted: f.outcome[k] === 0 ? (OFFER_TYPES[f.offerType[k] as number] as OfferType) : null,
+      first: offerTypesFor(reason, c.subscription.plan.tier)[0] ?? 'discount',
+      mrr: monthlyUsdCents(c),
+    };
+  }
+  for (const flow of store.liveFlows()) {
+    if (flow.created < from || flow.created >= to) continue;
+    yield {
+      accepted: flow.outcome === 'retained' && flow.offer ? flow.offer.type : null,
+      first: flow.offers[0]?.type ?? 'discount',
+      mrr: monthlyUsdCents(store.customer(flow.customer)),
+    };
+  }
+}

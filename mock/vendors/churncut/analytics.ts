@@ -1,0 +1,118 @@
+import { OFFER_TYPES, type OfferType } from '../../../generators/churncut-offers.ts';
+import { DAY } from '../../../generators/time.ts';
+
+export type Granularity = 'day' | 'week' | 'month';
+
+/** At most this many `by_period` buckets (ten years of days). */
+export const MAX_BUCKETS = 3660;
+
+/** Percent with two decimals; 0 when the denominator is 0. */
+export const percent = (part: number, whole: number): number =>
+  whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 100;
+
+/** UTC midnight of a YYYY-MM-DD or date-time string (truncated to its UTC day). */
+export function dayOf(value: string): number {
+  const t = new Date(value.length === 10 ? `${value}T00:00:00Z` : value).getTime();
+  return t - (((t % DAY) + DAY) % DAY);
+}
+
+/** Bucket start times covering [start, endExclusive): days, 7-day weeks from start, or months. */
+export function bucketStarts(start: number, endExclusive: number, g: Granularity): number[] {
+  const out: number[] = [];
+  for (let t = start; t < endExclusive && out.length <= MAX_BUCKETS; ) {
+    out.push(t);
+    if (g === 'day') t += DAY;
+    else if (g === 'week') t += 7 * DAY;
+    else {
+      const d = new Date(t);
+      t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+    }
+  }
+  return out;
+}
+
+/** Index of the last bucket starting at or before `t` (buckets sorted). */
+export function bucketOf(starts: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if ((starts[mid] as number) <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** One cancellation for the churn report. */
+export interface Churn {
+  readonly t: number;
+  readonly mrr: number;
+}
+
+/** The churn report from its inputs: a pure function, tested against a recomputation. */
+export function churnReport(
+  starts: readonly number[],
+  totalCustomers: number,
+  churns: Iterable<Churn>,
+) {
+  const rows = starts.map(() => ({ churned: 0, mrr: 0 }));
+  let churned = 0;
+  let mrr = 0;
+  for (const c of churns) {
+    const row = rows[bucketOf(starts, c.t)];
+    if (!row) continue;
+    row.churned++;
+    row.mrr += c.mrr;
+    churned++;
+    mrr += c.mrr;
+  }
+  return {
+    summary: {
+      total_customers: totalCustomers,
+      churned,
+      churn_rate: percent(churned, totalCustomers),
+      mrr_lost: mrr,
+    },
+    rows,
+  };
+}
+
+/** One cancellation flow for the retention report. */
+export interface Attempt {
+  /** The offer it accepted, or null. */
+  readonly accepted: OfferType | null;
+  /** The first offer it showed. */
+  readonly first: OfferType;
+  readonly mrr: number;
+}
+
+/** The retention report: each flow counts under its accepted offer, else its first one. */
+export function retentionReport(attempts: Iterable<Attempt>) {
+  const by = new Map(OFFER_TYPES.map((t) => [t, { attempts: 0, retained: 0 }]));
+  let total = 0;
+  let retained = 0;
+  let saved = 0;
+  for (const a of attempts) {
+    const row = by.get(a.accepted ?? a.first);
+    if (!row) continue;
+    row.attempts++;
+    total++;
+    if (a.accepted) {
+      row.retained++;
+      retained++;
+      saved += a.mrr;
+    }
+  }
+  return {
+    summary: {
+      cancellation_attempts: total,
+      retained,
+      retention_rate: percent(retained, total),
+      mrr_saved: saved,
+    },
+    by_offer_type: OFFER_TYPES.map((type) => {
+      const row = by.get(type) ?? { attempts: 0, retained: 0 };
+      return { type, ...row, rate: percent(row.retained, row.attempts) };
+    }),
+  };
+}

@@ -1,0 +1,142 @@
+import { FACTOR_TYPES, MAX_FACTORS, riskOf } from '../../../generators/churncut.ts';
+import { OUTCOMES, seededOffer } from '../../../generators/churncut-flows.ts';
+import { type Offer, REASONS } from '../../../generators/churncut-offers.ts';
+import { billingPeriod, DAY, iso } from '../../../generators/time.ts';
+import type { ChurnCutStore, LiveFlow } from './store.ts';
+
+const prob = (hundredths: number): number => hundredths / 100;
+
+function factorSlots(store: ChurnCutStore, i: number): { type: string; weight: number }[] {
+  const out: { type: string; weight: number }[] = [];
+  for (let j = 0; j < MAX_FACTORS; j++) {
+    const t = store.data.factorTypes[i * MAX_FACTORS + j] as number;
+    if (t === 0) break;
+    const type = FACTOR_TYPES[t - 1] as string;
+    out.push({ type, weight: prob(store.data.factorWeights[i * MAX_FACTORS + j] as number) });
+  }
+  return out;
+}
+
+/** A customer as `GET /v1/customers` lists it (seed 001). */
+export function toCustomerSummary(store: ChurnCutStore, i: number): Record<string, unknown> {
+  const c = store.customer(i);
+  const p = store.data.probability[i] as number;
+  return {
+    id: c.id,
+    email: c.email,
+    risk_level: riskOf(p),
+    churn_probability: prob(p),
+    status: store.status(i),
+    subscription_id: c.subscription.id,
+    factors: factorSlots(store, i).map((f) => f.type),
+    created_at: iso(c.created),
+  };
+}
+
+interface HistoryEntry {
+  event: 'cancellation_attempted';
+  date: string;
+  outcome: string;
+  flow_id: string;
+  offer: Offer | null;
+  at: number;
+}
+
+function history(store: ChurnCutStore, i: number): Omit<HistoryEntry, 'at'>[] {
+  const f = store.data.flows;
+  const out: HistoryEntry[] = [];
+  for (let k = f.start[i] as number; k < (f.start[i + 1] as number); k++) {
+    const at = f.created[k] as number;
+    const outcome = OUTCOMES[f.outcome[k] as number] as string;
+    const offer = seededOffer(f, k);
+    out.push({
+      event: 'cancellation_attempted',
+      date: iso(at),
+      outcome,
+      flow_id: store.seededFlowId(k),
+      offer,
+      at,
+    });
+  }
+  for (const flow of store.flowsOf(i)) {
+    if (flow.status === 'pending') continue;
+    const outcome = flow.status === 'expired' ? 'expired' : (flow.outcome as string);
+    out.push({
+      event: 'cancellation_attempted',
+      date: iso(flow.created),
+      outcome,
+      flow_id: flow.id,
+      offer: flow.offer,
+      at: flow.created,
+    });
+  }
+  out.sort((a, b) => a.at - b.at);
+  return out.map(({ at: _at, ...entry }) => entry);
+}
+
+/** A customer in detail, as `GET /v1/customers/{id}` shows it (seed 001, plus history ids). */
+export function toCustomerDetail(store: ChurnCutStore, i: number, now: number) {
+  const c = store.customer(i);
+  const s = c.subscription;
+  const ended = store.endedAt(i);
+  const periodEnd =
+    ended ??
+    billingPeriod(s.start, s.plan.interval, s.plan.intervalCount, Math.max(now, s.start))[1];
+  const { subscription_id: _sub, factors: _f, created_at, ...head } = toCustomerSummary(store, i);
+  return {
+    ...head,
+    subscription: {
+      id: s.id,
+      plan: s.plan.tier,
+      amount: s.plan.prices[s.currency] * s.quantity,
+      currency: s.currency,
+      current_period_end: iso(periodEnd),
+      status: ended === null ? 'active' : 'canceled',
+      ended_at: ended === null ? null : iso(ended),
+    },
+    factors: factorSlots(store, i),
+    history: history(store, i),
+    created_at,
+  };
+}
+
+/** A seeded flow as `GET /v1/cancellation-flows/{id}` shows it. */
+export function seededFlowJson(store: ChurnCutStore, k: number) {
+  const f = store.data.flows;
+  const c = store.customer(f.customer[k] as number);
+  const outcome = f.outcome[k] as number;
+  const created = f.created[k] as number;
+  return {
+    id: store.seededFlowId(k),
+    status: outcome === 2 ? 'expired' : 'completed',
+    outcome: outcome === 2 ? null : OUTCOMES[outcome],
+    offer_accepted: seededOffer(f, k),
+    completed_at: outcome === 2 ? null : iso(f.finished[k] as number),
+    customer_id: c.id,
+    subscription_id: c.subscription.id,
+    reason: REASONS[f.reason[k] as number],
+    created_at: iso(created),
+    expires_at: iso(created + DAY),
+    flow_url: null,
+    redirect_url: null,
+  };
+}
+
+/** A live flow as `GET /v1/cancellation-flows/{id}` shows it. */
+export function liveFlowJson(store: ChurnCutStore, flow: LiveFlow) {
+  const c = store.customer(flow.customer);
+  return {
+    id: flow.id,
+    status: flow.status,
+    outcome: flow.outcome,
+    offer_accepted: flow.offer,
+    completed_at: flow.completedAt === null ? null : iso(flow.completedAt),
+    customer_id: c.id,
+    subscription_id: c.subscription.id,
+    reason: flow.reason,
+    created_at: iso(flow.created),
+    expires_at: iso(flow.expiresAt),
+    flow_url: flow.flowUrl,
+    redirect_url: flow.redirectUrl,
+  };
+}

@@ -1,0 +1,65 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { NextFunction, Request, Response } from 'express';
+import type { GateResult } from '../../core/pipeline/fast-path.ts';
+import { sendResult } from '../../core/pipeline/router.ts';
+import { CC_MESSAGES, ccError } from './errors.ts';
+
+const WINDOW_MS = 60_000;
+
+interface Window {
+  start: number;
+  count: number;
+}
+
+/**
+ * API-NOTES: 1000 requests/minute per key with X-RateLimit-* headers. A fixed window per key
+ * (the Authorization value) from its first request. `check` counts one request; it runs as the
+ * fast path's gate for cached answers and as Express middleware (before body parsing and
+ * routing) for the rest, so every ChurnCut response (404s, 405s and malformed-JSON 400s
+ * included) carries the headers and each request counts exactly once.
+ */
+export class RateLimiter {
+  readonly #windows = new Map<string, Window>();
+
+  constructor(
+    private readonly limit: number,
+    private readonly enforce: boolean,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Counts a request: the headers it gets, and a 429 when over the limit (and enforced). */
+  check(headers: IncomingHttpHeaders): GateResult {
+    const key = headers.authorization ?? '';
+    const t = this.now();
+    let w = this.#windows.get(key);
+    if (!w || t >= w.start + WINDOW_MS) {
+      if (this.#windows.size > 10_000) this.#windows.clear();
+      w = { start: t, count: 0 };
+      this.#windows.set(key, w);
+    }
+    w.count++;
+    const limits = [
+      'x-ratelimit-limit',
+      String(this.limit),
+      'x-ratelimit-remaining',
+      String(Math.max(0, this.limit - w.count)),
+      'x-ratelimit-reset',
+      String(Math.ceil((w.start + WINDOW_MS) / 1000)),
+    ];
+    if (!this.enforce || w.count <= this.limit) return { headers: limits, denied: null };
+    const wait = Math.max(1, Math.ceil((w.start + WINDOW_MS - t) / 1000));
+    const denied = ccError(429, 'rate_limit_exceeded', CC_MESSAGES.rateLimited(this.limit, wait));
+    return { headers: limits, denied: { ...denied, headers: { 'retry-after': String(wait) } } };
+  }
+
+  /** The same check as Express middleware. */
+  middleware() {
+    return (req: Request, res: Response, next: NextFunction): void => {
+      const { headers, denied } = this.check(req.headers);
+      for (let i = 0; i < headers.length; i += 2)
+        res.setHeader(headers[i] ?? '', headers[i + 1] ?? '');
+      if (denied) return void sendResult(res, denied);
+      next();
+    };
+  }
+}

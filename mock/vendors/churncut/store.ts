@@ -1,0 +1,200 @@
+import type { ChurnCutDataset } from '../../../generators/churncut.ts';
+import type { SeededFlows } from '../../../generators/churncut-flows.ts';
+import { monthlyUsdCents, type Offer, type Reason } from '../../../generators/churncut-offers.ts';
+import { alphanumeric, deriveSeed, Rng } from '../../../generators/random.ts';
+import { SEED_EXAMPLE_IDS } from '../../../generators/seed-examples.ts';
+import type { Customer } from '../../../generators/world.ts';
+import { CustomerIndex, seededFlowId, seededFlowIndex } from './ids.ts';
+
+/** Customer status codes in the status array. */
+export const STATUSES = ['active', 'churned', 'retained'] as const;
+export type CustomerStatus = (typeof STATUSES)[number];
+
+/** A flow started through the API (seeded flows stay in the dataset's typed arrays). */
+export interface LiveFlow {
+  readonly id: string;
+  readonly customer: number;
+  readonly reason: Reason;
+  readonly created: number;
+  readonly expiresAt: number;
+  readonly flowUrl: string;
+  readonly redirectUrl: string;
+  readonly offers: readonly Offer[];
+  status: 'pending' | 'completed' | 'expired';
+  outcome: 'retained' | 'cancelled' | null;
+  offer: Offer | null;
+  completedAt: number | null;
+}
+
+/** A completed cancellation, for churn analytics. */
+export interface ChurnEvent {
+  readonly t: number;
+  readonly mrr: number;
+}
+
+function seededState(data: ChurnCutDataset): { status: Uint8Array; endedAt: Float64Array } {
+  const n = data.world.customers.length;
+  const status = new Uint8Array(n);
+  const endedAt = new Float64Array(n).fill(Number.NaN);
+  const f: SeededFlows = data.flows;
+  for (let i = 0; i < n; i++) {
+    // The latest completed flow decides; an expired one changes nothing.
+    for (let k = (f.start[i + 1] as number) - 1; k >= (f.start[i] as number); k--) {
+      const o = f.outcome[k] as number;
+      if (o === 2) continue;
+      status[i] = o === 0 ? 2 : 1;
+      if (o === 1) endedAt[i] = f.finished[k] as number;
+      break;
+    }
+  }
+  return { status, endedAt };
+}
+
+/**
+ * ChurnCut's state: the seeded dataset (immutable typed arrays) plus what the API changed —
+ * statuses, ended subscriptions and live flows. `reset` copies the seeded arrays back.
+ */
+export class ChurnCutStore {
+  readonly data: ChurnCutDataset;
+  readonly index: CustomerIndex;
+  readonly #seeded: { status: Uint8Array; endedAt: Float64Array };
+  /** Seeded cancellations by time, with prefix sums of their MRR. */
+  readonly churnTimes: Float64Array;
+  readonly churnMrr: Float64Array;
+  /** Seeded flow indices by creation time. */
+  readonly flowsByCreated: Int32Array;
+  /** Subscription start times, sorted. */
+  readonly starts: Float64Array;
+  #status: Uint8Array;
+  #endedAt: Float64Array;
+  #flows = new Map<string, LiveFlow>();
+  #byCustomer = new Map<number, LiveFlow[]>();
+  #churns: ChurnEvent[] = [];
+  #rng: Rng;
+  #version = 0;
+
+  constructor(data: ChurnCutDataset) {
+    this.data = data;
+    const customers = data.world.customers;
+    this.index = new CustomerIndex(customers);
+    this.#seeded = seededState(data);
+    this.#status = this.#seeded.status.slice();
+    this.#endedAt = this.#seeded.endedAt.slice();
+    this.#rng = new Rng(deriveSeed(data.world.seed, 'churncut-live'));
+    const f = data.flows;
+    const churned: number[] = [];
+    for (let k = 0; k < f.count; k++) if (f.outcome[k] === 1) churned.push(k);
+    churned.sort((a, b) => (f.finished[a] as number) - (f.finished[b] as number));
+    this.churnTimes = Float64Array.from(churned, (k) => f.finished[k] as number);
+    this.churnMrr = new Float64Array(churned.length + 1);
+    churned.forEach((k, j) => {
+      const c = customers[f.customer[k] as number] as Customer;
+      this.churnMrr[j + 1] = (this.churnMrr[j] as number) + monthlyUsdCents(c);
+    });
+    this.flowsByCreated = new Int32Array(f.count);
+    for (let k = 0; k < f.count; k++) this.flowsByCreated[k] = k;
+    this.flowsByCreated.sort((a, b) => (f.created[a] as number) - (f.created[b] as number));
+    this.starts = Float64Array.from(customers, (c) => c.subscription.start).sort();
+  }
+
+  /** Restores the seeded snapshot. */
+  reset(): void {
+    this.#status = this.#seeded.status.slice();
+    this.#endedAt = this.#seeded.endedAt.slice();
+    this.#flows = new Map();
+    this.#byCustomer = new Map();
+    this.#churns = [];
+    this.#rng = new Rng(deriveSeed(this.data.world.seed, 'churncut-live'));
+    this.#version++;
+  }
+
+  /** Changes on every write; part of the response-cache key. */
+  get version(): number {
+    return this.#version;
+  }
+
+  customer(i: number): Customer {
+    return this.data.world.customers[i] as Customer;
+  }
+
+  status(i: number): CustomerStatus {
+    return STATUSES[this.#status[i] as number] ?? 'active';
+  }
+
+  /** The status array itself, for fast list filtering (read only). */
+  get statusCodes(): Uint8Array {
+    return this.#status;
+  }
+
+  /** When the customer's subscription ended, or null while it runs. */
+  endedAt(i: number): number | null {
+    const t = this.#endedAt[i] as number;
+    return Number.isNaN(t) ? null : t;
+  }
+
+  /** The id of seeded flow `k`: its scrambled index, or seed 001's `flow_123456` for the example. */
+  seededFlowId(k: number): string {
+    return k === this.data.exampleFlow ? SEED_EXAMPLE_IDS.flowId : seededFlowId(k);
+  }
+
+  /** The seeded flow with this id, or -1. */
+  seededFlowIndex(id: string): number {
+    if (id === SEED_EXAMPLE_IDS.flowId) return this.data.exampleFlow ?? -1;
+    const k = seededFlowIndex(id, this.data.flows.count);
+    return k === this.data.exampleFlow ? -1 : k;
+  }
+
+  flow(id: string): LiveFlow | undefined {
+    return this.#flows.get(id);
+  }
+
+  /** A customer's live flows, oldest first. */
+  flowsOf(i: number): readonly LiveFlow[] {
+    return this.#byCustomer.get(i) ?? [];
+  }
+
+  /** Every live flow, oldest first. */
+  liveFlows(): IterableIterator<LiveFlow> {
+    return this.#flows.values();
+  }
+
+  /** Completed cancellations made through the API. */
+  get liveChurns(): readonly ChurnEvent[] {
+    return this.#churns;
+  }
+
+  /** A fresh live flow id (seeded stream: same calls ⇒ same ids after every reset). */
+  newFlowId(): string {
+    return `flow_${alphanumeric(this.#rng, 16)}`;
+  }
+
+  addFlow(flow: LiveFlow): void {
+    this.#flows.set(flow.id, flow);
+    this.#byCustomer.set(flow.customer, [...this.flowsOf(flow.customer), flow]);
+    this.#version++;
+  }
+
+  /** Records an outcome's effect on the customer (status, subscription, churn analytics). */
+  applyOutcome(flow: LiveFlow, at: number): void {
+    if (flow.outcome === 'retained') this.#status[flow.customer] = 2;
+    if (flow.outcome === 'cancelled') {
+      this.#status[flow.customer] = 1;
+      this.#endedAt[flow.customer] = at;
+      this.#churns.push({ t: at, mrr: monthlyUsdCents(this.customer(flow.customer)) });
+    }
+    this.#version++;
+  }
+
+  /** Marks pending flows whose expiry has passed as expired; true when any changed. */
+  expire(now: number): boolean {
+    let changed = false;
+    for (const f of this.#flows.values()) {
+      if (f.status === 'pending' && now >= f.expiresAt) {
+        f.status = 'expired';
+        changed = true;
+      }
+    }
+    if (changed) this.#version++;
+    return changed;
+  }
+}

@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url';
+import type { ValidateFunction } from 'ajv';
+import { loadContract } from '../../core/contract.ts';
+import { makeAjv } from '../../core/validation.ts';
+
+/** The contract of the endpoint *your* backend serves (seed 002). */
+export const CUSTOMER_DATA_CONTRACT = fileURLToPath(
+  new URL('../../../contracts/churnkey-customer-data.openapi.yaml', import.meta.url),
+);
+
+/** Its one operation; the path in the contract is only the seed's example. */
+export const CUSTOMER_DATA_OPERATION = 'postCustomerData';
+
+/** The demo Churnkey API key the reference endpoint and the simulator default to. */
+export const DEMO_CHURNKEY_API_KEY = 'ck_test_churnmock';
+
+/** A flat attribute value: seed 002 allows strings, numbers and booleans only. */
+export type AttributeValue = string | number | boolean;
+export type CustomerAttributes = Record<string, AttributeValue>;
+
+let validator: Promise<ValidateFunction> | null = null;
+
+/**
+ * The 200-body validator, compiled once from the contract, so the response rules live in the
+ * contract and nowhere else.
+ */
+export function customerDataValidator(): Promise<ValidateFunction> {
+  validator ??= loadContract(CUSTOMER_DATA_CONTRACT).then((contract) => {
+    const op = contract.operations.find((o) => o.id === CUSTOMER_DATA_OPERATION);
+    const schema = op?.responses.get('200');
+    if (!schema)
+      throw new Error(`${CUSTOMER_DATA_CONTRACT} has no 200 body for ${CUSTOMER_DATA_OPERATION}`);
+    return makeAjv(false).compile(schema);
+  });
+  return validator;
+}

@@ -1,0 +1,81 @@
+import type { SessionRecord } from '../../../generators/churnkey-data.ts';
+import { type Accessor, DIMENSIONS, FILTER_FIELDS, type FieldValue } from './fields.ts';
+
+/** One field over a session array as dictionary codes: `dict[codes[i]]` is session i's value. */
+export interface Column {
+  readonly codes: Uint32Array;
+  readonly dict: readonly FieldValue[];
+  readonly lookup: ReadonlyMap<FieldValue, number>;
+}
+
+/**
+ * A columnar view of a newest-first session array, for scans over all sessions. A million
+ * sessions walked as objects through closures and string keys take ~1 s per aggregation; as
+ * typed arrays they take a few ms. Columns are built on first use of a field and live as long
+ * as the array they describe (the store makes a new view whenever its sessions change).
+ */
+export class SessionColumns {
+  readonly sessions: readonly SessionRecord[];
+  readonly createdAt: Float64Array;
+  readonly bounced: Uint8Array;
+  readonly #columns = new Map<string, Column>();
+
+  constructor(sessions: readonly SessionRecord[]) {
+    this.sessions = sessions;
+    this.createdAt = new Float64Array(sessions.length);
+    this.bounced = new Uint8Array(sessions.length);
+    sessions.forEach((s, i) => {
+      this.createdAt[i] = s.createdAt;
+      this.bounced[i] = s.bounced ? 1 : 0;
+    });
+  }
+
+  /** The column of a filter field or breakdown dimension, built once. */
+  column(name: string): Column {
+    if (!FILTER_FIELDS[name] && !DIMENSIONS[name]) throw new Error(`no session field ${name}`);
+    this.build([name]);
+    return this.#columns.get(name) as Column;
+  }
+
+  /**
+   * Builds several columns in one row-major pass. Reading a session's customer, plan and offer
+   * once for all fields is several times faster than one pass per field on a large heap.
+   */
+  build(names: readonly string[]): void {
+    const todo = names.filter((n) => !this.#columns.has(n));
+    const accessors = todo.map((n) => (FILTER_FIELDS[n] ?? DIMENSIONS[n]) as Accessor);
+    const parts = todo.map(() => ({
+      codes: new Uint32Array(this.sessions.length),
+      dict: [] as FieldValue[],
+      lookup: new Map<FieldValue, number>(),
+    }));
+    for (let i = 0; i < this.sessions.length; i++) {
+      const s = this.sessions[i] as SessionRecord;
+      for (let k = 0; k < parts.length; k++) {
+        const part = parts[k] as (typeof parts)[number];
+        const v = (accessors[k] as Accessor)(s);
+        let code = part.lookup.get(v);
+        if (code === undefined) {
+          code = part.dict.length;
+          part.dict.push(v);
+          part.lookup.set(v, code);
+        }
+        part.codes[i] = code;
+      }
+    }
+    for (const [k, n] of todo.entries()) this.#columns.set(n, parts[k] as Column);
+  }
+
+  /** First index whose createdAt is ≤ t (`inclusive`) or < t, in the newest-first order. */
+  firstAtOrBefore(t: number, inclusive: boolean): number {
+    let lo = 0;
+    let hi = this.createdAt.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = this.createdAt[mid] as number;
+      if (inclusive ? c > t : c >= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}

@@ -1,0 +1,67 @@
+import type { PresentedStep, SessionRecord } from '../../../generators/churnkey-data.ts';
+import { billingPeriod, iso } from '../../../generators/time.ts';
+
+function presentedOffer(p: PresentedStep): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    guid: p.offer.guid,
+    accepted: p.accepted,
+    presentedAt: iso(p.presentedAt),
+  };
+  if (p.answeredAt !== null) out[p.accepted ? 'acceptedAt' : 'declinedAt'] = iso(p.answeredAt);
+  out.surveyOffer = p.offer.surveyOffer;
+  out.offerType = p.offer.offerType;
+  out[p.offer.configKey] = p.offer.config;
+  return out;
+}
+
+/** The session exactly as Churnkey's Data API returns it (seed 000), field order included. */
+export function toSessionJson(s: SessionRecord, org: string): Record<string, unknown> {
+  const c = s.customer;
+  const sub = c.subscription;
+  const [periodStart, periodEnd] = billingPeriod(
+    sub.start,
+    sub.plan.interval,
+    sub.plan.intervalCount,
+    s.recordingStart,
+  );
+  return {
+    _id: s.id,
+    org,
+    blueprintId: s.blueprint.id,
+    segmentId: s.blueprint.segmentId,
+    abtest: s.blueprint.abtest,
+    customer: {
+      id: c.id,
+      email: c.email,
+      created: iso(c.created),
+      subscriptionId: sub.id,
+      subscriptionStart: iso(sub.start),
+      subscriptionPeriodStart: iso(periodStart),
+      subscriptionPeriodEnd: iso(periodEnd),
+      currency: sub.currency,
+      planId: sub.plan.id,
+      planPrice: sub.plan.prices[sub.currency],
+      itemQuantity: sub.quantity,
+      billingInterval: sub.plan.interval,
+      billingIntervalCount: sub.plan.intervalCount,
+    },
+    acceptedOffer: s.accepted,
+    provider: 'STRIPE',
+    aborted: s.aborted,
+    canceled: s.canceled,
+    trial: s.trial,
+    bounced: s.bounced,
+    surveyId: s.choice ? s.blueprint.surveyId : null,
+    surveyChoiceId: s.choice?.id ?? null,
+    surveyChoiceValue: s.choice?.value ?? null,
+    feedback: s.feedback,
+    discountCooldownApplied: s.discountCooldownApplied,
+    customActionHandler: null,
+    presentedOffers: s.presented.map(presentedOffer),
+    mode: s.mode,
+    createdAt: iso(s.createdAt),
+    updatedAt: iso(s.updatedAt),
+    recordingEndTime: iso(s.recordingEnd),
+    recordingStartTime: iso(s.recordingStart),
+  };
+}

@@ -1,0 +1,192 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { SurveyChoice } from '../../../generators/churnkey-flows.ts';
+import type { MockClock } from '../../core/time/clock.ts';
+import type { WebhookDispatcher } from '../../core/webhooks/dispatcher.ts';
+import { callCustomerDataEndpoint } from '../churnkey-customer-data/client.ts';
+import type { ChurnkeyDataStore } from '../churnkey-data/store.ts';
+import { DEFAULT_FLOW_FILE, type FlowDefinition, loadFlowFile } from './definition.ts';
+import {
+  builtInAttributes,
+  type CompiledFlow,
+  compileFlow,
+  type FlowStep,
+  stepsFor,
+} from './flow.ts';
+import { CHURNKEY_WEBHOOK_HEADERS, type HostedFlowOptions } from './options.ts';
+import { type Ending, resultOf, sessionRecord, sessionWebhook } from './record.ts';
+import type { Attributes } from './targeting.ts';
+
+/** What became of the Customer Data Endpoint call of a session (for the admin log). */
+export type CustomerDataOutcome =
+  | { readonly status: 'used'; readonly ms: number; readonly httpStatus: number }
+  | { readonly status: 'not-configured' }
+  | {
+      readonly status: 'failed';
+      readonly code: string;
+      readonly reason: string;
+      readonly ms: number;
+      readonly httpStatus: number | null;
+    };
+
+/** A hosted-flow session from page load to its end. */
+export interface HostedSession {
+  readonly id: string;
+  readonly requestedCustomerId: string;
+  readonly customerId: string;
+  readonly subscriptionId: string;
+  readonly customerAttributes: Attributes;
+  readonly customerData: CustomerDataOutcome;
+  readonly flow: CompiledFlow;
+  readonly steps: readonly FlowStep[];
+  readonly startedAtWall: number;
+  /** Set when the customer leaves: the Data API session id and the webhook's result. */
+  finished: { readonly sessionId: string; readonly result: string } | null;
+}
+
+/** The editable part of the configuration (`PUT /__admin/churnkey/flow`). */
+export interface HostedFlowConfig {
+  customerDataUrl: string | null;
+  apiKey: string;
+  timeoutMs: number;
+  flow: FlowDefinition;
+}
+
+export type StartResult =
+  | { readonly ok: true; readonly session: HostedSession }
+  | { readonly ok: false; readonly status: 400 | 401 | 403 | 404; readonly message: string };
+
+const KEEP = 10_000;
+
+/** hex HMAC-SHA256 of the customer id keyed with the API key (API-NOTES: authHash). */
+export const authHashOf = (customerId: string, apiKey: string): string =>
+  createHmac('sha256', apiKey).update(customerId).digest('hex');
+
+/**
+ * Plays Churnkey's hosted cancel flow: checks the page's authHash, calls your Customer Data
+ * Endpoint once per session (seed 002), targets the flow's steps at the attributes, and
+ * writes the finished session into the Data API store and the `session` webhook.
+ */
+export class HostedFlowSimulator {
+  readonly #sessions = new Map<string, HostedSession>();
+  readonly #initial: HostedFlowConfig;
+  #config: HostedFlowConfig;
+  #flow: CompiledFlow;
+
+  constructor(
+    private readonly store: ChurnkeyDataStore,
+    private readonly clock: MockClock,
+    private readonly webhooks: WebhookDispatcher,
+    private readonly seeded: { choices: readonly SurveyChoice[]; segmentId: string },
+    private readonly options: HostedFlowOptions,
+  ) {
+    const flow = loadFlowFile(options.flowFile ?? DEFAULT_FLOW_FILE);
+    const { customerDataUrl, apiKey, timeoutMs } = options;
+    this.#initial = { customerDataUrl, apiKey, timeoutMs, flow };
+    this.#config = { ...this.#initial };
+    this.#flow = compileFlow(flow, seeded);
+  }
+
+  config(): Readonly<HostedFlowConfig> {
+    return this.#config;
+  }
+
+  /** Changes the configuration; the flow must already be valid (validateFlow). */
+  configure(change: Partial<HostedFlowConfig>): void {
+    this.#config = { ...this.#config, ...change };
+    if (change.flow) this.#flow = compileFlow(change.flow, this.seeded);
+  }
+
+  sessions(): HostedSession[] {
+    return [...this.#sessions.values()];
+  }
+
+  session(id: string): HostedSession | undefined {
+    return this.#sessions.get(id);
+  }
+
+  /** Starts a session for the hosted page, calling the Customer Data Endpoint first. */
+  async start(customerId: string, authHash: string): Promise<StartResult> {
+    if (!customerId) return { ok: false, status: 400, message: 'customerId is required.' };
+    if (!authHash) return { ok: false, status: 401, message: 'authHash is required.' };
+    const expected = Buffer.from(authHashOf(customerId, this.#config.apiKey));
+    const given = Buffer.from(authHash.toLowerCase());
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return { ok: false, status: 403, message: 'authHash does not match this customer.' };
+    const billing = this.store.customer(customerId);
+    if (!billing)
+      return { ok: false, status: 404, message: `No customer ${customerId} in the billing data.` };
+    const { outcome, body } = await this.#customerData(customerId);
+    const customer = this.store.customerFor(
+      body?.customerId ?? customerId,
+      billing,
+      body?.subscriptionId,
+    );
+    const now = this.clock.now();
+    const attrs = body?.attributes ?? {};
+    const session: HostedSession = {
+      id: `chs_${randomBytes(12).toString('base64url')}`,
+      requestedCustomerId: customerId,
+      customerId: customer.id,
+      subscriptionId: customer.subscription.id,
+      customerAttributes: attrs,
+      customerData: outcome,
+      flow: this.#flow,
+      steps: stepsFor(this.#flow, { ...attrs, ...builtInAttributes(customer, now) }),
+      startedAtWall: Date.now(),
+      finished: null,
+    };
+    this.#sessions.set(session.id, session);
+    if (this.#sessions.size > KEEP)
+      this.#sessions.delete(this.#sessions.keys().next().value as string);
+    return { ok: true, session };
+  }
+
+  async #customerData(customerId: string) {
+    const { customerDataUrl: url, apiKey, timeoutMs } = this.#config;
+    if (!url) return { outcome: { status: 'not-configured' } as const, body: null };
+    const r = await callCustomerDataEndpoint({ url, apiKey, customerId, timeoutMs });
+    if (!r.ok) {
+      const outcome = {
+        status: 'failed',
+        code: r.code,
+        reason: r.reason,
+        ms: r.ms,
+        httpStatus: r.status ?? null,
+      } as const;
+      return { outcome, body: null };
+    }
+    return { outcome: { status: 'used', ms: r.ms, httpStatus: r.status } as const, body: r };
+  }
+
+  /**
+   * Ends a session: records it in the Data API store and sends the `session` webhook.
+   * Null when there is no such open session.
+   */
+  finish(id: string, ending: Ending): HostedSession | null {
+    const s = this.#sessions.get(id);
+    if (!s || s.finished) return null;
+    const billing = this.store.customer(s.customerId);
+    if (!billing) return null;
+    const record = sessionRecord(
+      s.flow,
+      this.store.customerFor(s.customerId, billing, s.subscriptionId),
+      s.steps,
+      ending,
+      this.clock.now(),
+      Date.now() - s.startedAtWall,
+    );
+    this.store.add(record);
+    s.finished = { sessionId: record.id, result: resultOf(ending) };
+    this.webhooks.send('session', sessionWebhook(record, this.store.org, ending), {
+      secret: this.options.webhookSecret,
+      headers: CHURNKEY_WEBHOOK_HEADERS,
+    });
+    return s;
+  }
+
+  /** Forgets every session and restores the start-up configuration. */
+  reset(): void {
+    this.#sessions.clear();
+    this.configure(this.#initial);
+  }
+}

@@ -1,0 +1,96 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { errors, jwtVerify, SignJWT } from 'jose';
+import type { HandlerResult } from '../../core/pipeline/types.ts';
+import { forbidden, RB_ERRORS, unauthorized } from './errors.ts';
+
+/** What the Rebilly module accepts: API keys (header REB-APIKEY) and HS256 JWTs. */
+export interface RebillyCredentials {
+  /** A secret API key with every permission. */
+  readonly apiKey: string;
+  /** A valid key without the report permission: the 403 case. */
+  readonly restrictedApiKey: string;
+  /** Shared secret of HS256 bearer tokens. */
+  readonly jwtSecret: string;
+}
+
+/** The demo credentials (README, start-up banner). */
+export const DEFAULT_REBILLY_CREDENTIALS: RebillyCredentials = {
+  apiKey: 'sk_test_churnmock',
+  restrictedApiKey: 'sk_test_noreports',
+  jwtSecret: 'jwt_secret_churnmock',
+};
+
+/** The permission the report needs: Rebilly names permissions after operations. */
+export const REPORT_PERMISSION = 'GetSubscriptionCancellationReport';
+
+/** Claims of the demo token: fixed, so the token is the same bytes on every machine. */
+export const DEMO_CLAIMS = {
+  sub: 'usr_churnmock_demo',
+  iat: Date.UTC(2025, 0, 1) / 1000,
+  exp: Date.UTC(2100, 0, 1) / 1000,
+} as const;
+
+const key = (secret: string): Uint8Array => new TextEncoder().encode(secret);
+
+/**
+ * Signs an HS256 JWT with `secret`. With `expiresIn` (jose's spans: "1h", "30 min", "-1h" for
+ * an expired token) `iat` is now and `exp` is now plus the span; throws on a bad span.
+ */
+export function mintToken(
+  secret: string,
+  claims: Record<string, unknown>,
+  expiresIn?: string,
+): Promise<string> {
+  const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' });
+  if (expiresIn !== undefined) jwt.setIssuedAt().setExpirationTime(expiresIn);
+  return jwt.sign(key(secret));
+}
+
+/** The long-lived demo token for `secret` (valid until 2100-01-01). */
+export const demoToken = (secret: string): Promise<string> => mintToken(secret, DEMO_CLAIMS);
+
+function jwtFailure(e: unknown): string {
+  if (e instanceof errors.JWTExpired) return RB_ERRORS.auth.expired;
+  if (e instanceof errors.JWSSignatureVerificationFailed) return RB_ERRORS.auth.signature;
+  if (e instanceof errors.JOSEAlgNotAllowed) return RB_ERRORS.auth.algorithm;
+  if (e instanceof errors.JWTClaimValidationFailed) return RB_ERRORS.auth.claims(e.message);
+  return RB_ERRORS.auth.malformed;
+}
+
+function permitted(permissions: unknown): boolean | null {
+  if (permissions === undefined) return true;
+  if (!Array.isArray(permissions)) return null;
+  return permissions.includes(REPORT_PERMISSION) || permissions.includes('*');
+}
+
+/**
+ * Rebilly's two schemes (seed 004: "SecretApiKey or JWT"). A REB-APIKEY header is checked when
+ * present, otherwise `Authorization: Bearer`. A JWT must be HS256 with the configured secret
+ * and carry `exp` (checked against the wall clock, as the token's issuer sets it); a
+ * `permissions` claim, when present, must list GetSubscriptionCancellationReport or `*`.
+ */
+export function rebillyAuthenticator(
+  creds: RebillyCredentials,
+): (headers: IncomingHttpHeaders) => HandlerResult | null | Promise<HandlerResult | null> {
+  const secret = key(creds.jwtSecret);
+  return (headers) => {
+    const apiKey = headers['reb-apikey'];
+    if (apiKey !== undefined) {
+      if (apiKey === creds.apiKey) return null;
+      if (apiKey === creds.restrictedApiKey) return forbidden(RB_ERRORS.auth.noPermission);
+      return unauthorized(RB_ERRORS.auth.unknownKey);
+    }
+    const authorization = headers.authorization;
+    if (authorization === undefined) return unauthorized(RB_ERRORS.auth.missing);
+    const bearer = /^Bearer +(\S+)\s*$/i.exec(authorization);
+    if (!bearer?.[1]) return unauthorized(RB_ERRORS.auth.notBearer);
+    return jwtVerify(bearer[1], secret, { algorithms: ['HS256'], requiredClaims: ['exp'] }).then(
+      ({ payload }) => {
+        const ok = permitted(payload.permissions);
+        if (ok === null) return unauthorized(RB_ERRORS.auth.claims('permissions must be a list'));
+        return ok ? null : forbidden(RB_ERRORS.auth.noPermission);
+      },
+      (e: unknown) => unauthorized(jwtFailure(e)),
+    );
+  };
+}

@@ -1,0 +1,44 @@
+import {
+  CANCEL_CATEGORIES,
+  CANCELED_BY,
+  CODED_FIELDS,
+  type CodedField,
+} from '../../../generators/rebilly-reports.ts';
+import type { FieldSpec } from './filter.ts';
+
+/** The twelve `aggregationField` values, in the vendor's order (API-NOTES). */
+export const AGGREGATION_FIELDS: readonly CodedField[] = CODED_FIELDS;
+
+const TEXT: FieldSpec = { type: 'string' };
+const TIME: FieldSpec = { type: 'date-time' };
+
+/**
+ * Every subscription field `filter` can name and its type. The twelve aggregation fields plus
+ * the subscription's own id, customer, currency, quantity and times; `endTime` equals
+ * `canceledTime` because the mock's cancellations take effect at once.
+ */
+export const FILTER_FIELDS: Readonly<Record<string, FieldSpec>> = {
+  id: TEXT,
+  customerId: TEXT,
+  planId: TEXT,
+  websiteId: TEXT,
+  currency: TEXT,
+  quantity: { type: 'number' },
+  startTime: TIME,
+  canceledTime: TIME,
+  endTime: TIME,
+  canceledBy: { type: 'string', values: CANCELED_BY },
+  cancelCategory: { type: 'string', values: CANCEL_CATEGORIES },
+  'leadSource.source': TEXT,
+  'leadSource.medium': TEXT,
+  'leadSource.campaign': TEXT,
+  'leadSource.content': TEXT,
+  'leadSource.term': TEXT,
+  'leadSource.affiliate': TEXT,
+  'leadSource.subAffiliate': TEXT,
+  'leadSource.salesAgent': TEXT,
+};
+
+/** Whether a field name is one of the coded (aggregation) columns. */
+export const isCoded = (field: string): field is CodedField =>
+  (CODED_FIELDS as readonly string[]).includes(field);

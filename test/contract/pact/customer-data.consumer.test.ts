@@ -1,0 +1,101 @@
+import { MatchersV3 } from '@pact-foundation/pact';
+import { describe, expect, it } from 'vitest';
+import { callCustomerDataEndpoint } from '../../../mock/vendors/churnkey-customer-data/client.ts';
+import { DEMO_CHURNKEY_API_KEY } from '../../../mock/vendors/churnkey-customer-data/index.ts';
+import { signCustomerId } from '../../../mock/vendors/churnkey-customer-data/signature.ts';
+import { pactProvider } from '../../../verify/pact-providers.ts';
+import { consumerPact } from './consumer.ts';
+
+const { like, boolean, integer, string } = MatchersV3;
+
+/**
+ * Churnkey's hosted cancel flow is the consumer here, and the team's backend the provider.
+ * The client is churnmock's own (the one its simulator and `verify customer-data` use), which
+ * makes the call exactly as seed 002 describes. Requests are signed with the demo key;
+ * `churnmock verify pact --api-key` re-signs them with a team's key.
+ */
+const pact = consumerPact(pactProvider('customer-data-endpoint'));
+const PATH = '/churnkey/customer-data';
+const KNOWN = 'cus_abc123';
+const UNKNOWN = 'cus_churnmock_unknown_0a1b2c3d4e5f';
+
+/** Provider states: what the team's endpoint must know (or not) for each interaction. */
+const CUSTOMER_DATA_STATES = {
+  known: `customer ${KNOWN} has customer data`,
+  unknown: `customer ${UNKNOWN} does not exist`,
+} as const;
+
+const signed = (customerId: string) => ({
+  customerId,
+  signature: signCustomerId(customerId, DEMO_CHURNKEY_API_KEY),
+});
+const JSON_HEADERS = { 'Content-Type': 'application/json' };
+const call = (base: string, customerId: string, signature?: string) =>
+  callCustomerDataEndpoint({
+    url: `${base}${PATH}`,
+    apiKey: DEMO_CHURNKEY_API_KEY,
+    customerId,
+    ...(signature === undefined ? {} : { signature }),
+    timeoutMs: 5_000,
+  });
+
+describe('Customer Data Endpoint (consumer: Churnkey hosted flow)', () => {
+  it('a correctly signed call gets the flat attributes of seed 002', async () => {
+    await pact
+      .addInteraction()
+      .given(CUSTOMER_DATA_STATES.known)
+      .uponReceiving('a correctly signed request for a known customer')
+      .withRequest('POST', PATH, (b) => b.headers(JSON_HEADERS).jsonBody(signed(KNOWN)))
+      .willRespondWith(200, (b) =>
+        b.headers(JSON_HEADERS).jsonBody({
+          customerId: string(KNOWN),
+          subscriptionId: string('sub_xyz789'),
+          customerAttributes: {
+            plan: string('pro'),
+            monthlyActiveUsers: integer(47),
+            tenureMonths: integer(18),
+            isOnPaymentRetry: boolean(false),
+            supportTicketsLastMonth: integer(2),
+          },
+        }),
+      )
+      .executeTest(async (server) => {
+        const result = await call(server.url, KNOWN);
+        expect(result.ok).toBe(true);
+        if (!result.ok) return;
+        expect(result.subscriptionId).toBe('sub_xyz789');
+        expect(result.attributes).toMatchObject({ plan: 'pro', tenureMonths: 18 });
+      });
+  });
+
+  it('a forged signature is refused with 401', async () => {
+    const forged = signCustomerId(KNOWN, 'not_the_api_key');
+    await pact
+      .addInteraction()
+      .given(CUSTOMER_DATA_STATES.known)
+      .uponReceiving('a request for a known customer with a forged signature')
+      .withRequest('POST', PATH, (b) =>
+        b.headers(JSON_HEADERS).jsonBody({ customerId: KNOWN, signature: forged }),
+      )
+      .willRespondWith(401)
+      .executeTest(async (server) => {
+        const result = await call(server.url, KNOWN, forged);
+        expect(result).toMatchObject({ ok: false, status: 401, code: 'unauthorized' });
+      });
+  });
+
+  it('a correctly signed call for a customer the endpoint does not know gets 404', async () => {
+    await pact
+      .addInteraction()
+      .given(CUSTOMER_DATA_STATES.unknown)
+      .uponReceiving('a correctly signed request for an unknown customer')
+      .withRequest('POST', PATH, (b) => b.headers(JSON_HEADERS).jsonBody(signed(UNKNOWN)))
+      .willRespondWith(404, (b) =>
+        b.headers(JSON_HEADERS).jsonBody({ message: like(`No customer ${UNKNOWN}.`) }),
+      )
+      .executeTest(async (server) => {
+        const result = await call(server.url, UNKNOWN);
+        expect(result).toMatchObject({ ok: false, status: 404, code: 'status' });
+      });
+  });
+});

@@ -1,0 +1,175 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { monthlyUsdCents, offerTypesFor, REASONS } from '../../../generators/churncut-offers.ts';
+import type { Mock } from '../../../mock/app.ts';
+import { customMock } from '../../helpers/mock.ts';
+import { CHURN, ccGet, RETENTION } from './helpers.ts';
+
+let mock: Mock;
+beforeAll(async () => {
+  mock = await customMock({});
+});
+
+const DAY = 86_400_000;
+
+/** Recomputes churn from the raw seeded arrays, without the mock's indices or helpers. */
+function expectedChurn(from: number, toExclusive: number) {
+  const f = mock.churncut.store.data.flows;
+  const customers = mock.world.customers;
+  let running = 0;
+  const ended = new Map<number, number>();
+  for (let k = 0; k < f.count; k++)
+    if (f.outcome[k] === 1) ended.set(f.customer[k] as number, f.finished[k] as number);
+  customers.forEach((c, i) => {
+    const end = ended.get(i);
+    if (c.subscription.start < from && (end === undefined || end >= from)) running++;
+  });
+  let churned = 0;
+  let mrr = 0;
+  for (const [i, t] of ended) {
+    if (t >= from && t < toExclusive) {
+      churned++;
+      mrr += monthlyUsdCents(customers[i] as (typeof customers)[number]);
+    }
+  }
+  return { running, churned, mrr };
+}
+
+describe('GET /v1/analytics/churn', () => {
+  it.each(['day', 'week', 'month'])(
+    'January 2024 (the seed period) by %s: recomputed independently, by_period sums to summary',
+    async (granularity) => {
+      const res = await ccGet(mock, 'getChurnAnalytics', CHURN, {
+        start_date: '2024-01-01',
+        end_date: '2024-01-31',
+        granularity,
+      });
+      expect(res.status).toBe(200);
+      const d = res.body.data;
+      expect(d.period).toEqual({ start: '2024-01-01', end: '2024-01-31' });
+      const e = expectedChurn(Date.UTC(2024, 0, 1), Date.UTC(2024, 1, 1));
+      expect(d.summary.total_customers).toBe(e.running);
+      expect(d.summary.churned).toBe(e.churned);
+      expect(d.summary.churned).toBeGreaterThan(0);
+      expect(d.summary.mrr_lost).toBe(e.mrr);
+      expect(d.summary.churn_rate).toBeCloseTo((e.churned / e.running) * 100, 2);
+      const rows = d.by_period as {
+        date: string;
+        churned: number;
+        churn_rate: number;
+        mrr_lost: number;
+      }[];
+      expect(rows.length).toBe({ day: 31, week: 5, month: 1 }[granularity]);
+      expect(rows[0]?.date).toBe('2024-01-01');
+      expect(rows.reduce((s, r) => s + r.churned, 0)).toBe(d.summary.churned);
+      expect(rows.reduce((s, r) => s + r.mrr_lost, 0)).toBe(d.summary.mrr_lost);
+      const rateSum = rows.reduce((s, r) => s + r.churn_rate, 0);
+      expect(Math.abs(rateSum - d.summary.churn_rate)).toBeLessThanOrEqual(
+        0.005 * rows.length + 1e-9,
+      );
+    },
+  );
+
+  it('2022 to as-of is non-empty and counts every seeded cancellation', async () => {
+    const res = await ccGet(mock, 'getChurnAnalytics', CHURN, {
+      start_date: '2022-01-01',
+      end_date: '2025-12-31',
+      granularity: 'month',
+    });
+    const e = expectedChurn(Date.UTC(2022, 0, 1), Date.UTC(2026, 0, 1));
+    expect(res.body.data.summary.churned).toBe(e.churned);
+    expect(res.body.data.by_period.length).toBe(48);
+  });
+
+  it('defaults: the 30 days ending on the mock clock, weekly', async () => {
+    const res = await ccGet(mock, 'getChurnAnalytics', CHURN);
+    expect(res.body.data.period).toEqual({ start: '2025-12-02', end: '2025-12-31' });
+    expect(res.body.data.by_period.length).toBe(5);
+  });
+
+  it.each([
+    [{ start_date: '2024-02-01', end_date: '2024-01-01' }],
+    [{ start_date: 'yesterday' }],
+    [{ granularity: 'year' }],
+    [{ start_date: '0001-01-01', end_date: '2024-01-01', granularity: 'day' }],
+  ])('%j is a 400 envelope', async (q) => {
+    const res = await ccGet(mock, 'getChurnAnalytics', CHURN, q);
+    expect(res.status).toBe(400);
+    expect(res.body.success).toBe(false);
+  });
+});
+
+describe('GET /v1/analytics/retention', () => {
+  it('January 2024: recomputed from the raw flows; by_offer_type sums to summary', async () => {
+    const res = await ccGet(mock, 'getRetentionAnalytics', RETENTION, {
+      start_date: '2024-01-01',
+      end_date: '2024-01-31',
+    });
+    const d = res.body.data;
+    const f = mock.churncut.store.data.flows;
+    const from = Date.UTC(2024, 0, 1);
+    const to = from + 31 * DAY;
+    let attempts = 0;
+    let retained = 0;
+    let saved = 0;
+    const byType: Record<string, number> = { discount: 0, pause: 0, downgrade: 0 };
+    for (let k = 0; k < f.count; k++) {
+      const t = f.created[k] as number;
+      if (t < from || t >= to) continue;
+      attempts++;
+      const c = mock.world.customers[
+        f.customer[k] as number
+      ] as (typeof mock.world.customers)[number];
+      const first = offerTypesFor(
+        REASONS[f.reason[k] as number] ?? 'other',
+        c.subscription.plan.tier,
+      )[0] as string;
+      if (f.outcome[k] === 0) {
+        retained++;
+        saved += monthlyUsdCents(c);
+        const type = ['discount', 'pause', 'downgrade'][f.offerType[k] as number] as string;
+        byType[type] = (byType[type] ?? 0) + 1;
+      } else byType[first] = (byType[first] ?? 0) + 1;
+    }
+    expect(attempts).toBeGreaterThan(0);
+    expect(d.summary).toEqual({
+      cancellation_attempts: attempts,
+      retained,
+      retention_rate: Math.round((retained / attempts) * 10_000) / 100,
+      mrr_saved: saved,
+    });
+    const rows = d.by_offer_type as {
+      type: string;
+      attempts: number;
+      retained: number;
+      rate: number;
+    }[];
+    expect(rows.map((r) => r.type)).toEqual(['discount', 'pause', 'downgrade']);
+    for (const r of rows) expect(r.attempts).toBe(byType[r.type]);
+    expect(rows.reduce((s, r) => s + r.attempts, 0)).toBe(attempts);
+    expect(rows.reduce((s, r) => s + r.retained, 0)).toBe(retained);
+  });
+
+  it('a live accepted offer counts as an attempt and a retention', async () => {
+    const q = { start_date: '2025-12-31', end_date: '2025-12-31' };
+    const before = (await ccGet(mock, 'getRetentionAnalytics', RETENTION, q)).body.data.summary;
+    const store = mock.churncut.store;
+    const i = store.data.order.find((j) => store.status(j) === 'active') as number;
+    const c = store.customer(i);
+    const started = mock.churncut.flows.start(
+      {
+        customer_id: c.id,
+        subscription_id: c.subscription.id,
+        reason: 'not_using',
+        redirect_url: 'https://x.example/',
+      },
+      'http://127.0.0.1:4010',
+    );
+    if (!started.ok) throw new Error(started.message);
+    mock.churncut.flows.accept(started.flow.id, 'pause');
+    const after = (await ccGet(mock, 'getRetentionAnalytics', RETENTION, q)).body.data.summary;
+    expect(after.cancellation_attempts).toBe(before.cancellation_attempts + 1);
+    expect(after.retained).toBe(before.retained + 1);
+    expect(after.mrr_saved).toBe(before.mrr_saved + monthlyUsdCents(c));
+    mock.reset();
+  });
+});

@@ -1,0 +1,64 @@
+import request from 'supertest';
+import { expect } from 'vitest';
+import type { Mock } from '../../../mock/app.ts';
+import { DEFAULT_OPTIONS } from '../../../mock/config.ts';
+import { expectContract } from '../../helpers/contract.ts';
+
+/** Demo credentials for the ChurnCut API. */
+export const CC_AUTH = { authorization: `Bearer ${DEFAULT_OPTIONS.churncut.apiKey}` } as const;
+
+/** GET a ChurnCut operation with the demo key and check the body against the contract. */
+export async function ccGet(
+  mock: Mock,
+  operationId: string,
+  path: string,
+  query: Record<string, string | number> = {},
+) {
+  const res = await request(mock.app).get(path).query(query).set(CC_AUTH);
+  await expectContract(operationId, res);
+  return res;
+}
+
+/** POST JSON to a ChurnCut operation with the demo key and check the body. */
+export async function ccPost(mock: Mock, operationId: string, path: string, body: unknown) {
+  const res = await request(mock.app)
+    .post(path)
+    .set(CC_AUTH)
+    .send(body as object);
+  await expectContract(operationId, res);
+  return res;
+}
+
+/** A customer that can start a flow: running subscription, given status. */
+export function activeCustomer(mock: Mock, skip = 0): { id: string; sub: string; index: number } {
+  const store = mock.churncut.store;
+  let seen = 0;
+  for (const i of store.data.order) {
+    if (store.status(i) !== 'active' || store.endedAt(i) !== null) continue;
+    if (seen++ < skip) continue;
+    const c = store.customer(i);
+    return { id: c.id, sub: c.subscription.id, index: i };
+  }
+  throw new Error('no active customer');
+}
+
+export const CUSTOMERS = '/v1/customers';
+export const FLOWS = '/v1/cancellation-flows';
+export const CHURN = '/v1/analytics/churn';
+export const RETENTION = '/v1/analytics/retention';
+
+/** Starts a cancellation flow for customer `c` (201 expected); returns its id. */
+export async function startFlowFor(
+  mock: Mock,
+  c: { id: string; sub: string },
+  reason = 'too_expensive',
+): Promise<string> {
+  const res = await ccPost(mock, 'createCancellationFlow', FLOWS, {
+    customer_id: c.id,
+    subscription_id: c.sub,
+    reason,
+    redirect_url: 'https://x.example/',
+  });
+  expect(res.status).toBe(201);
+  return res.body.data.flow_id as string;
+}

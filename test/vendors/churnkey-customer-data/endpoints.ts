@@ -1,0 +1,94 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import { verifySignature } from '../../../mock/vendors/churnkey-customer-data/signature.ts';
+
+export const API_KEY = 'ck_test_churnmock';
+export const PATH = '/churnkey/customer-data';
+
+const servers: Server[] = [];
+
+/** Serves a handler (an Express app or a plain one) on an ephemeral port of 127.0.0.1. */
+export async function listen(
+  handler: Express | ((req: IncomingMessage, res: ServerResponse) => void),
+): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}${PATH}`;
+}
+
+/** Closes every server, hung connections included (afterAll). */
+export function closeAll(): void {
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    s.close();
+  }
+}
+
+/** What a broken endpoint does with a request whose JSON body has been read. */
+type Behaviour = (
+  body: { customerId?: unknown; signature?: unknown },
+  valid: boolean,
+  res: ServerResponse,
+) => void;
+
+const json = (res: ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+};
+
+/** A deliberately broken endpoint: reads the body, checks the signature, then misbehaves. */
+export function broken(behaviour: Behaviour) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => {
+      raw += c.toString('utf8');
+    });
+    req.on('end', () => {
+      let body: { customerId?: unknown; signature?: unknown } = {};
+      try {
+        body = JSON.parse(raw);
+      } catch {}
+      behaviour(body, verifySignature(body.customerId, body.signature, API_KEY), res);
+    });
+  };
+}
+
+const attrs = (customerAttributes: Record<string, unknown>) => (res: ServerResponse) =>
+  json(res, 200, { customerAttributes });
+
+/** The broken endpoints of issue 5, each wrong in one way. */
+export const BROKEN = {
+  /** Never checks the signature: anyone who guesses the URL reads the data. */
+  acceptsForged: (body, _valid, res) =>
+    json(res, 200, { customerId: body.customerId, customerAttributes: { plan: 'pro' } }),
+  /** Signature checked, but the attributes of its one customer nest (others are a 404). */
+  nested: (body, valid, res) =>
+    !valid
+      ? json(res, 401, { message: 'no' })
+      : body.customerId === 'cus_abc123'
+        ? attrs({ plan: { name: 'pro', seats: 5 }, tags: ['beta'] })(res)
+        : json(res, 404, { message: 'unknown' }),
+  /** Signature checked, but a password and a card number go to the customer's browser. */
+  leaksPassword: (_b, valid, res) =>
+    valid
+      ? attrs({ plan: 'pro', password: 'hunter2', billingNote: 'card 4242 4242 4242 4242' })(res)
+      : json(res, 401, { message: 'no' }),
+  /** seed 002's snippet as written: timingSafeEqual throws on a missing signature ⇒ 500. */
+  unguarded: (body, valid, res) =>
+    typeof body.signature !== 'string'
+      ? json(res, 500, { message: 'TypeError: The first argument must be of type string' })
+      : valid
+        ? attrs({ plan: 'pro' })(res)
+        : json(res, 401, { message: 'no' }),
+  /** Never answers at all. */
+  silent: () => {},
+} satisfies Record<string, Behaviour>;
+
+/** Correct, but takes `ms` to answer anything. */
+export const slow =
+  (ms: number): Behaviour =>
+  (_b, valid, res) => {
+    setTimeout(() => (valid ? attrs({ plan: 'pro' })(res) : json(res, 401, { message: 'no' })), ms);
+  };

@@ -1,0 +1,171 @@
+import request from 'supertest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Mock } from '../../../mock/app.ts';
+import { expectContract } from '../../helpers/contract.ts';
+import {
+  AGGREGATION,
+  CK_HEADERS,
+  ckGet,
+  ckPost,
+  customMock,
+  DSR_ACCESS,
+  DSR_DELETE,
+  SESSIONS,
+} from '../../helpers/mock.ts';
+
+const ZERO = {
+  events: 0,
+  sessions: 0,
+  campaigns: 0,
+  invoices: 0,
+  failedPayments: 0,
+  subscriptions: 0,
+  charges: 0,
+  emails: 0,
+};
+
+let mock: Mock;
+beforeEach(async () => {
+  mock ??= await customMock({});
+  mock.reset();
+});
+
+/** A person with sessions (and, when `heavy`, over 10,000 events). */
+function person(heavy: boolean) {
+  for (const c of mock.world.customers) {
+    const counts = mock.churnkey.counts(c, mock.clock.now());
+    if (counts.sessions > (heavy ? 0 : 1) && counts.events > 10_000 === heavy)
+      return { customer: c, counts };
+  }
+  throw new Error('no such person in the seeded data');
+}
+
+const sessionCount = async (customerId: string) =>
+  (await ckGet(mock, 'listSessions', SESSIONS, { customerId, bounced: true, limit: 10_000 })).body
+    .length;
+const total = async () =>
+  (await ckGet(mock, 'aggregateSessions', AGGREGATION, { bounced: true })).body[0].count as number;
+
+describe('POST /v1/data/dsr/access', () => {
+  it('finds a person case-insensitively and returns counts that match the profile', async () => {
+    const { customer, counts } = person(false);
+    const res = await ckPost(mock, 'dsrAccess', DSR_ACCESS, {
+      email: customer.email.toUpperCase(),
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.customer).toEqual({ email: customer.email.toUpperCase() });
+    expect(res.body.counts).toEqual(counts);
+    for (const [kind, n] of Object.entries(res.body.counts))
+      expect(res.body.profile[kind].length).toBe(n);
+    expect(res.body.counts.sessions).toBe(await sessionCount(customer.id));
+    expect(
+      res.body.profile.sessions.every(
+        (s: { customer: { id: string } }) => s.customer.id === customer.id,
+      ),
+    ).toBe(true);
+  });
+
+  it('answers an unknown e-mail with zero counts and an empty profile', async () => {
+    const res = await ckPost(mock, 'dsrAccess', DSR_ACCESS, { email: 'nobody@example.com' });
+    expect(res.status).toBe(200);
+    expect(res.body.counts).toEqual(ZERO);
+    expect(res.body.profile.events).toEqual([]);
+  });
+
+  it.each([
+    ['no email', {}, 'email'],
+    ['a malformed email', { email: 'not-an-email' }, 'email'],
+    ['a non-string email', { email: 42 }, 'email'],
+  ])('400 for %s', async (_n, body, name) => {
+    const res = await ckPost(mock, 'dsrAccess', DSR_ACCESS, body);
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { name: string }) => e.name)).toContain(name);
+  });
+
+  it('400 for malformed JSON and for a missing body, in the Churnkey shape', async () => {
+    const broken = await request(mock.app)
+      .post(DSR_ACCESS)
+      .set(CK_HEADERS)
+      .set('content-type', 'application/json')
+      .send('{"email": ');
+    expect(broken.status).toBe(400);
+    expect(broken.body.message).toMatch(/Malformed JSON/);
+    await expectContract('dsrAccess', broken);
+    const empty = await request(mock.app).post(DSR_ACCESS).set(CK_HEADERS);
+    expect(empty.status).toBe(400);
+    await expectContract('dsrAccess', empty);
+  });
+
+  it('requires both auth headers', async () => {
+    const res = await request(mock.app).post(DSR_ACCESS).send({ email: 'a@b.co' });
+    expect(res.status).toBe(401);
+    await expectContract('dsrAccess', res);
+  });
+});
+
+describe('POST /v1/data/dsr/delete', () => {
+  it('removes every record of the person: listings, aggregation and access no longer see them', async () => {
+    const { customer, counts } = person(false);
+    const before = await total();
+    const res = await ckPost(mock, 'dsrDelete', DSR_DELETE, { email: customer.email });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      customer: { email: customer.email },
+      deleted: true,
+      deletedCounts: counts,
+      counts: ZERO,
+    });
+    expect(await sessionCount(customer.id)).toBe(0);
+    expect(await total()).toBe(before - counts.sessions);
+    const access = await ckPost(mock, 'dsrAccess', DSR_ACCESS, { email: customer.email });
+    expect(access.body.counts).toEqual(ZERO);
+  });
+
+  it('a repeated delete and an unknown e-mail succeed with nothing deleted', async () => {
+    const { customer } = person(false);
+    await ckPost(mock, 'dsrDelete', DSR_DELETE, { email: customer.email });
+    for (const email of [customer.email, 'nobody@example.com']) {
+      const res = await ckPost(mock, 'dsrDelete', DSR_DELETE, { email });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        customer: { email },
+        deleted: true,
+        deletedCounts: ZERO,
+        counts: ZERO,
+      });
+    }
+  });
+
+  it('rejects a profile over the limit (more than 10,000 events) and keeps everything', async () => {
+    const { customer, counts } = person(true);
+    const before = await sessionCount(customer.id);
+    const res = await ckPost(mock, 'dsrDelete', DSR_DELETE, { email: customer.email });
+    expect(res.status).toBe(200);
+    expect(res.body.deleted).toBe(false);
+    expect(res.body.reasonForRejection).toBe(
+      'Profile exceeds limit for API deletion. Please contact support@churnkey.co.',
+    );
+    expect(res.body.counts).toEqual(counts);
+    expect(res.body.counts.events).toBeGreaterThan(10_000);
+    expect(await sessionCount(customer.id)).toBe(before);
+  });
+
+  it('POST /__admin/reset brings deleted people back', async () => {
+    const { customer, counts } = person(false);
+    await ckPost(mock, 'dsrDelete', DSR_DELETE, { email: customer.email });
+    const reset = await request(mock.app).post('/__admin/reset');
+    expect(reset.status).toBe(200);
+    expect(await sessionCount(customer.id)).toBe(counts.sessions);
+  });
+
+  it('a bad delete request changes nothing', async () => {
+    const before = await total();
+    const res = await request(mock.app)
+      .post(DSR_DELETE)
+      .set(CK_HEADERS)
+      .set('content-type', 'application/json')
+      .send('{"email":');
+    expect(res.status).toBe(400);
+    expect(await total()).toBe(before);
+  });
+});

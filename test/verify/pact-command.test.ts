@@ -1,0 +1,170 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReferenceEndpoint } from '../../examples/customer-data-endpoint/app.ts';
+import { addVerifyCommand } from '../../verify/index.ts';
+import { cli, serve, stopServed } from '../helpers/cli.ts';
+import { BROKEN, broken, closeAll, listen } from '../vendors/churnkey-customer-data/endpoints.ts';
+
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+const plain = (s: string) => s.replace(ANSI, '');
+
+const verify = async (provider: string, url: string, ...more: string[]) => {
+  const res = await cli(['verify', 'pact', '--provider', provider, '--base-url', url, ...more]);
+  return { ...res, out: plain(res.stdout) };
+};
+
+afterAll(() => {
+  stopServed();
+  closeAll();
+});
+
+describe('churnmock verify pact against a second, independently started mock', () => {
+  let url: string;
+  beforeAll(async () => {
+    url = (await serve(['--port', '0'])).url;
+  });
+
+  it.each([
+    ['churnkey-data-api', 13],
+    ['churncut-api', 15],
+    ['rebilly-reports-api', 7],
+  ])('%s: every interaction verifies, exit 0', async (provider, n) => {
+    const res = await verify(provider, url, '--state-url', `${url}/__admin/states`);
+    expect(res.out).toContain(`provider states: POST ${url}/__admin/states`);
+    expect(res.out).toContain(`✔ ${provider}: ${n} of ${n} interactions verified`);
+    expect(res.code).toBe(0);
+  });
+
+  it('without a state URL the interactions that need ids fail, and the report says why', async () => {
+    const res = await verify('churncut-api', url);
+    expect(res.out).toContain('provider states: none set up (no --state-url)');
+    expect(res.out).toMatch(/✘ churncut-api: \d+ of 15 interactions failed/);
+    expect(res.out).toContain('Given customer cus_abc123 has an active subscription');
+    expect(res.code).toBe(1);
+  });
+
+  it('--header swaps the demo credentials, not the wrong or missing ones the pact sends', async () => {
+    const { url: other } = await serve(['--port', '0', '--cc-api-key', 'cc_live_team_key']);
+    const state = ['--state-url', `${other}/__admin/states`];
+    const without = await verify('churncut-api', other, ...state);
+    expect(without.out).toMatch(/✘ churncut-api: 14 of 15 interactions failed/);
+    expect(without.code).toBe(1);
+    const swapped = await verify(
+      'churncut-api',
+      other,
+      ...state,
+      '--header',
+      'Authorization: Bearer cc_live_team_key',
+    );
+    expect(swapped.out).toContain('header: Authorization: ');
+    expect(swapped.out).not.toContain('cc_live_team_key');
+    expect(swapped.out).toContain('✔ churncut-api: 15 of 15 interactions verified');
+    expect(swapped.code).toBe(0);
+  });
+});
+
+describe('churnmock verify pact against a provider that breaks the contract', () => {
+  let wrong: Server;
+  let url: string;
+  beforeAll(async () => {
+    // ChurnCut's data without its {success, data} envelope, and no error envelope either.
+    wrong = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url === '/_state') return void res.end('{}');
+      if (req.url === '/nowhere') res.statusCode = 404;
+      res.end(JSON.stringify({ customers: [], total: 0, has_more: false }));
+    });
+    await new Promise<void>((resolve) => wrong.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(wrong.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => wrong.close(() => resolve())));
+
+  it('fails with a non-zero exit and a report naming what is wrong', async () => {
+    const res = await verify('churncut-api', url, '--state-url', `${url}/_state`);
+    expect(res.code).toBe(1);
+    expect(res.out).toContain('✘ churncut-api: 15 of 15 interactions failed');
+    expect(res.out).toContain(
+      '✘ a request for the first page of high-risk customers (given customers at high risk of churning exist)',
+    );
+    expect(res.out).toMatch(/BodyMismatch \$: Actual map is missing the following keys: .*success/);
+    expect(res.out).toMatch(/StatusMismatch.*expected 401/i);
+  });
+
+  it('fails when the state URL refuses a state, naming it', async () => {
+    const res = await verify('rebilly-reports-api', url, '--state-url', `${url}/nowhere`);
+    expect(res.code).toBe(1);
+    expect(res.out).toContain('provider state calls failed');
+  });
+});
+
+describe('churnmock verify pact --provider customer-data-endpoint', () => {
+  const TEAM_KEY = 'ck_live_team_key';
+
+  it('passes against the reference endpoint at its own path, each request signed with --api-key', async () => {
+    const base = (
+      await listen(createReferenceEndpoint({ apiKey: TEAM_KEY, path: '/hooks/churnkey' }))
+    ).replace(/\/churnkey\/customer-data$/, '');
+    const url = `${base}/hooks/churnkey`;
+    const res = await verify('customer-data-endpoint', url, '--api-key', TEAM_KEY);
+    expect(res.out).toContain(`endpoint: every request goes to ${url}`);
+    expect(res.out).toContain('signatures: computed with your --api-key');
+    expect(res.out).not.toContain(TEAM_KEY);
+    expect(res.out).toContain('✔ customer-data-endpoint: 3 of 3 interactions verified');
+    expect(res.code).toBe(0);
+    // Signed with the pact's demo key instead, the two signed calls are refused.
+    const demo = await verify('customer-data-endpoint', url);
+    expect(demo.out).toContain('✘ customer-data-endpoint: 2 of 3 interactions failed');
+    expect(demo.out).toContain('✘ a correctly signed request for a known customer');
+    expect(demo.code).toBe(1);
+  });
+
+  it('fails an endpoint that accepts a forged signature, naming that interaction', async () => {
+    const url = await listen(broken(BROKEN.acceptsForged));
+    const res = await verify('customer-data-endpoint', url);
+    expect(res.code).toBe(1);
+    expect(res.out).toContain(
+      '✘ a request for a known customer with a forged signature (given customer cus_abc123 has customer data)',
+    );
+    expect(res.out).toMatch(/StatusMismatch.*expected 401/i);
+  });
+});
+
+describe('churnmock verify pact usage', () => {
+  /** The verify group as the CLI builds it, erroring into a string instead of exiting. */
+  const parse = async (args: string[]) => {
+    let err = '';
+    const program = new Command('churnmock').exitOverride().configureOutput({
+      writeErr: (s) => {
+        err += s;
+      },
+      writeOut: () => undefined,
+    });
+    addVerifyCommand(program);
+    await program.parseAsync(['verify', 'pact', ...args], { from: 'user' }).catch(() => undefined);
+    return err;
+  };
+
+  it.each([
+    [
+      ['--provider', 'nope', '--base-url', 'http://127.0.0.1:1'],
+      /Allowed choices are churnkey-data-api/,
+    ],
+    [['--provider', 'churncut-api'], /required option '--base-url <url>' not specified/],
+    [['--provider', 'churncut-api', '--base-url', 'ftp://x'], /base-url must be an http\(s\) URL/],
+    [
+      ['--provider', 'churncut-api', '--base-url', 'http://127.0.0.1:1', '--header', 'nocolon'],
+      /--header must look like 'Name: value'/,
+    ],
+    [['--base-url', 'http://127.0.0.1:1'], /required option '--provider <name>' not specified/],
+  ])('%j is refused', async (args, message) => {
+    expect(await parse(args)).toMatch(message);
+  });
+
+  it('a missing pact file is reported, not thrown', async () => {
+    const res = await verify('churncut-api', 'http://127.0.0.1:1', '--pact', 'no/such.json');
+    expect(res.code).toBe(1);
+    expect(res.out).toContain('verification could not run: No pact file at no/such.json');
+  });
+});
