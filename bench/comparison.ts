@@ -1,4 +1,5 @@
-import { CK_HEADERS, HttpClient } from './http-client.ts';
+import { REGISTRY } from '../mock/registry.ts';
+import { HttpClient } from './http-client.ts';
 import { type Child, stop } from './servers.ts';
 import { startBare, startChurnmock, startPrism } from './start-servers.ts';
 import { fmtMs } from './stats.ts';
@@ -13,26 +14,10 @@ interface Endpoint {
   readonly contract: string;
 }
 
-const ENDPOINTS: readonly Endpoint[] = [
-  {
-    api: 'Churnkey',
-    path: '/v1/data/sessions?limit=100',
-    headers: CK_HEADERS,
-    contract: 'contracts/churnkey-data.openapi.yaml',
-  },
-  {
-    api: 'ChurnCut',
-    path: '/v1/customers?limit=100',
-    headers: { authorization: 'Bearer cc_test_churnmock' },
-    contract: 'contracts/churncut.openapi.yaml',
-  },
-  {
-    api: 'Rebilly',
-    path: '/experimental/reports/subscription-cancellation?periodStart=2025-01-01T00:00:00Z&periodEnd=2025-12-31T23:59:59Z&aggregationField=planId&limit=100',
-    headers: { 'reb-apikey': 'sk_test_churnmock' },
-    contract: 'contracts/rebilly-reports.openapi.yaml',
-  },
-];
+/** Every registered vendor with a sample request: its main list, as its users call it. */
+const ENDPOINTS: readonly Endpoint[] = REGISTRY.vendors.flatMap((v) =>
+  v.sample ? [{ api: v.title, ...v.sample, contract: `contracts/${v.id}.openapi.yaml` }] : [],
+);
 
 /** Fetches an endpoint once; throws unless the server answers 200. */
 async function fetchOnce(child: Child, e: Endpoint) {

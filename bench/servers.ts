@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { stopChild, untilReady } from '../test/helpers/child.ts';
 
 /** The project root: every child runs from here. */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -20,6 +19,12 @@ export interface Child {
 }
 
 const live = new Set<ChildProcess>();
+
+/** Has `killAll` (and so the bench's exit) stop this child too, however it was spawned. */
+export function track(proc: ChildProcess): void {
+  live.add(proc);
+  proc.once('exit', () => live.delete(proc));
+}
 
 /** Kills every child still running (SIGKILL); safe to call more than once. */
 export function killAll(): void {
@@ -47,7 +52,7 @@ function childEnv(): NodeJS.ProcessEnv {
 }
 
 /** Spawns `node args…` and resolves once its output matches `ready` (group 1 = base URL). */
-export function launch(
+export async function launch(
   name: string,
   args: readonly string[],
   ready: RegExp,
@@ -60,47 +65,16 @@ export function launch(
     env: childEnv(),
     stdio: onSpawn ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
-  live.add(proc);
-  proc.once('exit', () => live.delete(proc));
+  track(proc);
   onSpawn?.(proc);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let settled = false;
-    const fail = (err: Error) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      proc.kill('SIGKILL');
-      reject(new Error(`${name}: ${err.message}\n--- ${name} output ---\n${out.slice(-2000)}`));
-    };
-    const timer = setTimeout(() => fail(new Error(`not ready after ${timeoutMs} ms`)), timeoutMs);
-    // Keeps draining after the match (Prism logs every request), but stops buffering.
-    const onData = (chunk: Buffer) => {
-      if (settled) return;
-      out += chunk.toString();
-      const m = ready.exec(out);
-      if (!m?.[1]) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ name, proc, base: m[1], startupMs: performance.now() - started, output: out });
-    };
-    proc.stdout?.on('data', onData);
-    proc.stderr?.on('data', onData);
-    proc.once('error', fail);
-    proc.once('exit', (code, signal) => fail(new Error(`exited (${code ?? signal}) before ready`)));
-  });
+  const { output, match } = await untilReady(proc, ready, timeoutMs, name);
+  const base = match[1] ?? '';
+  return { name, proc, base, startupMs: performance.now() - started, output };
 }
 
 /** Stops a child: SIGTERM, then SIGKILL if it is still there after `graceMs`. */
 export async function stop(child: Child | undefined, graceMs = 5000): Promise<void> {
-  if (!child) return;
-  const { proc } = child;
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = once(proc, 'exit');
-  proc.kill('SIGTERM');
-  const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
+  if (child) await stopChild(child.proc, graceMs);
 }
 
 /** Peak resident set size of a live process (Linux VmHWM), or null when unavailable. */
@@ -112,14 +86,4 @@ export function peakRssBytes(pid: number | undefined): number | null {
   } catch {
     return null;
   }
-}
-
-/** A currently free TCP port on 127.0.0.1 (for servers that cannot take port 0). */
-export async function freePort(): Promise<number> {
-  const srv = createServer().listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const address = srv.address();
-  srv.close();
-  if (!address || typeof address === 'string') throw new Error('no free port');
-  return address.port;
 }

@@ -1,4 +1,5 @@
-import { type Child, freePort, launch } from './servers.ts';
+import { startPrism as launchPrism } from '../test/helpers/prism.ts';
+import { type Child, launch, track } from './servers.ts';
 
 /** churnmock as started by the bench, with what its banner reports (NaN when it does not). */
 export interface Churnmock extends Child {
@@ -51,13 +52,9 @@ export async function startChurnmock(
 export async function startPrism(
   contract = 'contracts/churnkey-data.openapi.yaml',
 ): Promise<Child> {
-  const port = await freePort();
-  return launch(
-    'prism',
-    ['node_modules/.bin/prism', 'mock', '-p', String(port), '-h', '127.0.0.1', contract],
-    /Prism is listening on (http:\/\/127\.0\.0\.1:\d+)\s/,
-    60_000,
-  );
+  const prism = await launchPrism({ mode: 'mock', contract }, { onSpawn: track });
+  const { proc, startupMs, output } = prism;
+  return { name: 'prism', proc, base: prism.url, startupMs, output };
 }
 
 /** Starts bench/bare-server.ts, which answers every request with `body` as `contentType`. */

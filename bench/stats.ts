@@ -1,3 +1,5 @@
+import { percentile } from '../mock/core/stats.ts';
+
 /** Latency figures of one series of requests. */
 export interface Summary {
   readonly n: number;
@@ -10,20 +12,14 @@ export interface Summary {
   readonly mismatched?: number;
 }
 
-/** Nearest-rank percentile of an ascending array (NaN when empty). */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1] ?? Number.NaN;
-}
-
 /** Summarises a series of wall times (ms). */
 export function summarise(ms: readonly number[], non200: number): Summary {
   const sorted = [...ms].sort((a, b) => a - b);
   return {
     n: sorted.length,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
+    // NaN when there are no samples: the tables print n/a.
+    p50: percentile(sorted, 50) ?? Number.NaN,
+    p99: percentile(sorted, 99) ?? Number.NaN,
     max: sorted.at(-1) ?? Number.NaN,
     non200,
   };

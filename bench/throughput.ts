@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
+import { percentile } from '../mock/core/stats.ts';
 import { CK_HEADERS } from './http-client.ts';
-import { percentile } from './stats.ts';
 
 /** Identical load for every server; rounds are interleaved (A B C, A B C, …). */
 export const LOAD = { connections: 10, warmupSeconds: 2, rounds: 6, roundSeconds: 1 } as const;
@@ -84,8 +84,8 @@ export async function measureThroughput(targets: readonly LoadTarget[]): Promise
       name: t.name,
       rps: a.requests / a.seconds,
       perRound: a.perRound,
-      p50: percentile(sorted, 50),
-      p99: percentile(sorted, 99),
+      p50: percentile(sorted, 50) ?? Number.NaN,
+      p99: percentile(sorted, 99) ?? Number.NaN,
       total: a.requests,
       non2xx: a.non2xx,
       errors: a.errors,

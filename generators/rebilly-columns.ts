@@ -1,5 +1,31 @@
 import { flat } from './random.ts';
-import type { CodedField, RebillyCancellations } from './rebilly-reports.ts';
+import { LEAD_SOURCE_KEYS } from './rebilly-lead-sources.ts';
+
+/** The report's twelve aggregation fields (API-NOTES), each stored as a coded column. */
+export const CODED_FIELDS = [
+  'planId',
+  'websiteId',
+  'canceledBy',
+  'cancelCategory',
+  ...LEAD_SOURCE_KEYS.map((k) => `leadSource.${k}` as const),
+] as const;
+export type CodedField = (typeof CODED_FIELDS)[number];
+
+/**
+ * Canceled Rebilly subscriptions as columns (about 30 bytes each, so a million fit in ~30 MB),
+ * sorted by cancel time, then by customer. Coded columns hold 0 for "missing", otherwise an
+ * index into `labels[field]` (whose entry 0 is null).
+ */
+export interface RebillyCancellations {
+  readonly count: number;
+  /** Index of the world customer whose subscription this is. */
+  readonly customer: Uint32Array;
+  /** Epoch seconds: Rebilly timestamps have whole-second precision. */
+  readonly startTime: Uint32Array;
+  readonly canceledTime: Uint32Array;
+  readonly codes: Readonly<Record<CodedField, Uint8Array | Uint16Array>>;
+  readonly labels: Readonly<Record<CodedField, readonly (string | null)[]>>;
+}
 
 /** Interns the string values of one coded column. */
 export class Dictionary {

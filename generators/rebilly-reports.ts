@@ -1,5 +1,11 @@
 import { deriveSeed, Rng, Weighted } from './random.ts';
-import { Dictionary, sortByCancelTime } from './rebilly-columns.ts';
+import {
+  CODED_FIELDS,
+  type CodedField,
+  Dictionary,
+  type RebillyCancellations,
+  sortByCancelTime,
+} from './rebilly-columns.ts';
 import { LEAD_SOURCE_KEYS, leadSourceOf, makeAgents } from './rebilly-lead-sources.ts';
 import { addInterval, DATA_START, DAY, MINUTE, SECOND } from './time.ts';
 import type { Customer, World } from './world.ts';
@@ -27,17 +33,12 @@ export const CANCEL_CATEGORIES = [
 ] as const;
 export type CancelCategory = (typeof CANCEL_CATEGORIES)[number];
 
+export {
+  CODED_FIELDS,
+  type CodedField,
+  type RebillyCancellations,
+} from './rebilly-columns.ts';
 export { LEAD_SOURCE_KEYS, type LeadSource, type LeadSourceKey } from './rebilly-lead-sources.ts';
-
-/** The report's twelve aggregation fields (API-NOTES), each stored as a coded column. */
-export const CODED_FIELDS = [
-  'planId',
-  'websiteId',
-  'canceledBy',
-  'cancelCategory',
-  ...LEAD_SOURCE_KEYS.map((k) => `leadSource.${k}` as const),
-] as const;
-export type CodedField = (typeof CODED_FIELDS)[number];
 
 /** The merchant's websites (Rebilly `websiteId`): one per region, one for partner sign-ups. */
 export const WEBSITES = [
@@ -46,22 +47,6 @@ export const WEBSITES = [
   'web_churnmock_uk',
   'web_churnmock_partners',
 ];
-
-/**
- * Canceled Rebilly subscriptions as columns (about 30 bytes each, so a million fit in ~30 MB),
- * sorted by cancel time, then by customer. Coded columns hold 0 for "missing", otherwise an
- * index into `labels[field]` (whose entry 0 is null).
- */
-export interface RebillyCancellations {
-  readonly count: number;
-  /** Index of the world customer whose subscription this is. */
-  readonly customer: Uint32Array;
-  /** Epoch seconds: Rebilly timestamps have whole-second precision. */
-  readonly startTime: Uint32Array;
-  readonly canceledTime: Uint32Array;
-  readonly codes: Readonly<Record<CodedField, Uint8Array | Uint16Array>>;
-  readonly labels: Readonly<Record<CodedField, readonly (string | null)[]>>;
-}
 
 type Cause = readonly [CanceledBy, CancelCategory | null];
 const causes = (entries: readonly (readonly [CanceledBy, CancelCategory | null, number])[]) =>

@@ -2,39 +2,45 @@ import type { RequestListener } from 'node:http';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { parseAsOf } from '../generators/time.ts';
-import { generateWorld, type World } from '../generators/world.ts';
 import { adminModule } from './admin/index.ts';
 import { providerStates } from './admin/states.ts';
-import type { MockOptions } from './config.ts';
 import { loadContract } from './core/contract.ts';
+import { type MockOptions, type MockOptionsInput, resolveOptions } from './core/options.ts';
+import { contractFile } from './core/paths.ts';
 import { FastPath } from './core/pipeline/fast-path.ts';
+import { sendError } from './core/pipeline/pipeline.ts';
 import type { ResponseCache } from './core/pipeline/response-cache.ts';
-import { mountVendor, sendResult } from './core/pipeline/router.ts';
+import { mountVendor } from './core/pipeline/router.ts';
 import type { VendorModule } from './core/pipeline/types.ts';
 import { MockClock } from './core/time/clock.ts';
-import { generateDataset } from './dataset.ts';
-import { type ChurnCut, createChurnCut } from './vendors/churncut/setup.ts';
-import { churnkeyDataModule } from './vendors/churnkey-data/index.ts';
-import { ChurnkeyDataStore } from './vendors/churnkey-data/store.ts';
-import { hostedFlowModule } from './vendors/churnkey-hosted-flow/index.ts';
-import { mountHostedFlow } from './vendors/churnkey-hosted-flow/page.ts';
-import { HostedFlowSimulator } from './vendors/churnkey-hosted-flow/simulator.ts';
-import { rebillyReportsModule } from './vendors/rebilly-reports/index.ts';
-import type { RebillyReportsStore } from './vendors/rebilly-reports/store.ts';
+import type { Registry, VendorDefinition, VendorInstance } from './core/vendor.ts';
+import { WebhookDispatcher } from './core/webhooks/dispatcher.ts';
+
+/** A built vendor with its definition. */
+export interface BuiltVendor {
+  readonly definition: VendorDefinition;
+  readonly instance: VendorInstance;
+  /** What the pipeline serves for it (null for a contract the mock only calls). */
+  readonly module: VendorModule | null;
+}
 
 /** A running mock's parts, for the CLI, tests and benchmarks. */
-export interface Mock {
+export interface Mock<D = unknown, I = Readonly<Record<string, VendorInstance>>> {
   /** The request listener: cached GETs from the fast path, everything else through Express. */
   readonly app: RequestListener;
   /** The Express application behind it. */
   readonly express: Express;
+  readonly options: MockOptions;
   readonly clock: MockClock;
-  readonly world: World;
-  readonly churnkey: ChurnkeyDataStore;
-  readonly churncut: ChurnCut;
-  readonly rebilly: RebillyReportsStore;
-  readonly hostedFlow: HostedFlowSimulator;
-  readonly vendors: readonly VendorModule[];
+  /** The seeded data every vendor was built from. */
+  readonly data: D;
+  /** Webhook targets, deliveries and retries (every vendor's events). */
+  readonly webhooks: WebhookDispatcher;
+  /** Each built vendor by id. */
+  readonly vendors: I;
+  /** The built vendors in the registry's order. */
+  readonly built: readonly BuiltVendor[];
+  /** Restores every vendor's seeded state, the clock, the webhooks and the caches. */
   reset(): void;
 }
 
@@ -49,57 +55,74 @@ const EXPOSED_HEADERS = [
   'X-RateLimit-Reset',
 ];
 
-function vendorFor(vendors: readonly VendorModule[], path: string): VendorModule | undefined {
-  return vendors.find((v) => v.prefixes.some((p) => path === p || path.startsWith(`${p}/`)));
+function moduleFor(modules: readonly VendorModule[], path: string): VendorModule | undefined {
+  return modules.find((v) => v.prefixes.some((p) => path === p || path.startsWith(`${p}/`)));
 }
 
-/** Generates the seeded world, builds every store and mounts every vendor's contract. */
-export async function createMock(options: MockOptions): Promise<Mock> {
+/**
+ * Generates the registry's seeded data, builds every vendor over it in the registry's order,
+ * and mounts each served contract plus the admin API. Names no vendor: the registry does.
+ */
+export async function createMockFrom<D>(
+  registry: Registry<D>,
+  input: MockOptionsInput = {},
+): Promise<Mock<D>> {
+  const options = resolveOptions(input);
   const asOf = parseAsOf(options.asOf);
-  // Every vendor's seeded data, the seeds' example people (cus_abc123, jane@example.com) in it:
-  // the same dataset `churnmock generate` writes.
-  const {
-    world,
-    churnkey: churnkeyData,
-    churncut: churncutStore,
-    rebilly,
-  } = generateDataset(generateWorld({ seed: options.seed, asOf, scale: options.scale }));
+  const data = registry.data({ seed: options.seed, asOf, scale: options.scale });
   const clock = new MockClock(asOf);
-  const churnkey = new ChurnkeyDataStore(world, churnkeyData);
-  const churncut = createChurnCut(churncutStore, clock, options.churncut);
-  // Churnkey's hosted flow: its sessions land in the Data API store, its webhook goes to the
-  // same targets (and through the same delivery) as ChurnCut's.
-  const hostedFlow = new HostedFlowSimulator(
-    churnkey,
+  const webhooks = new WebhookDispatcher(options.webhooks);
+
+  const vendors: Record<string, VendorInstance> = {};
+  const built: BuiltVendor[] = [];
+  const context = {
+    data,
     clock,
-    churncut.webhooks,
-    { choices: churnkeyData.flows.choices, segmentId: churnkeyData.flows.segments.default },
-    options.hostedFlow,
-  );
-  const vendors: VendorModule[] = [
-    churnkeyDataModule(churnkey, clock, options.churnkey),
-    churncut.module,
-    rebillyReportsModule(rebilly, clock, options.rebilly),
-  ];
+    webhooks,
+    vendor<I extends VendorInstance>(id: string): I {
+      const v = vendors[id];
+      if (!v) throw new Error(`Vendor "${id}" is not built yet (the registry lists it later)`);
+      return v as I;
+    },
+  };
+  for (const definition of registry.vendors) {
+    if (!definition.build) continue;
+    if (definition.id in vendors) throw new Error(`Vendor "${definition.id}" is registered twice`);
+    const own = options.vendors[definition.id] as object | undefined;
+    const instance: VendorInstance = await definition.build(context, {
+      ...(definition.defaults as object),
+      ...own,
+    });
+    vendors[definition.id] = instance;
+    const module: VendorModule | null = instance.api
+      ? {
+          ...instance.api,
+          name: instance.api.name ?? definition.title,
+          contractFile: definition.contract ?? contractFile(definition.id),
+        }
+      : null;
+    built.push({ definition, instance, module });
+  }
+
   const caches: ResponseCache[] = [];
   const reset = () => {
-    churnkey.reset();
-    churncut.reset();
-    hostedFlow.reset();
-    rebilly.reset();
+    for (const b of built) b.instance.reset();
+    webhooks.reset();
     clock.reset();
     for (const c of caches) c.clear();
   };
   const admin = adminModule({
     clock,
     reset,
-    webhooks: churncut.webhooks,
-    states: providerStates({ clock, churnkey, churncut, rebilly }),
+    webhooks,
+    states: providerStates(
+      built.map((b) => ({ api: b.definition.title, states: b.instance.states })),
+    ),
     info: () => ({
       seed: options.seed,
       asOf: new Date(asOf).toISOString(),
       scale: options.scale,
-      apis: vendors.map((v) => v.name),
+      apis: built.filter((b) => b.module).map((b) => b.definition.title),
       memory: {
         heapUsedBytes: process.memoryUsage().heapUsed,
         rssBytes: process.memoryUsage().rss,
@@ -116,9 +139,8 @@ export async function createMock(options: MockOptions): Promise<Mock> {
     'access-control-expose-headers': EXPOSED_HEADERS.join(','),
   });
   app.use(cors({ exposedHeaders: EXPOSED_HEADERS }));
-  churncut.mount(app);
-  mountHostedFlow(app, hostedFlow);
-  const modules = [...vendors, hostedFlowModule(hostedFlow), admin];
+  for (const b of built) b.instance.mount?.(app);
+  const modules = [...built.flatMap((b) => (b.module ? [b.module] : [])), admin];
   for (const module of modules) {
     const contract = await loadContract(module.contractFile);
     caches.push(
@@ -127,9 +149,8 @@ export async function createMock(options: MockOptions): Promise<Mock> {
   }
 
   app.use((req: Request, res: Response) => {
-    const vendor = vendorFor(modules, req.path);
-    const message = `No route for ${req.method} ${req.path}`;
-    sendResult(res, { status: 404, body: vendor ? vendor.errorBody(404, message) : { message } });
+    const vendor = moduleFor(modules, req.path);
+    sendError(res, vendor, 404, `No route for ${req.method} ${req.path}`);
   });
   // Body-parser failures (malformed JSON, too large) land here: answer in the vendor's shape.
   app.use(
@@ -148,23 +169,12 @@ export async function createMock(options: MockOptions): Promise<Mock> {
             : status === 500
               ? `Internal mock error: ${err.message}`
               : err.message;
-      const vendor = vendorFor(modules, req.path);
-      sendResult(res, { status, body: vendor ? vendor.errorBody(status, message) : { message } });
+      const vendor = moduleFor(modules, req.path);
+      sendError(res, vendor, status, message);
     },
   );
   const listener: RequestListener = (req, res) => {
     if (!fast.handle(req, res)) app(req, res);
   };
-  return {
-    app: listener,
-    express: app,
-    clock,
-    world,
-    churnkey,
-    churncut,
-    rebilly,
-    hostedFlow,
-    vendors,
-    reset,
-  };
+  return { app: listener, express: app, options, clock, data, webhooks, vendors, built, reset };
 }

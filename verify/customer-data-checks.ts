@@ -1,3 +1,4 @@
+import { percentile } from '../mock/core/stats.ts';
 import type { CustomerDataResult } from '../mock/vendors/churnkey-customer-data/client.ts';
 import { findSensitive } from '../mock/vendors/churnkey-customer-data/sensitive.ts';
 
@@ -134,13 +135,6 @@ export function judgeUnknown(customerId: string, r: CustomerDataResult): Check {
   return at('fail', `an unknown customer must not break the endpoint: ${r.reason}`);
 }
 
-/** Nearest-rank percentile (p in 0–100) of a list of milliseconds. */
-export function percentile(samples: readonly number[], p: number): number | null {
-  if (!samples.length) return null;
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? null;
-}
-
 /** Whether `calls` samples can still have a p95 within the budget, given those so far. */
 export function p95StillPossible(samples: readonly number[], calls: number, budgetMs: number) {
   const over = samples.filter((ms) => ms > budgetMs).length;
@@ -149,7 +143,10 @@ export function p95StillPossible(samples: readonly number[], calls: number, budg
 
 /** p95 of the latency calls against the budget; stopped early when it could no longer pass. */
 export function judgeLatency(samples: readonly number[], calls: number, budgetMs: number): Check {
-  const p95 = percentile(samples, 95);
+  const p95 = percentile(
+    [...samples].sort((a, b) => a - b),
+    95,
+  );
   const at = (status: CheckStatus, message: string): Check => ({
     ...check('latency-p95', null, status, message),
     ms: p95,

@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { CliIo } from '../mock/core/vendor.ts';
 import { customerDataReportJson, formatCustomerDataReport } from './customer-data-report.ts';
 import {
   checkCustomerDataEndpoint,
@@ -31,7 +32,7 @@ interface CustomerDataFlags {
 }
 
 /** `churnmock verify customer-data`: plays Churnkey against your Customer Data Endpoint. */
-export function addCustomerDataCommand(verify: Command): Command {
+export function addCustomerDataCommand(verify: Command, io: CliIo): Command {
   return verify
     .command('customer-data')
     .description(
@@ -77,7 +78,7 @@ export function addCustomerDataCommand(verify: Command): Command {
         timeoutMs: flags.timeout,
         calls: flags.calls,
       });
-      console.log(flags.json ? customerDataReportJson(report) : formatCustomerDataReport(report));
-      process.exitCode = report.ok ? 0 : 1;
+      io.out(`${flags.json ? customerDataReportJson(report) : formatCustomerDataReport(report)}\n`);
+      io.exitCode = report.ok ? 0 : 1;
     });
 }

@@ -1,8 +1,9 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { CliIo } from '../mock/core/vendor.ts';
 import { PACT_PROVIDERS, pactProvider } from './pact-providers.ts';
 import { reportHeader, reportSummary } from './pact-report.ts';
 import { type HeaderOption, parseHeaderOption } from './pact-request-filter.ts';
-import { type PactVerification, verifyPact } from './pact-runner.ts';
+import type { PactVerification } from './pact-runner.ts';
 import { resignWith } from './pact-signing.ts';
 
 const url = (what: string) => (v: string) => {
@@ -63,15 +64,20 @@ export function pactVerification(flags: PactFlags): PactVerification {
 }
 
 /** Runs one verification, prints the report and returns whether it passed. */
-export async function runPactVerification(v: PactVerification): Promise<boolean> {
-  console.log(reportHeader(v));
+export async function runPactVerification(
+  v: PactVerification,
+  out: (text: string) => void = (text) => void process.stdout.write(text),
+): Promise<boolean> {
+  // Pact's verifier (a native core) is loaded only when a verification runs.
+  const { verifyPact } = await import('./pact-runner.ts');
+  out(`${reportHeader(v)}\n`);
   const outcome = await verifyPact(v);
-  console.log(`\n${reportSummary(v, outcome)}`);
+  out(`\n${reportSummary(v, outcome)}\n`);
   return outcome.ok;
 }
 
 /** `churnmock verify pact`: the committed consumer pacts against any running provider. */
-export function addPactCommand(verify: Command): Command {
+export function addPactCommand(verify: Command, io: CliIo): Command {
   return verify
     .command('pact')
     .description(
@@ -131,10 +137,10 @@ Examples:
       try {
         v = pactVerification(flags);
       } catch (e) {
-        console.error(`error: ${(e as Error).message}`);
-        process.exitCode = 2;
+        io.err(`error: ${(e as Error).message}\n`);
+        io.exitCode = 2;
         return;
       }
-      process.exitCode = (await runPactVerification(v)) ? 0 : 1;
+      io.exitCode = (await runPactVerification(v, (text) => io.out(text))) ? 0 : 1;
     });
 }

@@ -1,9 +1,8 @@
-import { fileURLToPath } from 'node:url';
-
-const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
+import { contractFile, PACKAGE_ROOT } from '../mock/core/paths.ts';
+import { REGISTRY } from '../mock/registry.ts';
 
 /** The directory of the committed consumer pacts (`npm test` rewrites them). */
-export const PACT_DIR = root('pacts');
+export const PACT_DIR = `${PACKAGE_ROOT}pacts`;
 
 /** One provider the committed pacts describe. */
 export interface PactProvider {
@@ -18,44 +17,23 @@ export interface PactProvider {
   readonly signed: boolean;
 }
 
-/** The app integrating with the vendor APIs, as its own pacts name it. */
-export const APP_CONSUMER = 'retention-app';
-
-/** Churnkey's hosted cancel flow: the consumer of a team's Customer Data Endpoint. */
-export const CHURNKEY_CONSUMER = 'churnkey-hosted-flow';
-
-export const PACT_PROVIDERS = [
-  {
-    name: 'churnkey-data-api',
-    consumer: APP_CONSUMER,
-    title: 'Churnkey Data API',
-    contract: root('contracts/churnkey-data.openapi.yaml'),
-    signed: false,
-  },
-  {
-    name: 'churncut-api',
-    consumer: APP_CONSUMER,
-    title: 'ChurnCut API',
-    contract: root('contracts/churncut.openapi.yaml'),
-    signed: false,
-  },
-  {
-    name: 'rebilly-reports-api',
-    consumer: APP_CONSUMER,
-    title: 'Rebilly subscription-cancellation report',
-    contract: root('contracts/rebilly-reports.openapi.yaml'),
-    signed: false,
-  },
-  {
-    name: 'customer-data-endpoint',
-    consumer: CHURNKEY_CONSUMER,
-    title: 'Customer Data Endpoint (your backend, called by Churnkey)',
-    contract: root('contracts/churnkey-customer-data.openapi.yaml'),
-    signed: true,
-  },
-] as const satisfies readonly PactProvider[];
-
-export type PactProviderName = (typeof PACT_PROVIDERS)[number]['name'];
+/**
+ * Every provider the committed pacts describe: each registered vendor with a pact, its
+ * contract the one its interactions must agree with.
+ */
+export const PACT_PROVIDERS: readonly PactProvider[] = REGISTRY.vendors.flatMap((v) =>
+  v.pact
+    ? [
+        {
+          name: v.pact.provider,
+          consumer: v.pact.consumer,
+          title: v.pact.title ?? v.title,
+          contract: contractFile(v.id),
+          signed: v.pact.signed,
+        },
+      ]
+    : [],
+);
 
 /** The pact file Pact writes for a provider: `<consumer>-<provider>.json`. */
 export function pactFile(p: PactProvider): string {

@@ -1,3 +1,4 @@
+// Self-contained on purpose (you copy it into your app): no import from churnmock's mock/core.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { type CustomerRecord, DEMO_CUSTOMERS } from './customers.ts';

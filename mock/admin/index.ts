@@ -1,15 +1,13 @@
-import { fileURLToPath } from 'node:url';
+import { plainErrorBody } from '../core/errors.ts';
+import { baseUrlOf } from '../core/http.ts';
+import { contractFile } from '../core/paths.ts';
 import type { HandlerInput, HandlerResult, VendorModule } from '../core/pipeline/types.ts';
 import { ProviderStateError, type StateParams } from '../core/provider-state.ts';
 import type { MockClock } from '../core/time/clock.ts';
-import type { Problem } from '../core/validation.ts';
 import type { WebhookDispatcher } from '../core/webhooks/dispatcher.ts';
-import { baseUrlOf } from '../vendors/churncut/index.ts';
 import { type ProviderStates, setUpState } from './states.ts';
 
-export const ADMIN_CONTRACT = fileURLToPath(
-  new URL('../../contracts/churnmock-admin.openapi.yaml', import.meta.url),
-);
+export const ADMIN_CONTRACT = contractFile('churnmock-admin');
 
 export interface AdminHooks {
   readonly clock: MockClock;
@@ -17,15 +15,11 @@ export interface AdminHooks {
   reset(): void;
   /** What the health check reports beside `status`. */
   info(): Record<string, unknown>;
-  /** Webhook targets and delivery log (ChurnCut's webhooks). */
-  readonly webhooks?: WebhookDispatcher;
+  /** Webhook targets and delivery log (every vendor's events). */
+  readonly webhooks: WebhookDispatcher;
   /** Pact provider states (`POST /__admin/states`). */
   readonly states?: ProviderStates;
 }
-
-/** The admin APIs' error shape: `{message, errors?}`. */
-export const adminErrorBody = (_status: number, message: string, problems?: readonly Problem[]) =>
-  problems?.length ? { message, errors: problems } : { message };
 
 const bad = (message: string): HandlerResult => ({ status: 400, body: { message } });
 
@@ -79,7 +73,7 @@ export function adminModule(hooks: AdminHooks): VendorModule {
     contractFile: ADMIN_CONTRACT,
     prefixes: ['/__admin'],
     authenticate: () => null,
-    errorBody: adminErrorBody,
+    errorBody: plainErrorBody,
     handlers: {
       getHealth: () => ({ status: 200, body: { status: 'ok', ...hooks.info() } }),
       reset: () => {
@@ -91,10 +85,9 @@ export function adminModule(hooks: AdminHooks): VendorModule {
       },
       getClock: clockBody,
       setClock,
-      listWebhooks: () => ({ status: 200, body: { urls: hooks.webhooks?.targets() ?? [] } }),
+      listWebhooks: () => ({ status: 200, body: { urls: hooks.webhooks.targets() } }),
       addWebhook: ({ body }: HandlerInput): HandlerResult => {
         const { url } = body as { url: string };
-        if (!hooks.webhooks) return bad('No API of this mock sends webhooks');
         hooks.webhooks.addTarget(url);
         return { status: 200, body: { urls: hooks.webhooks.targets() } };
       },
@@ -102,7 +95,7 @@ export function adminModule(hooks: AdminHooks): VendorModule {
       setProviderState: setState,
       listWebhookDeliveries: () => ({
         status: 200,
-        body: { deliveries: hooks.webhooks?.deliveries() ?? [] },
+        body: { deliveries: hooks.webhooks.deliveries() },
       }),
     },
   };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Mock } from '../../mock/app.ts';
+import type { Mock } from '../../mock/index.ts';
 import { expectContract } from '../helpers/contract.ts';
 import { CK_HEADERS, customMock } from '../helpers/mock.ts';
 

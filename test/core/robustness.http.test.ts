@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Mock } from '../../mock/app.ts';
+import type { Mock } from '../../mock/index.ts';
 import { expectContract } from '../helpers/contract.ts';
 import {
   AGGREGATION,
@@ -70,7 +70,7 @@ describe('bad input never yields a 5xx or loses data', () => {
   it.each(HOSTILE_BODIES.map(([t, b]) => [t, b.slice(0, 60), b]))(
     'POST DSR with %s %s',
     async (type, _shown, body) => {
-      const before = [...mock.churnkey.sessions(mock.clock.now())].length;
+      const before = [...mock.vendors['churnkey-data'].store.sessions(mock.clock.now())].length;
       for (const [path, op] of [
         [DSR_ACCESS, 'dsrAccess'],
         [DSR_DELETE, 'dsrDelete'],
@@ -85,7 +85,9 @@ describe('bad input never yields a 5xx or loses data', () => {
         expect(typeof res.body.message).toBe('string');
         await expectContract(op, res);
       }
-      expect([...mock.churnkey.sessions(mock.clock.now())].length).toBe(before);
+      expect([...mock.vendors['churnkey-data'].store.sessions(mock.clock.now())].length).toBe(
+        before,
+      );
     },
   );
 

@@ -6,7 +6,7 @@ import { CK_HEADERS, customMock, SESSIONS } from '../helpers/mock.ts';
 describe('serve --validate-responses', () => {
   it('turns a response that breaks the contract into a 500 naming the violation', async () => {
     const mock = await customMock({ validateResponses: true });
-    const [newest] = mock.churnkey.sessions(mock.clock.now());
+    const [newest] = mock.vendors['churnkey-data'].store.sessions(mock.clock.now());
     const ok = await request(mock.app).get(SESSIONS).query({ limit: 1 }).set(CK_HEADERS);
     expect(ok.status).toBe(200);
     // Break the newest session the way a mock bug would: a customer e-mail that is not one.

@@ -1,9 +1,13 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { seededVendorData } from '../../generators/seed-examples.ts';
 import { generateWorld } from '../../generators/world.ts';
-import type { Mock } from '../../mock/app.ts';
-import { DEFAULT_OPTIONS } from '../../mock/config.ts';
-import { datasetRecords, generateDataset } from '../../mock/dataset.ts';
+import { datasetRecords } from '../../mock/dataset.ts';
+import type { Mock } from '../../mock/index.ts';
+import { DEFAULT_OPTIONS } from '../../mock/index.ts';
+import { REGISTRY } from '../../mock/registry.ts';
+import { DEFAULT_CC_OPTIONS } from '../../mock/vendors/churncut/options.ts';
+import { DEFAULT_REBILLY_CREDENTIALS } from '../../mock/vendors/rebilly-reports/options.ts';
 import { expectContract } from '../helpers/contract.ts';
 import { customMock } from '../helpers/mock.ts';
 
@@ -13,7 +17,7 @@ import { customMock } from '../helpers/mock.ts';
  */
 const SCALE = 0.05;
 const world = generateWorld({ seed: 42, asOf: Date.parse(DEFAULT_OPTIONS.asOf), scale: SCALE });
-const records = [...datasetRecords(generateDataset(world))] as {
+const records = [...datasetRecords(REGISTRY, world, seededVendorData(world))] as {
   type: string;
   data: Record<string, unknown>;
 }[];
@@ -22,8 +26,8 @@ const ofType = (type: string) => records.filter((r) => r.type === type).map((r) 
 const sample = <T>(items: readonly T[], n = 8) =>
   items.filter((_, i) => i % Math.max(1, Math.floor(items.length / n)) === 0);
 
-const CC = { authorization: `Bearer ${DEFAULT_OPTIONS.churncut.apiKey}` };
-const REB = { 'REB-APIKEY': DEFAULT_OPTIONS.rebilly.apiKey };
+const CC = { authorization: `Bearer ${DEFAULT_CC_OPTIONS.apiKey}` };
+const REB = { 'REB-APIKEY': DEFAULT_REBILLY_CREDENTIALS.apiKey };
 let mock: Mock;
 beforeAll(async () => {
   mock = await customMock({ scale: SCALE });

@@ -2,25 +2,15 @@ import type { ValidateFunction } from 'ajv';
 import { expect } from 'vitest';
 import { ADMIN_CONTRACT } from '../../mock/admin/index.ts';
 import { type Contract, loadContract } from '../../mock/core/contract.ts';
+import { contractFile } from '../../mock/core/paths.ts';
 import { compileResponseValidators, makeAjv } from '../../mock/core/validation.ts';
-import { CHURNCUT_CONTRACT } from '../../mock/vendors/churncut/index.ts';
-import { CUSTOMER_DATA_CONTRACT } from '../../mock/vendors/churnkey-customer-data/index.ts';
-import { CHURNKEY_DATA_CONTRACT } from '../../mock/vendors/churnkey-data/index.ts';
-import { HOSTED_FLOW_CONTRACT } from '../../mock/vendors/churnkey-hosted-flow/index.ts';
-import { REBILLY_REPORTS_CONTRACT } from '../../mock/vendors/rebilly-reports/index.ts';
+import { VENDORS } from '../../mock/registry.ts';
 
 /**
- * Every contract the mock serves, and the Customer Data Endpoint's (served by your backend);
- * a test names the operation, the helper finds it.
+ * Every vendor's contract (the Customer Data Endpoint's included, served by your backend) and
+ * the admin API's; a test names the operation, the helper finds it.
  */
-const CONTRACT_FILES = [
-  CHURNKEY_DATA_CONTRACT,
-  ADMIN_CONTRACT,
-  CHURNCUT_CONTRACT,
-  REBILLY_REPORTS_CONTRACT,
-  HOSTED_FLOW_CONTRACT,
-  CUSTOMER_DATA_CONTRACT,
-];
+const CONTRACT_FILES = [ADMIN_CONTRACT, ...VENDORS.map((v) => contractFile(v.id))];
 
 let loaded: Promise<Map<string, Map<string, ValidateFunction>>> | null = null;
 

@@ -1,25 +1,25 @@
 import request from 'supertest';
-import { createMock, type Mock } from '../../mock/app.ts';
-import { DEFAULT_OPTIONS, type MockOptions } from '../../mock/config.ts';
+import { type CreateMockOptions, createMock, type Mock } from '../../mock/index.ts';
+import { DEFAULT_CK_CREDENTIALS } from '../../mock/vendors/churnkey-data/options.ts';
 import { expectContract } from './contract.ts';
 
 /** Demo credentials for the Churnkey Data API. */
 export const CK_HEADERS = {
-  'x-ck-api-key': DEFAULT_OPTIONS.churnkey.apiKey,
-  'x-ck-app': DEFAULT_OPTIONS.churnkey.appId,
+  'x-ck-api-key': DEFAULT_CK_CREDENTIALS.apiKey,
+  'x-ck-app': DEFAULT_CK_CREDENTIALS.appId,
 } as const;
 
 let shared: Promise<Mock> | null = null;
 
 /** The default-data mock, built once per test file. */
 export function defaultMock(): Promise<Mock> {
-  shared ??= createMock(DEFAULT_OPTIONS);
+  shared ??= createMock();
   return shared;
 }
 
 /** A mock with options of its own (not shared). */
-export function customMock(options: Partial<MockOptions>): Promise<Mock> {
-  return createMock({ ...DEFAULT_OPTIONS, ...options });
+export function customMock(options: CreateMockOptions): Promise<Mock> {
+  return createMock(options);
 }
 
 /** GET a Churnkey operation with demo credentials and check the body against the contract. */

@@ -1,4 +1,5 @@
-import { createServer } from 'node:net';
+import type { Server } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 
 /** Polls `check` every `stepMs` until it holds; throws after `ms`. */
 export async function until(check: () => boolean, ms = 10_000, stepMs = 20): Promise<void> {
@@ -20,4 +21,16 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** Starts `server` on 127.0.0.1 (a free port by default); resolves with its base URL. */
+export async function listen(server: Server, port = 0): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { percentile } from '../../mock/core/stats.ts';
 import type { CustomerDataResult } from '../../mock/vendors/churnkey-customer-data/client.ts';
 import {
   type CheckStatus,
@@ -7,7 +8,6 @@ import {
   judgeRefused,
   judgeUnknown,
   p95StillPossible,
-  percentile,
 } from '../../verify/customer-data-checks.ts';
 
 const ID = 'cus_abc123';
@@ -112,9 +112,11 @@ describe('percentile (nearest rank) and p95StillPossible', () => {
     [[7], 95, 7],
     [TWENTY, 95, 19],
     [TWENTY, 50, 10],
-    [[5, 1, 3], 100, 5],
-  ])('%j p%i → %s', (samples, p, want) => {
-    expect(percentile(samples, p)).toBe(want);
+    [[1, 3, 5], 100, 5],
+    [[1, 3, 5], 0, 1],
+    [[1, 3, 5], 150, 5],
+  ])('%j p%i → %s', (sorted, p, want) => {
+    expect(percentile(sorted, p)).toBe(want);
   });
 
   it.each([

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReferenceEndpoint } from '../../examples/customer-data-endpoint/app.ts';
 import { addVerifyCommand } from '../../verify/index.ts';
-import { cli, serve, stopServed } from '../helpers/cli.ts';
+import { cli, memoryIo, serve, stopServed } from '../helpers/cli.ts';
 import { BROKEN, broken, closeAll, listen } from '../vendors/churnkey-customer-data/endpoints.ts';
 
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
@@ -141,7 +141,7 @@ describe('churnmock verify pact usage', () => {
       },
       writeOut: () => undefined,
     });
-    addVerifyCommand(program);
+    addVerifyCommand(program, memoryIo());
     await program.parseAsync(['verify', 'pact', ...args], { from: 'user' }).catch(() => undefined);
     return err;
   };

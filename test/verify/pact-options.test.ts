@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { DEMO_CHURNKEY_API_KEY } from '../../mock/vendors/churnkey-customer-data/index.ts';
 import { signCustomerId } from '../../mock/vendors/churnkey-customer-data/signature.ts';
@@ -8,6 +6,7 @@ import { pactFile, pactProvider } from '../../verify/pact-providers.ts';
 import { verifierOptions } from '../../verify/pact-runner.ts';
 import { resignWith } from '../../verify/pact-signing.ts';
 import { stateUrlHandlers } from '../../verify/pact-states.ts';
+import { startReceiver } from '../helpers/webhook-receiver.ts';
 
 const flags = (more: object = {}) => ({
   provider: 'churncut-api',
@@ -109,32 +108,27 @@ describe('resignWith', () => {
 
 describe('stateUrlHandlers', () => {
   it('posts {state, params, action}, hands back the answer, and records refusals', async () => {
-    const seen: unknown[] = [];
-    const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (d) => {
-        body += d;
-      });
-      req.on('end', () => {
-        const parsed = JSON.parse(body) as { state: string };
-        seen.push(parsed);
-        res.statusCode = parsed.state === 'known' ? 200 : 400;
-        res.end(parsed.state === 'known' ? '{"customerId":"cus_1"}' : '{"message":"unknown"}');
-      });
+    const server = await startReceiver({
+      path: '/states',
+      handler: (request, res) => {
+        const known = (JSON.parse(request.body) as { state: string }).state === 'known';
+        res.statusCode = known ? 200 : 400;
+        res.end(known ? '{"customerId":"cus_1"}' : '{"message":"unknown"}');
+      },
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/states`;
+    const seen = () => server.requests.map((r) => JSON.parse(r.body));
+    const { url } = server;
     const errors: string[] = [];
     const handlers = stateUrlHandlers(url, ['known', 'unknown'], errors);
     try {
       expect(await handlers.known?.({ a: 1 })).toEqual({ customerId: 'cus_1' });
-      expect(seen).toEqual([{ state: 'known', params: { a: 1 }, action: 'setup' }]);
+      expect(seen()).toEqual([{ state: 'known', params: { a: 1 }, action: 'setup' }]);
       await expect(handlers.unknown?.()).rejects.toThrow(/400/);
       expect(errors).toEqual([`"unknown": ${url} answered 400 {"message":"unknown"}`]);
       expect(await handlers['']?.()).toBeUndefined();
-      expect(seen).toHaveLength(2);
+      expect(seen()).toHaveLength(2);
     } finally {
-      server.close();
+      await server.close();
     }
   });
 });

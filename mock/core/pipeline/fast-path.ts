@@ -1,21 +1,8 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { HandlerResult } from './types.ts';
-
-/** A flat header list as `res.writeHead` takes it: name, value, name, value, … */
-export type HeaderList = readonly string[];
-
-/** What a vendor's per-request gate (e.g. a rate limiter) decided. */
-export interface GateResult {
-  /** Headers every response gets (e.g. X-RateLimit-*). */
-  readonly headers: HeaderList;
-  /** An answer that replaces the normal one (e.g. a 429), or null to go on. */
-  readonly denied: HandlerResult | null;
-}
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HeaderList } from './types.ts';
 
 /** A fast route: answers from the raw query string, or returns false to let Express handle it. */
 export type FastHandler = (req: IncomingMessage, res: ServerResponse, search: string) => boolean;
-
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * Cached GETs answered before Express: Express's per-request work (routing, middleware, its
@@ -44,16 +31,4 @@ export class FastPath {
     const handler = this.#routes.get(q < 0 ? url : url.slice(0, q));
     return handler ? handler(req, res, q < 0 ? '' : url.slice(q + 1)) : false;
   }
-
-  /** Writes a gate's refusal with the common headers. */
-  deny(res: ServerResponse, gate: GateResult, denied: HandlerResult): true {
-    const head = [...this.common, ...gate.headers, 'content-type', JSON_TYPE];
-    for (const [k, v] of Object.entries(denied.headers ?? {})) head.push(k, v);
-    res.writeHead(denied.status, head);
-    res.end(JSON.stringify(denied.body));
-    return true;
-  }
 }
-
-/** A vendor's per-request gate, given the request headers. */
-export type Gate = (headers: IncomingHttpHeaders) => GateResult;

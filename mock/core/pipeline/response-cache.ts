@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
 /** A serialised response, ready to write. */
 export interface CachedResponse {
@@ -9,25 +10,25 @@ export interface CachedResponse {
 }
 
 /**
- * A small LRU of serialised GET responses, bounded by entries and bytes. Entries are keyed by
- * the vendor's cache version, so any write or clock move makes old entries unreachable.
+ * A small LRU of serialised GET responses, bounded by entries and bytes; a body over a quarter
+ * of the bytes is not kept. Entries are keyed by the vendor's cache version, so any write or
+ * clock move makes old entries unreachable.
  */
 export class ResponseCache {
-  readonly #entries = new Map<string, CachedResponse>();
-  #bytes = 0;
+  readonly #entries: LRUCache<string, CachedResponse>;
 
-  constructor(
-    private readonly maxEntries = 256,
-    private readonly maxBytes = 64 * 1024 * 1024,
-  ) {}
+  constructor(maxEntries = 256, maxBytes = 64 * 1024 * 1024) {
+    this.#entries = new LRUCache({
+      max: maxEntries,
+      maxSize: maxBytes,
+      maxEntrySize: Math.floor(maxBytes / 4),
+      // lru-cache wants a positive size: an empty body counts as one byte.
+      sizeCalculation: (entry) => Math.max(1, entry.body.length),
+    });
+  }
 
   get(key: string): CachedResponse | undefined {
-    const hit = this.#entries.get(key);
-    if (hit) {
-      this.#entries.delete(key);
-      this.#entries.set(key, hit);
-    }
-    return hit;
+    return this.#entries.get(key);
   }
 
   set(
@@ -38,20 +39,11 @@ export class ResponseCache {
   ): CachedResponse {
     const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
     const entry = { status, body, etag, headers };
-    if (body.length > this.maxBytes / 4) return entry;
     this.#entries.set(key, entry);
-    this.#bytes += body.length;
-    while (this.#entries.size > this.maxEntries || this.#bytes > this.maxBytes) {
-      const oldest = this.#entries.keys().next();
-      if (oldest.done) break;
-      this.#bytes -= this.#entries.get(oldest.value)?.body.length ?? 0;
-      this.#entries.delete(oldest.value);
-    }
     return entry;
   }
 
   clear(): void {
     this.#entries.clear();
-    this.#bytes = 0;
   }
 }

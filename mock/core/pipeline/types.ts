@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Problem } from '../validation.ts';
-import type { Gate } from './fast-path.ts';
 
 /** A validated request as handlers see it: query coerced and defaulted, body checked. */
 export interface HandlerInput {
@@ -41,3 +40,17 @@ export interface VendorModule {
    */
   readonly gate?: Gate;
 }
+
+/** A flat header list as `res.writeHead` takes it: name, value, name, value, … */
+export type HeaderList = readonly string[];
+
+/** What a vendor's per-request gate (e.g. a rate limiter) decided. */
+export interface GateResult {
+  /** Headers every response gets (e.g. X-RateLimit-*). */
+  readonly headers: HeaderList;
+  /** An answer that replaces the normal one (e.g. a 429), or null to go on. */
+  readonly denied: HandlerResult | null;
+}
+
+/** A vendor's per-request gate, given the request headers. */
+export type Gate = (headers: IncomingHttpHeaders) => GateResult;

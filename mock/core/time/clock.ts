@@ -1,4 +1,8 @@
+import { utc } from '@date-fns/utc';
+import { add, type Duration } from 'date-fns';
 import { parse as parseDuration } from 'tinyduration';
+
+const UNITS = ['years', 'months', 'weeks', 'days', 'hours', 'minutes', 'seconds'] as const;
 
 /** The mock's notion of "now": starts at the as-of date and moves only when told to. */
 export class MockClock {
@@ -21,16 +25,17 @@ export class MockClock {
     for (const l of this.#listeners) l();
   }
 
-  /** Moves the clock by an ISO 8601 duration such as `PT25H` or `P1M2D`; throws on a bad one. */
+  /**
+   * Moves the clock by an ISO 8601 duration such as `PT25H` or `P1M2D`; throws on a bad one.
+   * Calendar units are UTC calendar arithmetic, months clamped to the month's end (Jan 31 +
+   * P1M is Feb 28 or 29, as date-fns' `add` does); the time units are exact.
+   */
   advance(duration: string): void {
     const d = parseDuration(duration);
-    const at = new Date(this.#now);
     const sign = d.negative ? -1 : 1;
-    at.setUTCFullYear(at.getUTCFullYear() + sign * (d.years ?? 0));
-    at.setUTCMonth(at.getUTCMonth() + sign * (d.months ?? 0));
-    at.setUTCDate(at.getUTCDate() + sign * ((d.weeks ?? 0) * 7 + (d.days ?? 0)));
-    const ms = ((d.hours ?? 0) * 3600 + (d.minutes ?? 0) * 60 + (d.seconds ?? 0)) * 1000;
-    this.set(at.getTime() + sign * ms);
+    const by: Duration = {};
+    for (const unit of UNITS) by[unit] = sign * (d[unit] ?? 0);
+    this.set(add(this.#now, by, { in: utc }).getTime());
   }
 
   /** Back to the start (the as-of date). */

@@ -1,25 +1,24 @@
 import { randomBytes } from 'node:crypto';
+import { realScheduler, type Scheduler, type TimerHandle } from '../time/scheduler.ts';
 import { signBody } from './sign.ts';
 
-/** How the dispatcher signs and retries. */
+/** Where the dispatcher sends and how it retries (the mock's `webhooks` options). */
 export interface DispatcherOptions {
-  readonly secret: string;
   readonly urls: readonly string[];
   readonly maxAttempts: number;
   readonly backoffMs: number;
   readonly timeoutMs: number;
+}
+
+/** How a vendor signs its events: the secret and the header names. */
+export interface Signing {
+  readonly secret: string;
   /** Header names: signature, delivery id, timestamp. */
   readonly headers: {
     readonly signature: string;
     readonly delivery: string;
     readonly timestamp: string;
   };
-}
-
-/** How an event is signed: the secret and the header names. */
-export interface Signing {
-  readonly secret: string;
-  readonly headers: DispatcherOptions['headers'];
 }
 
 /** One try of one delivery. */
@@ -54,15 +53,22 @@ export function retryDelay(backoffMs: number, attempt: number): number {
 /**
  * Signed, asynchronous, at-least-once webhook delivery: each event is queued per target and
  * POSTed after the API response is sent; a non-2xx answer, a connection error or a timeout is
- * retried with exponential backoff until `maxAttempts`.
+ * retried with exponential backoff until `maxAttempts`. Every wait (the first attempt, retries,
+ * the per-attempt timeout) and every timestamp comes from `scheduler` (wall time by default).
  */
 export class WebhookDispatcher {
   #targets: string[];
   #deliveries: Delivery[] = [];
-  readonly #timers = new Set<NodeJS.Timeout>();
+  /** Timers of attempts not yet started. */
+  readonly #timers = new Set<TimerHandle>();
+  /** Attempts started and not yet recorded. */
+  readonly #inFlight = new Set<Promise<void>>();
   #generation = 0;
 
-  constructor(private readonly options: DispatcherOptions) {
+  constructor(
+    private readonly options: DispatcherOptions,
+    private readonly scheduler: Scheduler = realScheduler,
+  ) {
     this.#targets = [...options.urls];
   }
 
@@ -82,12 +88,11 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Queues `payload` for every target; returns at once (delivery happens later). `signing`
-   * overrides the secret and header names (another vendor's events through the same targets).
+   * Queues `payload` for every target; returns at once (delivery happens later). Each vendor
+   * signs with its own secret and header names; the targets are every vendor's.
    */
-  send(event: string, payload: unknown, signing?: Signing): void {
+  send(event: string, payload: unknown, sign: Signing): void {
     const body = JSON.stringify(payload);
-    const sign = signing ?? this.options;
     for (const url of this.#targets) {
       const d: Delivery = {
         id: `whd_${randomBytes(9).toString('base64url')}`,
@@ -98,7 +103,7 @@ export class WebhookDispatcher {
         last_status_code: null,
         last_error: null,
         next_attempt_at: null,
-        created_at: new Date().toISOString(),
+        created_at: new Date(this.scheduler.now()).toISOString(),
         history: [],
       };
       this.#deliveries.push(d);
@@ -107,21 +112,38 @@ export class WebhookDispatcher {
     }
   }
 
+  /**
+   * Resolves once no attempt is in flight: every request started has been answered (or has
+   * failed) and its outcome is recorded, the retry it calls for scheduled. Timers of attempts
+   * not yet started do not count; with a fake scheduler, move its clock, then await this.
+   */
+  async idle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled(this.#inFlight);
+  }
+
   #schedule(d: Delivery, body: string, sign: Signing, delay: number): void {
     const generation = this.#generation;
-    d.next_attempt_at = new Date(Date.now() + delay).toISOString();
-    const timer = setTimeout(() => {
+    d.next_attempt_at = new Date(this.scheduler.now() + delay).toISOString();
+    const timer = this.scheduler.setTimeout(() => {
       this.#timers.delete(timer);
-      if (generation === this.#generation) void this.#attempt(d, body, sign);
+      if (generation !== this.#generation) return;
+      const attempt = this.#attempt(d, body, sign, generation);
+      this.#inFlight.add(attempt);
+      void attempt.finally(() => this.#inFlight.delete(attempt));
     }, delay);
-    timer.unref();
     this.#timers.add(timer);
   }
 
-  async #attempt(d: Delivery, body: string, sign: Signing): Promise<void> {
+  async #attempt(d: Delivery, body: string, sign: Signing, generation: number): Promise<void> {
     const h = sign.headers;
     let code: number | null = null;
     let error: string | null = null;
+    // The timeout covers the whole exchange, the reading of the answer's body included.
+    const abort = new AbortController();
+    const timeout = this.scheduler.setTimeout(
+      () => abort.abort(new DOMException('The webhook request timed out', 'TimeoutError')),
+      this.options.timeoutMs,
+    );
     try {
       const res = await fetch(d.url, {
         method: 'POST',
@@ -129,11 +151,11 @@ export class WebhookDispatcher {
           'content-type': 'application/json',
           [h.signature]: signBody(body, sign.secret),
           [h.delivery]: d.id,
-          [h.timestamp]: String(Math.floor(Date.now() / 1000)),
+          [h.timestamp]: String(Math.floor(this.scheduler.now() / 1000)),
           'user-agent': 'churnmock-webhooks/1',
         },
         body,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        signal: abort.signal,
       });
       code = res.status;
       await res.arrayBuffer().catch(() => undefined);
@@ -141,11 +163,15 @@ export class WebhookDispatcher {
     } catch (e) {
       const err = e as Error & { cause?: { code?: string } };
       error = err.name === 'TimeoutError' ? 'timeout' : (err.cause?.code ?? err.message);
+    } finally {
+      this.scheduler.clearTimeout(timeout);
     }
+    // A reset while the request was out dropped this delivery: no record, no retry.
+    if (generation !== this.#generation) return;
     d.attempts++;
     d.last_status_code = code;
     d.last_error = error;
-    d.history.push({ at: new Date().toISOString(), status_code: code, error });
+    d.history.push({ at: new Date(this.scheduler.now()).toISOString(), status_code: code, error });
     if (error === null) {
       d.status = 'delivered';
       d.next_attempt_at = null;
@@ -160,7 +186,7 @@ export class WebhookDispatcher {
   /** Drops pending retries, the delivery log and admin-added targets. */
   reset(): void {
     this.#generation++;
-    for (const t of this.#timers) clearTimeout(t);
+    for (const t of this.#timers) this.scheduler.clearTimeout(t);
     this.#timers.clear();
     this.#deliveries = [];
     this.#targets = [...this.options.urls];

@@ -1,6 +1,6 @@
-import { createHmac } from 'node:crypto';
+import { hmacHex } from '../crypto.ts';
 
 /** Hex HMAC-SHA256 of the raw body: exactly what seed 001's `verifyWebhook` recomputes. */
 export function signBody(rawBody: string, secret: string): string {
-  return createHmac('sha256', secret).update(rawBody).digest('hex');
+  return hmacHex(secret, rawBody);
 }

@@ -5,31 +5,21 @@ import {
   offerTypesFor,
   REASONS,
 } from '../../../generators/churncut-offers.ts';
+import { lowerBound, partitionPoint } from '../../core/search.ts';
 import type { Attempt, Churn } from './analytics.ts';
 import type { ChurnCutStore } from './store.ts';
-
-/** Number of values in a sorted array that are below `t`. */
-export function countBelow(sorted: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** Customers whose subscription is running at `t`: started before it and not ended before it. */
 export function runningAt(store: ChurnCutStore, t: number): number {
   const live = store.liveChurns.filter((c) => c.t < t).length;
-  return countBelow(store.starts, t) - countBelow(store.churnTimes, t) - live;
+  // lowerBound of a sorted column: how many of its times are before `t`.
+  return lowerBound(store.starts, t) - lowerBound(store.churnTimes, t) - live;
 }
 
 /** Cancellations completed in [from, to), seeded and live. */
 export function* churnsBetween(store: ChurnCutStore, from: number, to: number): Generator<Churn> {
-  const a = countBelow(store.churnTimes, from);
-  const b = countBelow(store.churnTimes, to);
+  const a = lowerBound(store.churnTimes, from);
+  const b = lowerBound(store.churnTimes, to);
   for (let j = a; j < b; j++)
     yield {
       t: store.churnTimes[j] as number,
@@ -46,14 +36,12 @@ export function* attemptsBetween(
 ): Generator<Attempt> {
   const f = store.data.flows;
   const byCreated = store.flowsByCreated;
-  let lo = 0;
-  let hi = byCreated.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((f.created[byCreated[mid] as number] as number) < from) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let j = lo; j < byCreated.length; j++) {
+  const first = partitionPoint(
+    0,
+    byCreated.length,
+    (j) => (f.created[byCreated[j] as number] as number) < from,
+  );
+  for (let j = first; j < byCreated.length; j++) {
     const k = byCreated[j] as number;
     if ((f.created[k] as number) >= to) break;
     const c = store.customer(f.customer[k] as number);

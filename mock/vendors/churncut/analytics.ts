@@ -1,5 +1,8 @@
+import { utc } from '@date-fns/utc';
+import { addMonths, startOfMonth } from 'date-fns';
 import { OFFER_TYPES, type OfferType } from '../../../generators/churncut-offers.ts';
 import { DAY } from '../../../generators/time.ts';
+import { upperBound } from '../../core/search.ts';
 
 export type Granularity = 'day' | 'week' | 'month';
 
@@ -23,24 +26,15 @@ export function bucketStarts(start: number, endExclusive: number, g: Granularity
     out.push(t);
     if (g === 'day') t += DAY;
     else if (g === 'week') t += 7 * DAY;
-    else {
-      const d = new Date(t);
-      t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-    }
+    else t = addMonths(startOfMonth(t, { in: utc }), 1).getTime();
   }
   return out;
 }
 
-/** Index of the last bucket starting at or before `t` (buckets sorted). */
+/** Index of the last bucket starting at or before `t` (buckets sorted); 0 when none does. */
 export function bucketOf(starts: readonly number[], t: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1;
-    if ((starts[mid] as number) <= t) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  // Searching from 1 makes "none" (and no buckets at all) 0, as the first bucket.
+  return upperBound(starts, t, 1) - 1;
 }
 
 /** One cancellation for the churn report. */

@@ -1,108 +1,72 @@
-import type { IncomingHttpHeaders } from 'node:http';
-import { fileURLToPath } from 'node:url';
-import { iso } from '../../../generators/time.ts';
-import type { HandlerInput, HandlerResult, VendorModule } from '../../core/pipeline/types.ts';
-import type { MockClock } from '../../core/time/clock.ts';
-import { analyticsHandlers } from './analytics-handlers.ts';
-import { CC_MESSAGES, ccError, churncutError } from './errors.ts';
-import type { FlowLifecycle, StartFlow } from './lifecycle.ts';
-import {
-  liveFlowJson,
-  seededFlowJson,
-  toCustomerDetail,
-  toCustomerSummary,
-} from './materialize.ts';
-import type { ChurnCutOptions } from './options.ts';
-import { type CustomerQuery, pageCustomers } from './query.ts';
-import type { ChurnCutStore } from './store.ts';
+import type { SeededData } from '../../../generators/dataset.ts';
+import { type BuildContext, defineVendor, type VendorInstance } from '../../core/vendor.ts';
+import type { Signing } from '../../core/webhooks/dispatcher.ts';
+import { CHURNCUT_PREFIXES, churncutModule } from './handlers.ts';
+import { FlowLifecycle } from './lifecycle.ts';
+import { seededFlowJson, toCustomerDetail } from './materialize.ts';
+import { CHURNCUT_CLI, type ChurnCutOptions, DEFAULT_CC_OPTIONS } from './options.ts';
+import { mountFlowPage } from './page.ts';
+import { RateLimiter } from './rate-limit.ts';
+import { churncutStates } from './states.ts';
+import { ChurnCutStore } from './store.ts';
 
-export const CHURNCUT_CONTRACT = fileURLToPath(
-  new URL('../../../contracts/churncut.openapi.yaml', import.meta.url),
-);
+/** Header names of ChurnCut webhooks (the vendor names none; docs/decisions/003). */
+export const WEBHOOK_HEADERS = {
+  signature: 'X-ChurnCut-Signature',
+  delivery: 'X-ChurnCut-Delivery',
+  timestamp: 'X-ChurnCut-Timestamp',
+} as const;
 
-/** Path prefixes of the ChurnCut API (errors under them use its envelope). */
-export const CHURNCUT_PREFIXES = ['/v1/customers', '/v1/cancellation-flows', '/v1/analytics'];
-
-const ok = (data: unknown, status = 200): HandlerResult => ({
-  status,
-  body: { success: true, data },
-});
-
-/** `http://<Host>` of the request, for flow_url (the hosted page lives on the mock itself). */
-export function baseUrlOf(headers: IncomingHttpHeaders): string {
-  const host = headers.host ?? '';
-  return /^[A-Za-z0-9.\-[\]:]{1,255}$/.test(host) ? `http://${host}` : 'http://127.0.0.1:4010';
+/** A built ChurnCut API: its store and the flow lifecycle (tests and provider states drive it). */
+export interface ChurnCut extends VendorInstance {
+  readonly store: ChurnCutStore;
+  readonly flows: FlowLifecycle;
 }
 
-/** The ChurnCut API (seed 001) over its store, the mock clock and the flow lifecycle. */
-export function churncutModule(
-  store: ChurnCutStore,
-  clock: MockClock,
-  flows: FlowLifecycle,
-  options: ChurnCutOptions,
-): VendorModule {
-  const listCustomers = ({ query }: HandlerInput): HandlerResult => {
-    const q = query as unknown as { limit: number; offset: number } & Partial<CustomerQuery>;
-    const cq: CustomerQuery = {
-      limit: q.limit,
-      offset: q.offset,
-      riskLevel: query.risk_level as CustomerQuery['riskLevel'],
-      status: query.status as CustomerQuery['status'],
-    };
-    const found = pageCustomers(store.data.order, store.data.probability, store.statusCodes, cq);
-    return ok({
-      customers: found.indices.map((i) => toCustomerSummary(store, i)),
-      total: found.total,
-      has_more: cq.offset + found.indices.length < found.total,
-    });
-  };
-
-  const getCustomer = ({ path }: HandlerInput): HandlerResult => {
-    const i = store.index.get(path.id ?? '');
-    if (i < 0)
-      return ccError(404, 'customer_not_found', CC_MESSAGES.customerNotFound(path.id ?? ''));
-    return ok(toCustomerDetail(store, i, clock.now()));
-  };
-
-  const createCancellationFlow = ({ body, headers }: HandlerInput): HandlerResult => {
-    const result = flows.start(body as StartFlow, baseUrlOf(headers));
-    if (!result.ok) return ccError(result.status, result.code, result.message);
-    const { flow } = result;
-    return ok(
-      { flow_id: flow.id, flow_url: flow.flowUrl, expires_at: iso(flow.expiresAt) },
-      result.created ? 201 : 200,
+/** The ChurnCut API (ChurnCut API docs): customers, cancellation flows, analytics, webhooks. */
+export const churncut = defineVendor({
+  id: 'churncut',
+  title: 'ChurnCut API',
+  defaults: DEFAULT_CC_OPTIONS,
+  cli: CHURNCUT_CLI,
+  pact: { provider: 'churncut-api', consumer: 'retention-app', signed: false },
+  sample: {
+    path: '/v1/customers?limit=100',
+    headers: { authorization: `Bearer ${DEFAULT_CC_OPTIONS.apiKey}` },
+  },
+  build({ data, clock, webhooks }: BuildContext<SeededData>, options: ChurnCutOptions): ChurnCut {
+    const store = new ChurnCutStore(data.churncut);
+    const signing: Signing = { secret: options.webhookSecret, headers: WEBHOOK_HEADERS };
+    const flows = new FlowLifecycle(store, clock, (event, payload) =>
+      webhooks.send(event, payload, signing),
     );
-  };
-
-  const getCancellationFlow = ({ path }: HandlerInput): HandlerResult => {
-    const id = path.id ?? '';
-    const live = flows.find(id);
-    if (live) return ok(liveFlowJson(store, live));
-    const k = store.seededFlowIndex(id);
-    if (k >= 0) return ok(seededFlowJson(store, k));
-    return ccError(404, 'flow_not_found', CC_MESSAGES.flowNotFound(id));
-  };
-
-  return {
-    name: 'ChurnCut API',
-    contractFile: CHURNCUT_CONTRACT,
-    prefixes: CHURNCUT_PREFIXES,
-    authenticate(headers) {
-      const auth = headers.authorization;
-      const match = /^Bearer (\S+)$/i.exec(auth ?? '');
-      if (!match) return ccError(401, 'unauthorized', CC_MESSAGES.missingAuth);
-      if (match[1] !== options.apiKey)
-        return ccError(401, 'invalid_api_key', CC_MESSAGES.invalidKey);
-      return null;
-    },
-    errorBody: churncutError,
-    handlers: {
-      listCustomers,
-      getCustomer,
-      createCancellationFlow,
-      getCancellationFlow,
-      ...analyticsHandlers(store, clock),
-    },
-    cacheVersion: () => `${store.version}@${clock.now()}`,
-  };
-}
+    const limiter = new RateLimiter(options.rateLimit, options.enforceRateLimit);
+    return {
+      store,
+      flows,
+      api: {
+        ...churncutModule(store, clock, flows, options),
+        gate: (h) => limiter.check(h),
+      },
+      states: churncutStates({ store, flows }),
+      // Rate limiting before body parsing, so every API response has its headers; then the page.
+      mount(app) {
+        app.use(CHURNCUT_PREFIXES, limiter.middleware());
+        mountFlowPage(app, store, flows);
+      },
+      reset: () => store.reset(),
+      banner: (base) => [
+        `  ChurnCut API        ${base}/v1/customers | /v1/cancellation-flows | /v1/analytics/*   ${data.world.customers.length} customers, ${store.data.flows.count} past flows`,
+        `    header: Authorization: Bearer ${options.apiKey}   webhooks: ${webhooks.targets().join(', ') || 'none yet (POST /__admin/webhooks)'}`,
+      ],
+    };
+  },
+  *records(data: SeededData) {
+    const store = new ChurnCutStore(data.churncut);
+    for (let i = 0; i < data.world.customers.length; i++)
+      yield { type: 'churncut.customer', data: toCustomerDetail(store, i, data.world.asOf) };
+    for (let k = 0; k < store.data.flows.count; k++)
+      yield { type: 'churncut.flow', data: seededFlowJson(store, k) };
+  },
+  counts: (data: SeededData) => ({ 'churncut flows': data.churncut.flows.count }),
+});

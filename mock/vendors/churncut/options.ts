@@ -1,17 +1,12 @@
-/** Everything configurable about the ChurnCut module (its CLI flags are in its definition). */
+import { Option } from 'commander';
+import type { VendorCli } from '../../core/vendor.ts';
+
+/** Everything configurable about the ChurnCut API (webhook targets and retries are the engine's). */
 export interface ChurnCutOptions {
   /** `Authorization: Bearer <apiKey>`. */
   readonly apiKey: string;
-  /** Key of the webhook HMAC (seed 001's verifyWebhook `secret`). */
+  /** Key of the webhook HMAC (ChurnCut API docs, Webhooks: the `secret` of verifyWebhook). */
   readonly webhookSecret: string;
-  /** Webhook targets from `--webhook-url`. */
-  readonly webhookUrls: readonly string[];
-  /** Attempts per delivery, the first included. */
-  readonly webhookMaxAttempts: number;
-  /** Delay before the first retry; doubles each time (capped at 60 s). */
-  readonly webhookBackoffMs: number;
-  /** Per-attempt timeout. */
-  readonly webhookTimeoutMs: number;
   /** Requests per minute per key (API-NOTES: 1000). */
   readonly rateLimit: number;
   /** Answer 429 over the limit; false keeps the headers only. */
@@ -21,10 +16,24 @@ export interface ChurnCutOptions {
 export const DEFAULT_CC_OPTIONS: ChurnCutOptions = {
   apiKey: 'cc_test_churnmock',
   webhookSecret: 'whsec_churnmock',
-  webhookUrls: [],
-  webhookMaxAttempts: 8,
-  webhookBackoffMs: 1000,
-  webhookTimeoutMs: 5000,
   rateLimit: 1000,
   enforceRateLimit: true,
+};
+
+/** `serve`'s flags for ChurnCut. */
+export const CHURNCUT_CLI: VendorCli<ChurnCutOptions> = {
+  options: [
+    new Option('--cc-api-key <key>', 'ChurnCut API key (Authorization: Bearer …)')
+      .env('CHURNMOCK_CC_API_KEY')
+      .default(DEFAULT_CC_OPTIONS.apiKey),
+    new Option('--cc-webhook-secret <secret>', 'ChurnCut webhook signing secret')
+      .env('CHURNMOCK_CC_WEBHOOK_SECRET')
+      .default(DEFAULT_CC_OPTIONS.webhookSecret),
+    new Option('--no-rate-limit', 'ChurnCut: send X-RateLimit-* headers but never answer 429'),
+  ],
+  read: (flags) => ({
+    apiKey: String(flags.ccApiKey),
+    webhookSecret: String(flags.ccWebhookSecret),
+    enforceRateLimit: flags.rateLimit !== false,
+  }),
 };

@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
-import type { GateResult } from '../../core/pipeline/fast-path.ts';
-import { sendResult } from '../../core/pipeline/router.ts';
+import { sendResult } from '../../core/pipeline/send.ts';
+import type { GateResult } from '../../core/pipeline/types.ts';
+import { type Clock, realScheduler } from '../../core/time/scheduler.ts';
 import { CC_MESSAGES, ccError } from './errors.ts';
 
 const WINDOW_MS = 60_000;
@@ -16,7 +17,8 @@ interface Window {
  * (the Authorization value) from its first request. `check` counts one request; it runs as the
  * fast path's gate for cached answers and as Express middleware (before body parsing and
  * routing) for the rest, so every ChurnCut response (404s, 405s and malformed-JSON 400s
- * included) carries the headers and each request counts exactly once.
+ * included) carries the headers and each request counts exactly once. Windows run on `clock`
+ * (wall time by default, not the mock's as-of date).
  */
 export class RateLimiter {
   readonly #windows = new Map<string, Window>();
@@ -24,13 +26,13 @@ export class RateLimiter {
   constructor(
     private readonly limit: number,
     private readonly enforce: boolean,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = realScheduler,
   ) {}
 
   /** Counts a request: the headers it gets, and a 429 when over the limit (and enforced). */
   check(headers: IncomingHttpHeaders): GateResult {
     const key = headers.authorization ?? '';
-    const t = this.now();
+    const t = this.clock.now();
     let w = this.#windows.get(key);
     if (!w || t >= w.start + WINDOW_MS) {
       if (this.#windows.size > 10_000) this.#windows.clear();

@@ -4,8 +4,9 @@ import {
   type StateTable,
   type StateValues,
 } from '../../core/provider-state.ts';
+import type { FlowLifecycle } from './lifecycle.ts';
 import { pageCustomers } from './query.ts';
-import type { ChurnCut } from './setup.ts';
+import type { ChurnCutStore } from './store.ts';
 
 /** ChurnCut's provider states, by the names consumers give them in their pacts. */
 export const CHURNCUT_STATES = {
@@ -27,7 +28,10 @@ const REDIRECT_URL = 'https://your-app.com/subscription/cancelled';
  * ChurnCut's states: seeded customers found by status, and flows started (and completed)
  * through the same lifecycle the API uses, so webhooks and statuses follow as they would.
  */
-export function churncutStates(cc: ChurnCut): StateTable {
+export function churncutStates(cc: {
+  readonly store: ChurnCutStore;
+  readonly flows: FlowLifecycle;
+}): StateTable {
   const { store, flows } = cc;
   const customers = store.data.world.customers;
 

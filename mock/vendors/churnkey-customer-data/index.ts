@@ -1,12 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { loadContract } from '../../core/contract.ts';
+import { contractFile } from '../../core/paths.ts';
 import { makeAjv } from '../../core/validation.ts';
+import { defineVendor } from '../../core/vendor.ts';
 
 /** The contract of the endpoint *your* backend serves (seed 002). */
-export const CUSTOMER_DATA_CONTRACT = fileURLToPath(
-  new URL('../../../contracts/churnkey-customer-data.openapi.yaml', import.meta.url),
-);
+export const CUSTOMER_DATA_CONTRACT = contractFile('churnkey-customer-data');
 
 /** Its one operation; the path in the contract is only the seed's example. */
 export const CUSTOMER_DATA_OPERATION = 'postCustomerData';
@@ -34,3 +33,21 @@ export function customerDataValidator(): Promise<ValidateFunction> {
   });
   return validator;
 }
+
+/**
+ * The Churnkey Customer Data Endpoint (Churnkey docs, Customer Data Endpoint): served by *your*
+ * backend and called by Churnkey's hosted flow, so the mock builds nothing for it; its contract
+ * checks the simulator's calls and `churnmock verify customer-data`, and its pact is verified
+ * against your endpoint.
+ */
+export const churnkeyCustomerData = defineVendor({
+  id: 'churnkey-customer-data',
+  title: 'Churnkey Customer Data Endpoint',
+  defaults: {},
+  pact: {
+    provider: 'customer-data-endpoint',
+    consumer: 'churnkey-hosted-flow',
+    signed: true,
+    title: 'Customer Data Endpoint (your backend, called by Churnkey)',
+  },
+});

@@ -1,11 +1,11 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { hmacHex, safeEqual } from '../../core/crypto.ts';
 
 /**
  * The Customer Data Endpoint signature (seed 002): hex HMAC-SHA256 of the customer id, keyed
  * with the Churnkey API key. The hosted page's `authHash` is the same construction.
  */
 export function signCustomerId(customerId: string, apiKey: string): string {
-  return createHmac('sha256', apiKey).update(customerId).digest('hex');
+  return hmacHex(apiKey, customerId);
 }
 
 /**
@@ -15,7 +15,5 @@ export function signCustomerId(customerId: string, apiKey: string): string {
  */
 export function verifySignature(customerId: unknown, signature: unknown, apiKey: string): boolean {
   if (typeof customerId !== 'string' || typeof signature !== 'string') return false;
-  const expected = Buffer.from(signCustomerId(customerId, apiKey), 'utf8');
-  const given = Buffer.from(signature, 'utf8');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return safeEqual(signature, signCustomerId(customerId, apiKey));
 }

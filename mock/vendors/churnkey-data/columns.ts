@@ -1,4 +1,5 @@
 import type { SessionRecord } from '../../../generators/churnkey-data.ts';
+import { lowerBoundDescending, upperBoundDescending } from '../../core/search.ts';
 import { type Accessor, DIMENSIONS, FILTER_FIELDS, type FieldValue } from './fields.ts';
 
 /** One field over a session array as dictionary codes: `dict[codes[i]]` is session i's value. */
@@ -68,14 +69,8 @@ export class SessionColumns {
 
   /** First index whose createdAt is ≤ t (`inclusive`) or < t, in the newest-first order. */
   firstAtOrBefore(t: number, inclusive: boolean): number {
-    let lo = 0;
-    let hi = this.createdAt.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const c = this.createdAt[mid] as number;
-      if (inclusive ? c > t : c >= t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return inclusive
+      ? lowerBoundDescending(this.createdAt, t)
+      : upperBoundDescending(this.createdAt, t);
   }
 }

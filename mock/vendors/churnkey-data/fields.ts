@@ -39,7 +39,11 @@ interface DayLabels {
 }
 const dayLabels = new Map<number, DayLabels>();
 
-/** ISO 8601 week label (`2023-W05`) of a UTC day. */
+/**
+ * ISO 8601 week label (`2023-W05`) of a UTC day. date-fns' `getISOWeekYear`/`getISOWeek`
+ * give the same labels (every day 1900-2200 checked) but ten times slower, and this runs for
+ * each day of the data when the columns are warmed at start-up.
+ */
 function isoWeek(d: Date): string {
   const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
   const weekday = t.getUTCDay() || 7;

@@ -1,132 +1,50 @@
-import { fileURLToPath } from 'node:url';
-import { DSR_DELETE_EVENT_LIMIT } from '../../../generators/churnkey-data.ts';
-import { buildDsrRecords } from '../../../generators/churnkey-dsr.ts';
-import type { HandlerInput, HandlerResult, VendorModule } from '../../core/pipeline/types.ts';
-import type { MockClock } from '../../core/time/clock.ts';
-import { badRequest, CK_ERRORS, churnkeyError, unauthorized } from './errors.ts';
+import type { SeededData } from '../../../generators/dataset.ts';
+import { type BuildContext, defineVendor, type VendorInstance } from '../../core/vendor.ts';
+import { churnkeyDataModule } from './handlers.ts';
 import { toSessionJson } from './materialize.ts';
-import { aggregate, compileFilter, page, parseBreakdown } from './query.ts';
-import { scanAggregate, scanPage } from './scan.ts';
-import type { ChurnkeyDataStore } from './store.ts';
+import { CHURNKEY_DATA_CLI, type ChurnkeyCredentials, DEFAULT_CK_CREDENTIALS } from './options.ts';
+import { churnkeyDataStates } from './states.ts';
+import { ChurnkeyDataStore } from './store.ts';
 
-export interface ChurnkeyCredentials {
-  readonly apiKey: string;
-  readonly appId: string;
+/** A built Data API: its store (the hosted flow writes its sessions here). */
+export interface ChurnkeyDataInstance {
+  readonly store: ChurnkeyDataStore;
 }
 
-export const DEFAULT_CK_CREDENTIALS: ChurnkeyCredentials = {
-  apiKey: 'data_test_churnmock',
-  appId: 'app_churnmock',
-};
-
-export const CHURNKEY_DATA_CONTRACT = fileURLToPath(
-  new URL('../../../contracts/churnkey-data.openapi.yaml', import.meta.url),
-);
-
-function emailOf(input: HandlerInput): string {
-  return String((input.body as { email: string }).email);
-}
-
-/** The Churnkey Data API (seed 000) over a store and the mock clock. */
-export function churnkeyDataModule(
-  store: ChurnkeyDataStore,
-  clock: MockClock,
-  creds: ChurnkeyCredentials,
-): VendorModule {
-  // One customer's sessions are a short list: filter the records. Everything else scans columns.
-  const listSessions = ({ query }: HandlerInput): HandlerResult => {
-    const filter = compileFilter(query);
-    const now = clock.now();
-    const skip = query.skip as number;
-    const limit = query.limit as number;
-    const found =
-      filter.customerId === null
-        ? scanPage(store.columns(), filter, now, skip, limit)
-        : page(store.sessions(now, filter.customerId), filter, skip, limit);
-    return { status: 200, body: found.map((s) => toSessionJson(s, store.org)) };
-  };
-
-  const aggregateSessions = ({ query }: HandlerInput): HandlerResult => {
-    const { dims, problems } = parseBreakdown(query.breakdown as string | undefined);
-    if (problems.length)
-      return badRequest(problems.map((message) => ({ in: 'query', name: 'breakdown', message })));
-    const filter = compileFilter(query);
-    const now = clock.now();
-    const rows =
-      filter.customerId === null
-        ? scanAggregate(store.columns(), filter, now, dims)
-        : aggregate(store.sessions(now, filter.customerId), filter, dims);
-    return { status: 200, body: rows };
-  };
-
-  const dsrAccess = (input: HandlerInput): HandlerResult => {
-    const email = emailOf(input);
-    const person = store.person(email);
-    const now = clock.now();
-    const counts = store.counts(person, now);
-    const records = person
-      ? buildDsrRecords(store.world.seed, person, counts, store.world.asOf)
-      : null;
-    const sessions = person
-      ? [...store.sessions(now, person.id)].map((s) => toSessionJson(s, store.org))
-      : [];
-    return {
-      status: 200,
-      body: {
-        customer: { email },
-        counts,
-        profile: {
-          events: records?.events ?? [],
-          sessions,
-          invoices: records?.invoices ?? [],
-          campaigns: records?.campaigns ?? [],
-          failedPayments: records?.failedPayments ?? [],
-          subscriptions: records?.subscriptions ?? [],
-          charges: records?.charges ?? [],
-          emails: records?.emails ?? [],
-        },
-      },
-    };
-  };
-
-  const dsrDelete = (input: HandlerInput): HandlerResult => {
-    const email = emailOf(input);
-    const person = store.person(email);
-    const now = clock.now();
-    const counts = store.counts(person, now);
-    if (person && counts.events > DSR_DELETE_EVENT_LIMIT) {
-      return {
-        status: 200,
-        body: {
-          customer: { email },
-          deleted: false,
-          reasonForRejection: CK_ERRORS.dsrRejected,
-          counts,
-        },
-      };
-    }
-    const deletedCounts = person ? store.erase(person, now) : counts;
-    return {
-      status: 200,
-      body: { customer: { email }, deleted: true, deletedCounts, counts: store.counts(null, now) },
-    };
-  };
-
-  return {
-    name: 'Churnkey Data API',
-    contractFile: CHURNKEY_DATA_CONTRACT,
-    prefixes: ['/v1/data'],
-    authenticate(headers) {
-      const key = headers['x-ck-api-key'];
-      const app = headers['x-ck-app'];
-      if (!key) return unauthorized(CK_ERRORS.missingHeader('x-ck-api-key'));
-      if (!app) return unauthorized(CK_ERRORS.missingHeader('x-ck-app'));
-      if (key !== creds.apiKey || app !== creds.appId)
-        return unauthorized(CK_ERRORS.invalidCredentials);
-      return null;
+/** The Churnkey Data API (Churnkey Data API docs): sessions, their aggregation and DSR. */
+export const churnkeyData = defineVendor({
+  id: 'churnkey-data',
+  title: 'Churnkey Data API',
+  defaults: DEFAULT_CK_CREDENTIALS,
+  cli: CHURNKEY_DATA_CLI,
+  pact: { provider: 'churnkey-data-api', consumer: 'retention-app', signed: false },
+  sample: {
+    path: '/v1/data/sessions?limit=100',
+    headers: {
+      'x-ck-api-key': DEFAULT_CK_CREDENTIALS.apiKey,
+      'x-ck-app': DEFAULT_CK_CREDENTIALS.appId,
     },
-    errorBody: churnkeyError,
-    handlers: { listSessions, aggregateSessions, dsrAccess, dsrDelete },
-    cacheVersion: () => `${store.version}@${clock.now()}`,
-  };
-}
+  },
+  build(
+    { data, clock }: BuildContext<SeededData>,
+    creds: ChurnkeyCredentials,
+  ): ChurnkeyDataInstance & VendorInstance {
+    const store = new ChurnkeyDataStore(data.world, data.churnkey);
+    return {
+      store,
+      api: churnkeyDataModule(store, clock, creds),
+      states: churnkeyDataStates(store, clock),
+      reset: () => store.reset(),
+      warm: () => store.warm(),
+      banner: (base: string) => [
+        `  Churnkey Data API   ${base}/v1/data/*   ${data.world.customers.length} customers, ${store.size(clock.now())} sessions`,
+        `    headers: x-ck-api-key: ${creds.apiKey}   x-ck-app: ${creds.appId}`,
+      ],
+    };
+  },
+  *records(data: SeededData) {
+    for (const s of data.churnkey.sessions)
+      yield { type: 'churnkey.session', data: toSessionJson(s, data.churnkey.flows.org) };
+  },
+  counts: (data: SeededData) => ({ 'churnkey sessions': data.churnkey.sessions.length }),
+});

@@ -4,6 +4,7 @@ import type {
   SessionRecord,
 } from '../../../generators/churnkey-data.ts';
 import type { Customer, World } from '../../../generators/world.ts';
+import { partitionPoint } from '../../core/search.ts';
 import { markBounced, markBouncedOldestFirst } from './bounce.ts';
 import { SessionColumns } from './columns.ts';
 import { DIMENSIONS, FILTER_FIELDS } from './fields.ts';
@@ -49,17 +50,9 @@ const NONE: readonly SessionRecord[] = [];
 const newestFirst = (a: SessionRecord, b: SessionRecord): number =>
   b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
-/** Where `s` goes in a newest-first list (binary search). */
-function insertionPoint(list: readonly SessionRecord[], s: SessionRecord): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (newestFirst(list[mid] as SessionRecord, s) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+/** Where `s` goes in a newest-first list: after every record that sorts before or with it. */
+const insertionPoint = (list: readonly SessionRecord[], s: SessionRecord): number =>
+  partitionPoint(0, list.length, (i) => newestFirst(list[i] as SessionRecord, s) <= 0);
 
 /** Every filter field and dimension except the per-session/per-person ones (ids, e-mails). */
 const WARM_COLUMNS = [
@@ -133,14 +126,8 @@ export class ChurnkeyDataStore {
   *sessions(now: number, customerId: string | null = null): Generator<SessionRecord> {
     const list = customerId === null ? this.#sessions : this.#ofCustomer(customerId);
     // Newest first: binary-search the first session at or before `now`.
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((list[mid] as SessionRecord).createdAt > now) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < list.length; i++) yield list[i] as SessionRecord;
+    const from = partitionPoint(0, list.length, (i) => (list[i] as SessionRecord).createdAt > now);
+    for (let i = from; i < list.length; i++) yield list[i] as SessionRecord;
   }
 
   /** How many sessions have happened by `now`. */

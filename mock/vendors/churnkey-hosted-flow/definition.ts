@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
+import { ConfigurationError } from '../../core/errors.ts';
 import { makeAjv } from '../../core/validation.ts';
 import { FLOW_SCHEMA } from './definition-schema.ts';
 import type { Condition } from './targeting.ts';
@@ -43,7 +44,7 @@ export interface FlowDefinition {
 }
 
 /** A definition that failed validation, with every problem. */
-export class FlowDefinitionError extends Error {
+export class FlowDefinitionError extends ConfigurationError {
   constructor(
     readonly source: string,
     readonly problems: readonly string[],

@@ -92,7 +92,11 @@ export function stepsFor(flow: CompiledFlow, attrs: Attributes): FlowStep[] {
   return shown;
 }
 
-/** Whole calendar months from `from` to `to` (UTC). */
+/**
+ * Whole calendar months from `from` to `to` (UTC), by day of month alone. Not date-fns'
+ * `differenceInMonths`, which answers otherwise at month ends (Jan 31 to Feb 28: 1, not 0)
+ * and by time of day (Jan 15 12:00 to Feb 15 06:00: 0, not 1), changing the attribute.
+ */
 function monthsBetween(from: number, to: number): number {
   const a = new Date(from);
   const b = new Date(to);

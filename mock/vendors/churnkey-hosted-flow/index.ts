@@ -1,73 +1,52 @@
-import { fileURLToPath } from 'node:url';
-import { adminErrorBody } from '../../admin/index.ts';
-import type { HandlerInput, HandlerResult, VendorModule } from '../../core/pipeline/types.ts';
-import { baseUrlOf } from '../churncut/index.ts';
-import { FlowDefinitionError, validateFlow } from './definition.ts';
-import { HOSTED_FLOW_PATH } from './page.ts';
-import { authHashOf, type HostedFlowConfig, type HostedFlowSimulator } from './simulator.ts';
+import type { SeededData } from '../../../generators/dataset.ts';
+import { type BuildContext, defineVendor, type VendorInstance } from '../../core/vendor.ts';
+import type { ChurnkeyDataInstance } from '../churnkey-data/index.ts';
+import { hostedFlowModule } from './handlers.ts';
+import { DEFAULT_HOSTED_FLOW_OPTIONS, HOSTED_FLOW_CLI, type HostedFlowOptions } from './options.ts';
+import { HOSTED_FLOW_PATH, mountHostedFlow } from './page.ts';
+import { authHashOf, HostedFlowSimulator } from './simulator.ts';
 
-export const HOSTED_FLOW_CONTRACT = fileURLToPath(
-  new URL('../../../contracts/churnkey-hosted-flow.openapi.yaml', import.meta.url),
-);
-
-const json = (body: unknown, status = 200): HandlerResult => ({ status, body });
-
-/** `/__admin/churnkey/*` (contracts/churnkey-hosted-flow.openapi.yaml): configure and inspect. */
-export function hostedFlowModule(sim: HostedFlowSimulator): VendorModule {
-  const config = (): HandlerResult => json(sim.config());
-
-  const setConfig = ({ body }: HandlerInput): HandlerResult => {
-    const change = body as Partial<HostedFlowConfig> & { flow?: unknown };
-    try {
-      const flow =
-        change.flow === undefined ? undefined : validateFlow(change.flow, 'request body');
-      sim.configure({ ...change, ...(flow ? { flow } : {}) } as Partial<HostedFlowConfig>);
-    } catch (e) {
-      if (!(e instanceof FlowDefinitionError)) throw e;
-      const errors = e.problems.map((message) => ({ in: 'body', name: 'flow', message }));
-      return json({ message: e.message, errors }, 400);
-    }
-    return config();
-  };
-
-  const flowUrl = ({ query, headers }: HandlerInput): HandlerResult => {
-    const customerId = String(query.customerId);
-    const authHash = authHashOf(customerId, sim.config().apiKey);
-    const url = new URL(HOSTED_FLOW_PATH, baseUrlOf(headers));
-    url.searchParams.set('customerId', customerId);
-    url.searchParams.set('authHash', authHash);
-    return json({ customerId, authHash, url: url.toString() });
-  };
-
-  const sessions = (): HandlerResult =>
-    json({
-      sessions: sim.sessions().map((s) => ({
-        id: s.id,
-        requestedCustomerId: s.requestedCustomerId,
-        customerId: s.customerId,
-        subscriptionId: s.subscriptionId,
-        customerData: s.customerData,
-        customerAttributes: s.customerAttributes,
-        steps: s.steps.map((x) => ({
-          id: x.def.id,
-          offerType: x.offer.offerType,
-          guid: x.offer.guid,
-        })),
-        finished: s.finished,
-      })),
-    });
-
-  return {
-    name: 'Churnkey hosted flow simulator',
-    contractFile: HOSTED_FLOW_CONTRACT,
-    prefixes: ['/__admin/churnkey'],
-    authenticate: () => null,
-    errorBody: adminErrorBody,
-    handlers: {
-      getHostedFlowConfig: config,
-      setHostedFlowConfig: setConfig,
-      getHostedFlowUrl: flowUrl,
-      listHostedSessions: sessions,
-    },
-  };
+/** A built hosted flow: the simulator of Churnkey's hosted cancel page. */
+export interface HostedFlow extends VendorInstance {
+  readonly simulator: HostedFlowSimulator;
 }
+
+/**
+ * Churnkey's hosted cancel flow, played by the mock: the page calls your Customer Data
+ * Endpoint, its finished sessions land in the Data API's store, and its `session` webhook goes
+ * through the engine's webhook targets (docs/decisions/006). Built after `churnkey-data`.
+ */
+export const churnkeyHostedFlow = defineVendor({
+  id: 'churnkey-hosted-flow',
+  title: 'Churnkey hosted flow simulator',
+  defaults: DEFAULT_HOSTED_FLOW_OPTIONS,
+  cli: HOSTED_FLOW_CLI,
+  build(
+    { data, clock, webhooks, vendor }: BuildContext<SeededData>,
+    options: HostedFlowOptions,
+  ): HostedFlow {
+    const { store } = vendor<ChurnkeyDataInstance & VendorInstance>('churnkey-data');
+    const simulator = new HostedFlowSimulator(
+      store,
+      clock,
+      webhooks,
+      { choices: data.churnkey.flows.choices, segmentId: data.churnkey.flows.segments.default },
+      options,
+    );
+    return {
+      simulator,
+      api: hostedFlowModule(simulator),
+      mount: (app) => mountHostedFlow(app, simulator),
+      reset: () => simulator.reset(),
+      banner(base) {
+        const { customerDataUrl, apiKey, flow } = simulator.config();
+        const example = data.world.customers[0]?.id ?? 'cus_x';
+        const url = `${base}${HOSTED_FLOW_PATH}?customerId=${example}&authHash=${authHashOf(example, apiKey)}`;
+        return [
+          `  Churnkey hosted flow ${url}`,
+          `    customer data endpoint: ${customerDataUrl ?? 'none (--customer-data-url)'}   flow: ${flow.name ?? 'custom'} (${flow.steps.length} steps)   other customers: GET /__admin/churnkey/flow-url?customerId=ID`,
+        ];
+      },
+    };
+  },
+});

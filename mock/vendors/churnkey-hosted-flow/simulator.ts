@@ -1,5 +1,6 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { SurveyChoice } from '../../../generators/churnkey-flows.ts';
+import { hmacHex, safeEqual } from '../../core/crypto.ts';
 import type { MockClock } from '../../core/time/clock.ts';
 import type { WebhookDispatcher } from '../../core/webhooks/dispatcher.ts';
 import { callCustomerDataEndpoint } from '../churnkey-customer-data/client.ts';
@@ -59,7 +60,7 @@ const KEEP = 10_000;
 
 /** hex HMAC-SHA256 of the customer id keyed with the API key (API-NOTES: authHash). */
 export const authHashOf = (customerId: string, apiKey: string): string =>
-  createHmac('sha256', apiKey).update(customerId).digest('hex');
+  hmacHex(apiKey, customerId);
 
 /**
  * Plays Churnkey's hosted cancel flow: checks the page's authHash, calls your Customer Data
@@ -108,9 +109,7 @@ export class HostedFlowSimulator {
   async start(customerId: string, authHash: string): Promise<StartResult> {
     if (!customerId) return { ok: false, status: 400, message: 'customerId is required.' };
     if (!authHash) return { ok: false, status: 401, message: 'authHash is required.' };
-    const expected = Buffer.from(authHashOf(customerId, this.#config.apiKey));
-    const given = Buffer.from(authHash.toLowerCase());
-    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    if (!safeEqual(authHash.toLowerCase(), authHashOf(customerId, this.#config.apiKey)))
       return { ok: false, status: 403, message: 'authHash does not match this customer.' };
     const billing = this.store.customer(customerId);
     if (!billing)

@@ -2,23 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { HandlerResult } from '../../core/pipeline/types.ts';
 import { forbidden, RB_ERRORS, unauthorized } from './errors.ts';
-
-/** What the Rebilly module accepts: API keys (header REB-APIKEY) and HS256 JWTs. */
-export interface RebillyCredentials {
-  /** A secret API key with every permission. */
-  readonly apiKey: string;
-  /** A valid key without the report permission: the 403 case. */
-  readonly restrictedApiKey: string;
-  /** Shared secret of HS256 bearer tokens. */
-  readonly jwtSecret: string;
-}
-
-/** The demo credentials (README, start-up banner). */
-export const DEFAULT_REBILLY_CREDENTIALS: RebillyCredentials = {
-  apiKey: 'sk_test_churnmock',
-  restrictedApiKey: 'sk_test_noreports',
-  jwtSecret: 'jwt_secret_churnmock',
-};
+import type { RebillyCredentials } from './options.ts';
 
 /** The permission the report needs: Rebilly names permissions after operations. */
 export const REPORT_PERMISSION = 'GetSubscriptionCancellationReport';

@@ -1,4 +1,5 @@
-import { DEFAULT_REBILLY_CREDENTIALS, demoToken, type RebillyCredentials } from './auth.ts';
+import { demoToken } from './auth.ts';
+import { DEFAULT_REBILLY_CREDENTIALS, type RebillyCredentials } from './options.ts';
 
 /** The start-up lines for the Rebilly report: where it is and every way to authenticate. */
 export async function rebillyBanner(

@@ -4,7 +4,15 @@ import {
   CODED_FIELDS,
   type CodedField,
 } from '../../../generators/rebilly-reports.ts';
-import type { FieldSpec } from './filter.ts';
+
+/** The type of a filterable field; a value of the wrong type is an error (API-NOTES). */
+export type FieldType = 'string' | 'number' | 'date-time';
+
+export interface FieldSpec {
+  readonly type: FieldType;
+  /** The closed set of values (lower case) when the vendor defines one, e.g. canceledBy. */
+  readonly values?: readonly string[];
+}
 
 /** The twelve `aggregationField` values, in the vendor's order (API-NOTES). */
 export const AGGREGATION_FIELDS: readonly CodedField[] = CODED_FIELDS;

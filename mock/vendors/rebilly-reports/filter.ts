@@ -1,14 +1,6 @@
 import { parseDateTime } from './date-time.ts';
 import { RB_ERRORS } from './errors.ts';
-
-/** The type of a filterable field; a value of the wrong type is an error (API-NOTES). */
-export type FieldType = 'string' | 'number' | 'date-time';
-
-export interface FieldSpec {
-  readonly type: FieldType;
-  /** The closed set of values (lower case) when the vendor defines one, e.g. canceledBy. */
-  readonly values?: readonly string[];
-}
+import type { FieldSpec } from './fields.ts';
 
 /** A string (lower case), a number, or a date-time as epoch milliseconds. */
 export type Scalar = string | number;

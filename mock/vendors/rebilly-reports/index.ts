@@ -1,92 +1,62 @@
-import { fileURLToPath } from 'node:url';
-import type { CodedField } from '../../../generators/rebilly-reports.ts';
-import type { HandlerInput, HandlerResult, VendorModule } from '../../core/pipeline/types.ts';
-import type { MockClock } from '../../core/time/clock.ts';
-import { type RebillyCredentials, rebillyAuthenticator } from './auth.ts';
-import { parseDateTime } from './date-time.ts';
-import { badRequest, type InvalidField, RB_ERRORS, rebillyError } from './errors.ts';
-import { FILTER_FIELDS } from './fields.ts';
-import { parseFilter } from './filter.ts';
-import { type ReportQuery, runReport } from './query.ts';
-import { paginate } from './report.ts';
-import type { RebillyReportsStore } from './store.ts';
+import type { SeededData } from '../../../generators/dataset.ts';
+import { generateRebillyReports } from '../../../generators/rebilly-reports.ts';
+import type { World } from '../../../generators/world.ts';
+import { type BuildContext, defineVendor, type VendorInstance } from '../../core/vendor.ts';
+import { rebillyBanner } from './banner.ts';
+import { rebillyReportsModule } from './handlers.ts';
+import { addJwtCommand } from './jwt-command.ts';
+import { DEFAULT_REBILLY_CREDENTIALS, REBILLY_CLI, type RebillyCredentials } from './options.ts';
+import { rebillyReportsStates } from './states.ts';
+import { RebillyReportsStore } from './store.ts';
 
-export {
-  DEFAULT_REBILLY_CREDENTIALS,
-  demoToken,
-  type RebillyCredentials,
-} from './auth.ts';
-
-/** The contract this module serves, loaded once at start-up. */
-export const REBILLY_REPORTS_CONTRACT = fileURLToPath(
-  new URL('../../../contracts/rebilly-reports.openapi.yaml', import.meta.url),
-);
-
-/** The operationIds of the report's three paths (API-NOTES: serve every form). */
-export const REBILLY_OPERATIONS = {
-  experimental: 'GetSubscriptionCancellationReport',
-  organization: 'GetOrganizationSubscriptionCancellationReport',
-  stable: 'GetStableSubscriptionCancellationReport',
-} as const;
-
-/** Turns validated query parameters into a report query, or the invalid fields found. */
-function readQuery(
-  query: Readonly<Record<string, unknown>>,
-  now: number,
-): ReportQuery | InvalidField[] {
-  const invalid: InvalidField[] = [];
-  const start = parseDateTime(String(query.periodStart));
-  const end = parseDateTime(String(query.periodEnd));
-  // The contract's date-time format lets a few impossible instants through (23:59:60).
-  if (Number.isNaN(start)) invalid.push({ field: 'periodStart', message: RB_ERRORS.dateTime });
-  if (Number.isNaN(end)) invalid.push({ field: 'periodEnd', message: RB_ERRORS.dateTime });
-  if (start > end)
-    invalid.push({
-      field: 'periodStart',
-      message: RB_ERRORS.periodOrder(String(query.periodEnd)),
-    });
-  const filter = parseFilter(typeof query.filter === 'string' ? query.filter : '', FILTER_FIELDS);
-  for (const message of filter.problems) invalid.push({ field: 'filter', message });
-  if (invalid.length) return invalid;
-  // Cancellations after the mock clock's "now" have not happened yet.
-  return {
-    from: start,
-    to: Math.min(end, now),
-    field: query.aggregationField as CodedField,
-    clauses: filter.clauses,
-  };
+/** A built report: its store of canceled subscriptions. */
+export interface RebillyReports extends VendorInstance {
+  readonly store: RebillyReportsStore;
 }
 
-/** Rebilly's subscription-cancellation report (seed 004) over a store and the mock clock. */
-export function rebillyReportsModule(
-  store: RebillyReportsStore,
-  clock: MockClock,
-  creds: RebillyCredentials,
-): VendorModule {
-  const report = ({ query }: HandlerInput): HandlerResult => {
-    const q = readQuery(query, clock.now());
-    if (Array.isArray(q)) return badRequest(q);
-    const rows = runReport(store, q);
-    const limit = query.limit as number;
-    const offset = query.offset as number;
+/** A store of the seeded cancellations of a world (pure: same world, same store). */
+const storeOf = (world: World) => new RebillyReportsStore(world, generateRebillyReports(world));
+
+/** `generate` reads the store twice (records, counts); both read one store per world. */
+const generated = new WeakMap<World, RebillyReportsStore>();
+function generatedStore(world: World): RebillyReportsStore {
+  const store = generated.get(world) ?? storeOf(world);
+  generated.set(world, store);
+  return store;
+}
+
+/** Rebilly's subscription-cancellation report (Rebilly API reference, Retrieve a subscription cancellation report). */
+export const rebillyReports = defineVendor({
+  id: 'rebilly-reports',
+  title: 'Rebilly Reports API',
+  defaults: DEFAULT_REBILLY_CREDENTIALS,
+  cli: REBILLY_CLI,
+  commands: addJwtCommand,
+  pact: {
+    provider: 'rebilly-reports-api',
+    consumer: 'retention-app',
+    signed: false,
+    title: 'Rebilly subscription-cancellation report',
+  },
+  sample: {
+    path: '/experimental/reports/subscription-cancellation?periodStart=2025-01-01T00:00:00Z&periodEnd=2025-12-31T23:59:59Z&aggregationField=planId&limit=100',
+    headers: { 'reb-apikey': DEFAULT_REBILLY_CREDENTIALS.apiKey },
+  },
+  build({ data, clock }: BuildContext<SeededData>, creds: RebillyCredentials): RebillyReports {
+    const store = storeOf(data.world);
     return {
-      status: 200,
-      body: { data: paginate(rows, limit, offset) },
-      headers: {
-        'Pagination-Total': String(rows.length),
-        'Pagination-Limit': String(limit),
-        'Pagination-Offset': String(offset),
-      },
+      store,
+      api: rebillyReportsModule(store, clock, creds),
+      states: rebillyReportsStates(store, clock),
+      reset: () => store.reset(),
+      banner: (base) => rebillyBanner(base, creds, store.canceledUntil(clock.now())),
     };
-  };
-
-  return {
-    name: 'Rebilly Reports API',
-    contractFile: REBILLY_REPORTS_CONTRACT,
-    prefixes: ['/experimental', '/reports', '/organizations'],
-    authenticate: rebillyAuthenticator(creds),
-    errorBody: rebillyError,
-    handlers: Object.fromEntries(Object.values(REBILLY_OPERATIONS).map((id) => [id, report])),
-    cacheVersion: () => `${store.version}@${clock.now()}`,
-  };
-}
+  },
+  *records(data: SeededData) {
+    for (const s of generatedStore(data.world).subscriptions())
+      yield { type: 'rebilly.subscription', data: s };
+  },
+  counts: (data: SeededData) => ({
+    'rebilly subscriptions': generatedStore(data.world).data.count,
+  }),
+});

@@ -1,5 +1,7 @@
 import { type Command, Option } from 'commander';
-import { DEFAULT_REBILLY_CREDENTIALS, DEMO_CLAIMS, mintToken, REPORT_PERMISSION } from './auth.ts';
+import type { CliIo } from '../../core/vendor.ts';
+import { DEMO_CLAIMS, mintToken, REPORT_PERMISSION } from './auth.ts';
+import { DEFAULT_REBILLY_CREDENTIALS } from './options.ts';
 
 interface JwtFlags {
   secret: string;
@@ -9,7 +11,7 @@ interface JwtFlags {
 }
 
 /** `churnmock jwt`: prints an HS256 token for the Rebilly report's `Authorization: Bearer`. */
-export function addJwtCommand(program: Command): void {
+export function addJwtCommand(program: Command, io: CliIo): void {
   const cmd = program
     .command('jwt')
     .description('print an HS256 JWT for the Rebilly report (Authorization: Bearer <token>)')
@@ -39,7 +41,7 @@ export function addJwtCommand(program: Command): void {
         .map((p) => p.trim())
         .filter(Boolean);
     try {
-      console.log(await mintToken(flags.secret, claims, flags.expiresIn));
+      io.out(`${await mintToken(flags.secret, claims, flags.expiresIn)}\n`);
     } catch {
       cmd.error(
         `error: --expires-in must be a time span such as 1h, 30m, 7d or -1h, got "${flags.expiresIn}"`,

@@ -5,6 +5,7 @@ import {
   type RebillyCancellations,
 } from '../../../generators/rebilly-reports.ts';
 import type { Customer, World } from '../../../generators/world.ts';
+import { lowerBound } from '../../core/search.ts';
 
 /** A canceled subscription in Rebilly's JSON shape (for tests, debugging and the raw data). */
 export interface RebillySubscription {
@@ -60,15 +61,7 @@ export class RebillyReportsStore {
 
   /** First index whose cancel time (seconds) is at least `seconds`. */
   #lowerBound(seconds: number): number {
-    const t = this.#data.canceledTime;
-    let lo = 0;
-    let hi = this.#data.count;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((t[mid] as number) < seconds) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.#data.canceledTime, seconds, 0, this.#data.count);
   }
 
   /** The index range [lo, hi) of subscriptions canceled in [fromMs, toMs], both inclusive. */

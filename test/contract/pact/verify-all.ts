@@ -8,8 +8,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createReferenceEndpoint } from '../../../examples/customer-data-endpoint/app.ts';
-import { createMock } from '../../../mock/app.ts';
-import { DEFAULT_OPTIONS } from '../../../mock/config.ts';
+import { createMock, DEFAULT_OPTIONS } from '../../../mock/index.ts';
 import { DEMO_CHURNKEY_API_KEY } from '../../../mock/vendors/churnkey-customer-data/index.ts';
 import { runPactVerification } from '../../../verify/pact-command.ts';
 import { PACT_PROVIDERS } from '../../../verify/pact-providers.ts';

@@ -1,15 +1,14 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReferenceEndpoint } from '../../../examples/customer-data-endpoint/app.ts';
-import { createMock } from '../../../mock/app.ts';
-import { DEFAULT_OPTIONS } from '../../../mock/config.ts';
 import { loadContract, type Operation } from '../../../mock/core/contract.ts';
+import { createMock, DEFAULT_OPTIONS, VENDORS } from '../../../mock/index.ts';
 import { DEMO_CHURNKEY_API_KEY } from '../../../mock/vendors/churnkey-customer-data/index.ts';
 import { expectContract } from '../../helpers/contract.ts';
+import { type Prism, startPrism } from '../../helpers/prism.ts';
+import { listen } from '../../helpers/wait.ts';
 import { type Case, CORPORA } from './corpus/index.ts';
-import { type PrismProxy, startPrism } from './prism.ts';
 
 const CONTRACTS = join(import.meta.dirname, '..', '..', '..', 'contracts');
 
@@ -23,10 +22,6 @@ let server: Server;
 let base: string;
 let endpoint: Server;
 let endpointBase: string;
-const listen = async (s: Server) => {
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
-};
 beforeAll(async () => {
   server = createServer((await createMock(DEFAULT_OPTIONS)).app);
   base = await listen(server);
@@ -78,16 +73,16 @@ function names(v: Violation, expected: string): boolean {
 }
 
 describe.each(CORPORA)('prism proxy contracts/$contract', ({ contract, cases, upstream }) => {
-  let strict: PrismProxy | undefined;
-  let report: PrismProxy | undefined;
+  let strict: Prism | undefined;
+  let report: Prism | undefined;
   let operations: readonly Operation[] = [];
   beforeAll(async () => {
     const file = join(CONTRACTS, contract);
     operations = (await loadContract(file)).operations;
     const target = upstream === 'reference-endpoint' ? endpointBase : base;
     [strict, report] = await Promise.all([
-      startPrism(file, target, true),
-      startPrism(file, target, false),
+      startPrism({ mode: 'proxy', contract: file, upstream: target, errors: true }),
+      startPrism({ mode: 'proxy', contract: file, upstream: target, errors: false }),
     ]);
   });
   afterAll(async () => {
@@ -106,7 +101,7 @@ describe.each(CORPORA)('prism proxy contracts/$contract', ({ contract, cases, up
       const invalid = (c.violations?.length ?? 0) > 0;
       // A valid request goes through `--errors` (any violation becomes Prism's own 422 or 500);
       // an invalid one through the reporting proxy, which forwards it so the mock answers.
-      const proxy = (invalid ? report : strict) as PrismProxy;
+      const proxy = (invalid ? report : strict) as Prism;
       const path = fill(c.path, values);
       const res = await fetch(`${proxy.url}${path}`, {
         method: c.method,
@@ -142,9 +137,9 @@ describe('prism proxy --errors against a provider that breaks the contract', () 
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ ok: true, customers: [] }));
     });
-    await new Promise<void>((resolve) => wrong.listen(0, '127.0.0.1', resolve));
-    const upstream = `http://127.0.0.1:${(wrong.address() as AddressInfo).port}`;
-    const prism = await startPrism(join(CONTRACTS, 'churncut.openapi.yaml'), upstream, true);
+    const upstream = await listen(wrong);
+    const contract = join(CONTRACTS, 'churncut.openapi.yaml');
+    const prism = await startPrism({ mode: 'proxy', contract, upstream, errors: true });
     try {
       const res = await fetch(`${prism.url}/v1/customers`, {
         headers: { authorization: 'Bearer cc_test_churnmock' },
@@ -158,5 +153,15 @@ describe('prism proxy --errors against a provider that breaks the contract', () 
       await prism.stop();
       wrong.close();
     }
+  });
+});
+
+describe('the corpora follow the registry', () => {
+  it('every registered vendor contract, and the admin API, has a corpus', () => {
+    const expected = [
+      ...VENDORS.map((v) => `${v.id}.openapi.yaml`),
+      'churnmock-admin.openapi.yaml',
+    ];
+    expect(CORPORA.map((c) => c.contract).sort()).toEqual(expected.sort());
   });
 });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { monthlyUsdCents, offerTypesFor, REASONS } from '../../../generators/churncut-offers.ts';
-import type { Mock } from '../../../mock/app.ts';
+import type { Mock } from '../../../mock/index.ts';
 import { customMock } from '../../helpers/mock.ts';
 import { CHURN, ccGet, RETENTION } from './helpers.ts';
 
@@ -13,8 +13,8 @@ const DAY = 86_400_000;
 
 /** Recomputes churn from the raw seeded arrays, without the mock's indices or helpers. */
 function expectedChurn(from: number, toExclusive: number) {
-  const f = mock.churncut.store.data.flows;
-  const customers = mock.world.customers;
+  const f = mock.vendors.churncut.store.data.flows;
+  const customers = mock.data.world.customers;
   let running = 0;
   const ended = new Map<number, number>();
   for (let k = 0; k < f.count; k++)
@@ -105,7 +105,7 @@ describe('GET /v1/analytics/retention', () => {
       end_date: '2024-01-31',
     });
     const d = res.body.data;
-    const f = mock.churncut.store.data.flows;
+    const f = mock.vendors.churncut.store.data.flows;
     const from = Date.UTC(2024, 0, 1);
     const to = from + 31 * DAY;
     let attempts = 0;
@@ -116,9 +116,9 @@ describe('GET /v1/analytics/retention', () => {
       const t = f.created[k] as number;
       if (t < from || t >= to) continue;
       attempts++;
-      const c = mock.world.customers[
+      const c = mock.data.world.customers[
         f.customer[k] as number
-      ] as (typeof mock.world.customers)[number];
+      ] as (typeof mock.data.world.customers)[number];
       const first = offerTypesFor(
         REASONS[f.reason[k] as number] ?? 'other',
         c.subscription.plan.tier,
@@ -152,10 +152,10 @@ describe('GET /v1/analytics/retention', () => {
   it('a live accepted offer counts as an attempt and a retention', async () => {
     const q = { start_date: '2025-12-31', end_date: '2025-12-31' };
     const before = (await ccGet(mock, 'getRetentionAnalytics', RETENTION, q)).body.data.summary;
-    const store = mock.churncut.store;
+    const store = mock.vendors.churncut.store;
     const i = store.data.order.find((j) => store.status(j) === 'active') as number;
     const c = store.customer(i);
-    const started = mock.churncut.flows.start(
+    const started = mock.vendors.churncut.flows.start(
       {
         customer_id: c.id,
         subscription_id: c.subscription.id,
@@ -165,7 +165,7 @@ describe('GET /v1/analytics/retention', () => {
       'http://127.0.0.1:4010',
     );
     if (!started.ok) throw new Error(started.message);
-    mock.churncut.flows.accept(started.flow.id, 'pause');
+    mock.vendors.churncut.flows.accept(started.flow.id, 'pause');
     const after = (await ccGet(mock, 'getRetentionAnalytics', RETENTION, q)).body.data.summary;
     expect(after.cancellation_attempts).toBe(before.cancellation_attempts + 1);
     expect(after.retained).toBe(before.retained + 1);

@@ -1,53 +1,22 @@
-import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_OPTIONS } from '../../../mock/config.ts';
+import { hmacHex } from '../../../mock/core/crypto.ts';
+import { DEFAULT_CC_OPTIONS } from '../../../mock/vendors/churncut/options.ts';
+
 import { serve, stopServed } from '../../helpers/cli.ts';
 import { expectContract } from '../../helpers/contract.ts';
 import { until } from '../../helpers/wait.ts';
+import {
+  closeReceivers,
+  type Received,
+  type Receiver,
+  startReceiver,
+} from '../../helpers/webhook-receiver.ts';
 import { CC_AUTH, CUSTOMERS, FLOWS } from './helpers.ts';
 
-/** What a receiver saw: one entry per attempt, with its raw bytes and arrival time. */
-interface Hit {
-  readonly headers: IncomingHttpHeaders;
-  readonly raw: Buffer;
-  readonly at: number;
-}
-
-/**
- * A webhook receiver on 127.0.0.1. `plan` says how to answer each attempt in turn: a status,
- * or 'hang' (never answer, so the mock's per-attempt timeout fires); then 200.
- */
-async function receiver(plan: (number | 'hang')[] = []) {
-  const hits: Hit[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      hits.push({ headers: req.headers, raw: Buffer.concat(chunks), at: Date.now() });
-      const next = plan.shift() ?? 200;
-      if (next === 'hang') return;
-      res.statusCode = next;
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  servers.push(server);
-  return { hits, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks` };
-}
-
-const servers: Server[] = [];
-afterAll(() => {
+afterAll(async () => {
   stopServed();
-  for (const s of servers) {
-    s.closeAllConnections();
-    s.close();
-  }
+  await closeReceivers();
 });
-
-const hmac = (raw: Buffer, secret: string) =>
-  createHmac('sha256', secret).update(raw).digest('hex');
 
 /** fetch + JSON body, checked against the contract. */
 async function call(operationId: string, url: string, init: RequestInit = {}) {
@@ -98,23 +67,23 @@ async function burst(base: string, n: number) {
   return out;
 }
 
-const LIMIT = DEFAULT_OPTIONS.churncut.rateLimit;
+const LIMIT = DEFAULT_CC_OPTIONS.rateLimit;
 /** Any free port; a small world, so the server starts quickly. */
 const SMALL = ['--port', '0', '--scale', '0.1'];
 
 // A: the first attempt hangs (the 500 ms timeout fires), the retry succeeds.
 // B: answers 503 to every attempt, so delivery gives up after --webhook-max-attempts 2.
 // C: a plain receiver for the server configured through the environment.
-let receivers: Record<'a' | 'b' | 'c', Awaited<ReturnType<typeof receiver>>>;
+let receivers: Record<'a' | 'b' | 'c', Receiver>;
 let withFlags: Promise<string>;
 let withEnv: Promise<string>;
 
 // Both servers start at once: most of the file's time is two `serve` start-ups.
 beforeAll(async () => {
   receivers = {
-    a: await receiver(['hang']),
-    b: await receiver([503, 503, 503]),
-    c: await receiver(),
+    a: await startReceiver({ answers: ['hang'] }),
+    b: await startReceiver({ answers: [503, 503, 503] }),
+    c: await startReceiver(),
   };
   withFlags = serve([
     ...SMALL,
@@ -144,21 +113,23 @@ describe('serve: ChurnCut flags', () => {
     const url = await withFlags;
     const { customerId, flowId } = await startFlow(url);
 
-    await until(() => a.hits.length >= 2 && b.hits.length >= 2);
+    await until(() => a.requests.length >= 2 && b.requests.length >= 2);
     for (const r of [a, b]) {
-      for (const hit of r.hits) {
+      for (const hit of r.requests) {
         const event = JSON.parse(hit.raw.toString('utf8'));
         expect(event).toMatchObject({
           event: 'cancellation.started',
           data: { customer_id: customerId, flow_id: flowId, offer: null },
         });
-        expect(hit.headers['x-churncut-signature']).toBe(hmac(hit.raw, 'whsec_cli'));
-        expect(hit.headers['x-churncut-signature']).not.toBe(hmac(hit.raw, 'whsec_churnmock'));
-        expect(hit.headers['x-churncut-delivery']).toBe(r.hits[0]?.headers['x-churncut-delivery']);
+        expect(hit.headers['x-churncut-signature']).toBe(hmacHex('whsec_cli', hit.raw));
+        expect(hit.headers['x-churncut-signature']).not.toBe(hmacHex('whsec_churnmock', hit.raw));
+        expect(hit.headers['x-churncut-delivery']).toBe(
+          r.requests[0]?.headers['x-churncut-delivery'],
+        );
       }
     }
-    const [a1, a2] = a.hits as [Hit, Hit];
-    const [b1, b2] = b.hits as [Hit, Hit];
+    const [a1, a2] = a.requests as [Received, Received];
+    const [b1, b2] = b.requests as [Received, Received];
     // The retry follows the 500 ms timeout and the 50 ms backoff: well before the 5 s default
     // timeout (plus 1 s default backoff) would allow it.
     expect(a2.at - a1.at).toBeLessThan(4_000);
@@ -203,7 +174,7 @@ describe('serve: ChurnCut flags', () => {
     });
     // No third attempt after giving up.
     await new Promise((r) => setTimeout(r, 200));
-    expect(b.hits.length).toBe(2);
+    expect(b.requests.length).toBe(2);
 
     // Three requests so far (list, detail, POST); LIMIT more go 3 past the limit, none refused.
     const got = await burst(url, LIMIT);
@@ -217,13 +188,12 @@ describe('serve: ChurnCut flags', () => {
     const { c } = receivers;
     const url = await withEnv;
     const { flowId } = await startFlow(url);
-    await until(() => c.hits.length >= 1);
-    const hit = c.hits[0] as Hit;
+    const [hit] = (await c.waitFor(1)) as [Received];
     expect(JSON.parse(hit.raw.toString('utf8'))).toMatchObject({
       event: 'cancellation.started',
       data: { flow_id: flowId },
     });
-    expect(hit.headers['x-churncut-signature']).toBe(hmac(hit.raw, 'whsec_env'));
+    expect(hit.headers['x-churncut-signature']).toBe(hmacHex('whsec_env', hit.raw));
 
     // Three requests so far; LIMIT - 3 more reach the limit exactly, all allowed.
     const got = await burst(url, LIMIT - 3);

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { riskOf } from '../../../generators/churncut.ts';
-import type { Mock } from '../../../mock/app.ts';
+import type { Mock } from '../../../mock/index.ts';
 import { seededFlowIndex } from '../../../mock/vendors/churncut/ids.ts';
 import { seededFlowJson, toCustomerDetail } from '../../../mock/vendors/churncut/materialize.ts';
 import { expectContract } from '../../helpers/contract.ts';
@@ -45,7 +45,7 @@ describe('GET /v1/customers', () => {
   it('defaults to 20, newest first, exact total over all customers', async () => {
     const d = await list();
     expect(d.customers.length).toBe(20);
-    expect(d.total).toBe(mock.world.customers.length);
+    expect(d.total).toBe(mock.data.world.customers.length);
     expect(d.has_more).toBe(true);
     const created = d.customers.map((c) => c.created_at);
     expect(created).toEqual([...created].sort().reverse());
@@ -68,7 +68,7 @@ describe('GET /v1/customers', () => {
   });
 
   it('the last page has has_more false; past the end is empty', async () => {
-    const total = mock.world.customers.length;
+    const total = mock.data.world.customers.length;
     const last = await list({ limit: 10, offset: total - 5 });
     expect(last.customers.length).toBe(5);
     expect(last.has_more).toBe(false);
@@ -83,7 +83,7 @@ describe('GET /v1/customers', () => {
         expect(c.risk_level).toBe(risk);
         expect(riskOf(Math.round(c.churn_probability * 100))).toBe(risk);
       }
-      const store = mock.churncut.store;
+      const store = mock.vendors.churncut.store;
       let expected = 0;
       for (let i = 0; i < store.data.probability.length; i++)
         if (riskOf(store.data.probability[i] as number) === risk) expected++;
@@ -98,9 +98,9 @@ describe('GET /v1/customers', () => {
       const d = await list({ status, limit: 100 });
       expect(d.total).toBeGreaterThan(0);
       for (const c of d.customers) expect(c.status).toBe(status);
-      const store = mock.churncut.store;
+      const store = mock.vendors.churncut.store;
       let expected = 0;
-      for (let i = 0; i < mock.world.customers.length; i++)
+      for (let i = 0; i < mock.data.world.customers.length; i++)
         if (store.status(i) === status) expected++;
       expect(d.total).toBe(expected);
     },
@@ -213,13 +213,13 @@ function statusProblems(d: Detail, completedAt: (flowId: string) => string | nul
 
 describe('every seeded customer: status agrees with history', () => {
   it('the status rule holds for all customers (store), with each status present', () => {
-    const store = mock.churncut.store;
+    const store = mock.vendors.churncut.store;
     const now = mock.clock.now();
     const completedAt = (id: string) =>
       seededFlowJson(store, seededFlowIndex(id, store.data.flows.count)).completed_at;
     const problems: string[] = [];
     const counts: Record<string, number> = {};
-    const n = mock.world.customers.length;
+    const n = mock.data.world.customers.length;
     for (let i = 0; i < n; i++) {
       const d = toCustomerDetail(store, i, now) as unknown as Detail;
       counts[d.status] = (counts[d.status] ?? 0) + 1;
@@ -238,7 +238,7 @@ describe('every seeded customer: status agrees with history', () => {
   });
 
   it('over HTTP: every list page agrees with the store; the first page in detail keeps the rule', async () => {
-    const store = mock.churncut.store;
+    const store = mock.vendors.churncut.store;
     const wrong: string[] = [];
     let offset = 0;
     let page: Awaited<ReturnType<typeof list>>;
@@ -248,7 +248,7 @@ describe('every seeded customer: status agrees with history', () => {
         if (c.status !== store.status(store.index.get(c.id))) wrong.push(c.id);
       offset += page.customers.length;
     } while (page.has_more);
-    expect(offset).toBe(mock.world.customers.length);
+    expect(offset).toBe(mock.data.world.customers.length);
     expect(wrong).toEqual([]);
 
     const first = await list({ limit: 100 });

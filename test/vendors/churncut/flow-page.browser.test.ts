@@ -1,40 +1,26 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Mock } from '../../../mock/app.ts';
-import { DEFAULT_OPTIONS } from '../../../mock/config.ts';
+import type { Mock } from '../../../mock/index.ts';
+
 import { launchChromium } from '../../helpers/browser.ts';
 import { expectContract } from '../../helpers/contract.ts';
 import { customMock } from '../../helpers/mock.ts';
-import { until } from '../../helpers/wait.ts';
+import { listen, until } from '../../helpers/wait.ts';
+import { type Receiver, startReceiver } from '../../helpers/webhook-receiver.ts';
 import { activeCustomer, CC_AUTH } from './helpers.ts';
 
 let mock: Mock;
 let api: Server;
-let hooks: Server;
+let hooks: Receiver;
 let base: string;
 let browser: Browser;
-const received: { event: string }[] = [];
-
-const listen = async (s: Server) => {
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
-};
+/** The events the webhook receiver got, in order. */
+const received = (): { event: string }[] => hooks.requests.map((r) => JSON.parse(r.body));
 
 beforeAll(async () => {
-  hooks = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => {
-      raw += c.toString('utf8');
-    });
-    req.on('end', () => {
-      received.push(JSON.parse(raw));
-      res.end('ok');
-    });
-  });
-  const hookUrl = `${await listen(hooks)}/hooks`;
-  mock = await customMock({ churncut: { ...DEFAULT_OPTIONS.churncut, webhookUrls: [hookUrl] } });
+  hooks = await startReceiver();
+  mock = await customMock({ webhooks: { urls: [hooks.url] } });
   api = createServer(mock.app);
   base = await listen(api);
   browser = await launchChromium();
@@ -43,7 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   api?.close();
-  hooks?.close();
+  await hooks?.close();
 });
 
 async function startFlow(skip: number) {
@@ -89,8 +75,8 @@ describe('hosted flow page in headless Chromium', () => {
       outcome: 'retained',
       offer_accepted: { type: 'discount', value: 50, duration_months: 3 },
     });
-    await until(() => received.length >= 3);
-    expect(received.map((e) => e.event)).toEqual(
+    await hooks.waitFor(3);
+    expect(received().map((e) => e.event)).toEqual(
       expect.arrayContaining(['cancellation.started', 'offer.accepted', 'cancellation.retained']),
     );
     await page.close();
@@ -105,8 +91,8 @@ describe('hosted flow page in headless Chromium', () => {
       status: 'completed',
       outcome: 'cancelled',
     });
-    await until(() => received.some((e) => e.event === 'cancellation.completed'));
-    expect(received.some((e) => e.event === 'cancellation.completed')).toBe(true);
+    await until(() => received().some((e) => e.event === 'cancellation.completed'));
+    expect(received().some((e) => e.event === 'cancellation.completed')).toBe(true);
     // Opening the page again shows it is closed.
     await page.goto(flow.flow_url);
     expect(await page.getAttribute('#status', 'data-status')).toBe('completed');

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Mock } from '../../../mock/app.ts';
+import type { Mock } from '../../../mock/index.ts';
 import { expectContract } from '../../helpers/contract.ts';
 import { customMock } from '../../helpers/mock.ts';
 import { activeCustomer, CC_AUTH, CHURN, CUSTOMERS, ccGet, ccPost, FLOWS } from './helpers.ts';
@@ -106,7 +106,7 @@ describe('flow lifecycle and its effects', () => {
     const { c, res } = await start(0, 'too_expensive');
     const before = await customer(c.id);
     mock.clock.advance('PT15M');
-    const r = mock.churncut.flows.accept(res.body.data.flow_id, 'discount');
+    const r = mock.vendors.churncut.flows.accept(res.body.data.flow_id, 'discount');
     expect(r.ok).toBe(true);
     const f = await flow(res.body.data.flow_id);
     expect(f).toMatchObject({
@@ -125,7 +125,7 @@ describe('flow lifecycle and its effects', () => {
     const { c, res } = await start(1);
     const q = { start_date: '2025-12-31', end_date: '2025-12-31', granularity: 'day' };
     const before = (await ccGet(mock, 'getChurnAnalytics', CHURN, q)).body.data.summary;
-    expect(mock.churncut.flows.cancel(res.body.data.flow_id).ok).toBe(true);
+    expect(mock.vendors.churncut.flows.cancel(res.body.data.flow_id).ok).toBe(true);
     const d = await customer(c.id);
     expect(d.status).toBe('churned');
     expect(d.subscription).toMatchObject({
@@ -136,7 +136,7 @@ describe('flow lifecycle and its effects', () => {
     expect(after.churned).toBe(before.churned + 1);
     const { monthlyUsdCents } = await import('../../../generators/churncut-offers.ts');
     expect(after.mrr_lost).toBe(
-      before.mrr_lost + monthlyUsdCents(mock.churncut.store.customer(c.index)),
+      before.mrr_lost + monthlyUsdCents(mock.vendors.churncut.store.customer(c.index)),
     );
     expect((await flow(res.body.data.flow_id)).outcome).toBe('cancelled');
   });
@@ -148,7 +148,7 @@ describe('flow lifecycle and its effects', () => {
     mock.clock.advance('PT1M');
     const f = await flow(res.body.data.flow_id);
     expect(f).toMatchObject({ status: 'expired', outcome: null, completed_at: null });
-    expect(mock.churncut.flows.accept(f.id, 'discount').ok).toBe(false);
+    expect(mock.vendors.churncut.flows.accept(f.id, 'discount').ok).toBe(false);
     expect((await customer(c.id)).status).toBe('active');
     // With the old one expired, a new flow is created.
     expect((await start(2)).res.status).toBe(201);
@@ -169,7 +169,7 @@ describe('flow lifecycle and its effects', () => {
 
   it('reset restores the seed', async () => {
     const { c, res } = await start(3);
-    mock.churncut.flows.cancel(res.body.data.flow_id);
+    mock.vendors.churncut.flows.cancel(res.body.data.flow_id);
     mock.reset();
     expect((await customer(c.id)).status).toBe('active');
     expect(
@@ -183,7 +183,7 @@ const TIERS = ['starter', 'creator', 'pro', 'business'];
 
 /** An active customer (running subscription) on the given plan tier. */
 function customerOnTier(tier: string, skip = 0) {
-  const store = mock.churncut.store;
+  const store = mock.vendors.churncut.store;
   let seen = 0;
   for (const i of store.data.order) {
     const c = store.customer(i);

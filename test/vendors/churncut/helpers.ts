@@ -1,11 +1,12 @@
 import request from 'supertest';
 import { expect } from 'vitest';
-import type { Mock } from '../../../mock/app.ts';
-import { DEFAULT_OPTIONS } from '../../../mock/config.ts';
+import type { Mock } from '../../../mock/index.ts';
+import { DEFAULT_CC_OPTIONS } from '../../../mock/vendors/churncut/options.ts';
+
 import { expectContract } from '../../helpers/contract.ts';
 
 /** Demo credentials for the ChurnCut API. */
-export const CC_AUTH = { authorization: `Bearer ${DEFAULT_OPTIONS.churncut.apiKey}` } as const;
+export const CC_AUTH = { authorization: `Bearer ${DEFAULT_CC_OPTIONS.apiKey}` } as const;
 
 /** GET a ChurnCut operation with the demo key and check the body against the contract. */
 export async function ccGet(
@@ -31,7 +32,7 @@ export async function ccPost(mock: Mock, operationId: string, path: string, body
 
 /** A customer that can start a flow: running subscription, given status. */
 export function activeCustomer(mock: Mock, skip = 0): { id: string; sub: string; index: number } {
-  const store = mock.churncut.store;
+  const store = mock.vendors.churncut.store;
   let seen = 0;
   for (const i of store.data.order) {
     if (store.status(i) !== 'active' || store.endedAt(i) !== null) continue;

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OPTIONS } from '../../../mock/config.ts';
+
 import { expectContract } from '../../helpers/contract.ts';
 import { customMock } from '../../helpers/mock.ts';
 import { CC_AUTH, CUSTOMERS } from './helpers.ts';
@@ -9,7 +9,7 @@ const LIMIT = 5;
 
 describe('rate limit (1000/min per key by default)', () => {
   it('every response carries X-RateLimit-*; over the limit is a 429 envelope with Retry-After', async () => {
-    const mock = await customMock({ churncut: { ...DEFAULT_OPTIONS.churncut, rateLimit: LIMIT } });
+    const mock = await customMock({ vendors: { churncut: { rateLimit: LIMIT } } });
     for (let n = 1; n <= LIMIT; n++) {
       const res = await request(mock.app).get(CUSTOMERS).set(CC_AUTH);
       expect(res.status).toBe(200);
@@ -31,7 +31,7 @@ describe('rate limit (1000/min per key by default)', () => {
   });
 
   it('cached answers and 304s (served before Express) count and carry the headers', async () => {
-    const mock = await customMock({ churncut: { ...DEFAULT_OPTIONS.churncut, rateLimit: 3 } });
+    const mock = await customMock({ vendors: { churncut: { rateLimit: 3 } } });
     const first = await request(mock.app).get(CUSTOMERS).set(CC_AUTH);
     await expectContract('listCustomers', first);
     const etag = String(first.headers.etag);
@@ -70,7 +70,7 @@ describe('rate limit (1000/min per key by default)', () => {
 
   it('--no-rate-limit keeps the headers but never refuses', async () => {
     const mock = await customMock({
-      churncut: { ...DEFAULT_OPTIONS.churncut, rateLimit: 2, enforceRateLimit: false },
+      vendors: { churncut: { rateLimit: 2, enforceRateLimit: false } },
     });
     for (let n = 0; n < 4; n++) {
       const res = await request(mock.app).get(CUSTOMERS).set(CC_AUTH);

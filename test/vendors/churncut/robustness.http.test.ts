@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Mock } from '../../../mock/app.ts';
+import type { Mock } from '../../../mock/index.ts';
 import { expectContract } from '../../helpers/contract.ts';
 import { customMock } from '../../helpers/mock.ts';
 import { activeCustomer, CC_AUTH, CHURN, CUSTOMERS, FLOWS, RETENTION } from './helpers.ts';
@@ -25,7 +25,7 @@ beforeAll(async () => {
 
 /** What a refused request must leave alone: the store's write counter, live flows, the customer. */
 const snapshot = () => {
-  const store = mock.churncut.store;
+  const store = mock.vendors.churncut.store;
   return {
     version: store.version,
     liveFlows: [...store.liveFlows()].length,
@@ -224,7 +224,7 @@ describe('ChurnCut: hostile bodies for POST /v1/cancellation-flows', () => {
       .send(body());
     await expectRefused('createCancellationFlow', res, status);
     expect(snapshot()).toEqual(before);
-    expect(mock.churncut.webhooks.deliveries()).toEqual([]);
+    expect(mock.webhooks.deliveries()).toEqual([]);
   });
 
   it('a key sent twice (joined by a comma) is a clean 401, nothing stored', async () => {

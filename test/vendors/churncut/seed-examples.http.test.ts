@@ -4,8 +4,8 @@ import { generateChurnCut, riskOf } from '../../../generators/churncut.ts';
 import { OUTCOMES, seededOffer } from '../../../generators/churncut-flows.ts';
 import { findSeedExample, SEED_EXAMPLE_IDS } from '../../../generators/seed-examples.ts';
 import { generateWorld } from '../../../generators/world.ts';
-import type { Mock } from '../../../mock/app.ts';
-import { DEFAULT_OPTIONS } from '../../../mock/config.ts';
+import type { Mock } from '../../../mock/index.ts';
+import { DEFAULT_OPTIONS } from '../../../mock/index.ts';
 import { seededFlowId } from '../../../mock/vendors/churncut/ids.ts';
 import { expectContract } from '../../helpers/contract.ts';
 import { CK_HEADERS, customMock } from '../../helpers/mock.ts';
@@ -77,7 +77,7 @@ describe("seed 001's own example requests, against the default data", () => {
       subscription_id: subscriptionId,
     });
     // The flow's scrambled id is not a second name for it.
-    const data = mock.churncut.store.data;
+    const data = mock.vendors.churncut.store.data;
     const scrambled = seededFlowId(data.exampleFlow ?? -1);
     const other = await ccGet(mock, 'getCancellationFlow', `${FLOWS}/${scrambled}`);
     expect(other.status).toBe(404);

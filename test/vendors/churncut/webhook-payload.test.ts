@@ -1,15 +1,12 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_OPTIONS } from '../../../mock/config.ts';
 import { type JsonSchema, loadContract } from '../../../mock/core/contract.ts';
+import { contractFile } from '../../../mock/core/paths.ts';
 import { makeAjv } from '../../../mock/core/validation.ts';
-import { CHURNCUT_CONTRACT } from '../../../mock/vendors/churncut/index.ts';
-import { WEBHOOK_HEADERS } from '../../../mock/vendors/churncut/setup.ts';
+import { WEBHOOK_HEADERS } from '../../../mock/vendors/churncut/index.ts';
 import { expectContract } from '../../helpers/contract.ts';
 import { customMock } from '../../helpers/mock.ts';
-import { until } from '../../helpers/wait.ts';
+import { closeReceivers, startReceiver } from '../../helpers/webhook-receiver.ts';
 import { activeCustomer, startFlowFor } from './helpers.ts';
 
 // Every webhook the mock sends is what contracts/churncut.openapi.yaml documents: the body
@@ -26,38 +23,11 @@ const EVENTS = [
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === 'object' ? (v as Obj) : {});
 
-interface Received {
-  headers: IncomingMessage['headers'];
-  raw: string;
-}
-
-const servers: Server[] = [];
-afterEach(() => {
-  for (const s of servers.splice(0)) s.close();
-});
-
-/** A receiver on 127.0.0.1 that answers 200 and keeps every request. */
-async function receiver() {
-  const got: Received[] = [];
-  const server = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => {
-      raw += c.toString('utf8');
-    });
-    req.on('end', () => {
-      got.push({ headers: req.headers, raw });
-      res.end('ok');
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return { got, url: `http://127.0.0.1:${port}/hooks` };
-}
+afterEach(closeReceivers);
 
 let document: Obj;
 beforeAll(async () => {
-  document = (await loadContract(CHURNCUT_CONTRACT)).document;
+  document = (await loadContract(contractFile('churncut'))).document;
 });
 
 const ajv = makeAjv(false);
@@ -102,9 +72,9 @@ describe('webhook payloads and headers match the contract', () => {
   });
 
   it('every delivered body validates against WebhookEvent (ajv) with the mock-clock timestamp; every header against its parameter schema', async () => {
-    const r = await receiver();
+    const r = await startReceiver();
     const mock = await customMock({
-      churncut: { ...DEFAULT_OPTIONS.churncut, webhookUrls: [r.url] },
+      webhooks: { urls: [r.url] },
     });
     const a = activeCustomer(mock);
     const b = activeCustomer(mock, 1);
@@ -114,11 +84,11 @@ describe('webhook payloads and headers match the contract', () => {
     const flowA = await start(a);
     mock.clock.advance('PT2H');
     const t1 = mock.clock.now();
-    expect(mock.churncut.flows.accept(flowA, 'discount').ok).toBe(true);
+    expect(mock.vendors.churncut.flows.accept(flowA, 'discount').ok).toBe(true);
     const flowB = await start(b);
     mock.clock.advance('PT30M');
     const t2 = mock.clock.now();
-    expect(mock.churncut.flows.cancel(flowB).ok).toBe(true);
+    expect(mock.vendors.churncut.flows.cancel(flowB).ok).toBe(true);
     const expected = [
       { event: 'cancellation.started', flow: flowA, c: a, at: t0, offer: false },
       { event: 'offer.accepted', flow: flowA, c: a, at: t1, offer: true },
@@ -126,13 +96,13 @@ describe('webhook payloads and headers match the contract', () => {
       { event: 'cancellation.started', flow: flowB, c: b, at: t1, offer: false },
       { event: 'cancellation.completed', flow: flowB, c: b, at: t2, offer: false },
     ];
-    await until(() => r.got.length >= expected.length);
-    expect(r.got).toHaveLength(expected.length);
+    await r.waitFor(expected.length);
+    expect(r.requests).toHaveLength(expected.length);
 
     const webhookEvent = obj(obj(obj(document.components).schemas).WebhookEvent) as JsonSchema;
     const seen: string[] = [];
-    for (const g of r.got) {
-      const body = JSON.parse(g.raw) as {
+    for (const g of r.requests) {
+      const body = JSON.parse(g.body) as {
         event: string;
         timestamp: string;
         data: { flow_id: string; customer_id: string; subscription_id: string; offer: unknown };
@@ -168,7 +138,7 @@ describe('webhook payloads and headers match the contract', () => {
     const log = await request(mock.app).get('/__admin/webhooks/deliveries');
     await expectContract('listWebhookDeliveries', log);
     expect(log.body.deliveries.map((d: { id: string }) => d.id).sort()).toEqual(
-      r.got.map((g) => String(g.headers['x-churncut-delivery'])).sort(),
+      r.requests.map((g) => String(g.headers['x-churncut-delivery'])).sort(),
     );
   });
 });

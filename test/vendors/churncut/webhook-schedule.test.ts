@@ -1,41 +1,91 @@
-import { createServer, type Server } from 'node:http';
+import { createHmac } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
-import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Mock } from '../../../mock/app.ts';
-import { DEFAULT_OPTIONS } from '../../../mock/config.ts';
-import { retryDelay } from '../../../mock/core/webhooks/dispatcher.ts';
-import { expectContract } from '../../helpers/contract.ts';
-import { customMock } from '../../helpers/mock.ts';
-import { until } from '../../helpers/wait.ts';
-import { activeCustomer, startFlowFor } from './helpers.ts';
+import { fileURLToPath } from 'node:url';
+import type { ValidateFunction } from 'ajv';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadContract } from '../../../mock/core/contract.ts';
+import { FakeScheduler } from '../../../mock/core/time/scheduler.ts';
+import { compileResponseValidators, makeAjv } from '../../../mock/core/validation.ts';
+import { retryDelay, WebhookDispatcher } from '../../../mock/core/webhooks/dispatcher.ts';
 
 // Retry schedule of ChurnCut webhooks: backoffMs·2^(n-1) after the n-th failed attempt,
-// capped at 60 s (contract: components/responses/WebhookRejected).
+// capped at 60 s (contract: components/responses/WebhookRejected). The dispatcher runs on a
+// fake clock, so every time is exact and nothing waits for real: the clock is moved to the next
+// timer, then the test awaits the attempt that timer started (`idle()`). The requests are real,
+// to a receiver on 127.0.0.1.
+
+/** Off any second boundary, so that a timestamp header in ms instead of s would show. */
+const START = Date.parse('2030-01-01T00:00:00.250Z');
+const SECRET = 'whsec_schedule';
+const HEADERS = {
+  signature: 'X-ChurnCut-Signature',
+  delivery: 'X-ChurnCut-Delivery',
+  timestamp: 'X-ChurnCut-Timestamp',
+} as const;
+const PAYLOAD = { event: 'cancellation.started', data: { flow_id: 'flow_1' } };
+
+const iso = (t: number) => new Date(t).toISOString();
+
+interface Hit {
+  readonly headers: IncomingHttpHeaders;
+  readonly raw: string;
+}
+
+/** What a receiver does with a request: answer with a status, or hold it (never answer). */
+type Answer = number | 'hold';
 
 const servers: Server[] = [];
-const mocks: Mock[] = [];
-afterEach(() => {
-  for (const s of servers.splice(0)) s.close();
-  // Drops pending retry timers (some are a minute away).
-  for (const m of mocks.splice(0)) m.churncut.webhooks.reset();
+const held: ServerResponse[] = [];
+const dispatchers: WebhookDispatcher[] = [];
+afterEach(async () => {
+  // Reset first, so that requests failing below schedule nothing.
+  for (const d of dispatchers.splice(0)) {
+    d.reset();
+    for (const res of held.splice(0)) res.destroy();
+    await d.idle();
+  }
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    s.close();
+  }
 });
 
-/** A receiver on 127.0.0.1 that answers with the statuses given, then 200; records delivery ids. */
-async function receiver(statuses: number[]) {
-  const ids: string[] = [];
+/** A receiver on 127.0.0.1 that gives the answers listed, then 200; keeps every request. */
+async function receiver(answers: Answer[] = []) {
+  const got: Hit[] = [];
+  const arrivals = new EventEmitter();
   const server = createServer((req, res) => {
-    req.resume();
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => {
+      raw += c;
+    });
     req.on('end', () => {
-      ids.push(String(req.headers['x-churncut-delivery']));
-      res.statusCode = statuses.shift() ?? 200;
-      res.end('ok');
+      got.push({ headers: req.headers, raw });
+      const answer = answers.shift() ?? 200;
+      if (answer === 'hold') held.push(res);
+      else {
+        res.statusCode = answer;
+        res.end('ok');
+      }
+      arrivals.emit('hit');
     });
   });
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  return { ids, url: `http://127.0.0.1:${port}/hooks` };
+  /** Resolves once `n` requests have arrived in all. */
+  const received = async (n: number) => {
+    while (got.length < n) await once(arrivals, 'hit');
+  };
+  return { got, received, url: `http://127.0.0.1:${port}/hooks` };
 }
 
 /** A URL nothing listens on (connection refused). */
@@ -47,27 +97,57 @@ async function deadUrl(): Promise<string> {
   return `http://127.0.0.1:${port}/`;
 }
 
-async function mockWith(options: Partial<typeof DEFAULT_OPTIONS.churncut>): Promise<Mock> {
-  const mock = await customMock({
-    // A generous timeout, so that a slow first request on a busy machine is not a failure.
-    churncut: { ...DEFAULT_OPTIONS.churncut, webhookTimeoutMs: 30_000, ...options },
-  });
-  mocks.push(mock);
-  return mock;
+const SIGNING = { secret: SECRET, headers: HEADERS };
+
+/** A dispatcher on a fake clock at START (defaults: the mock's, 8 attempts from 1 s, 5 s timeout). */
+function fakeDispatcher(
+  urls: string[],
+  { maxAttempts = 8, backoffMs = 1000, timeoutMs = 5000 } = {},
+) {
+  const clock = new FakeScheduler(START);
+  const hooks = new WebhookDispatcher({ urls, maxAttempts, backoffMs, timeoutMs }, clock);
+  dispatchers.push(hooks);
+  /** Moves the clock to the next timer, runs it and awaits the attempt; the time, or null. */
+  const step = async (): Promise<number | null> => {
+    const at = clock.runNext();
+    await hooks.idle();
+    return at;
+  };
+  /** Steps until no timer is left; the times the clock stopped at. */
+  const drain = async (): Promise<number[]> => {
+    const times: number[] = [];
+    for (let at = await step(); at !== null; at = await step()) {
+      times.push(at);
+      if (times.length > 100) throw new Error('the dispatcher keeps setting timers');
+    }
+    return times;
+  };
+  const only = () => {
+    const [d, ...others] = hooks.deliveries();
+    expect(others).toEqual([]);
+    if (!d) throw new Error('no delivery');
+    return d;
+  };
+  return { clock, hooks, step, drain, only };
 }
 
-const startFlow = (mock: Mock) => startFlowFor(mock, activeCustomer(mock), 'other');
+let validateLog: ValidateFunction;
+beforeAll(async () => {
+  const file = fileURLToPath(
+    new URL('../../../contracts/churnmock-admin.openapi.yaml', import.meta.url),
+  );
+  const op = (await loadContract(file)).operations.find((o) => o.id === 'listWebhookDeliveries');
+  const validate = op && compileResponseValidators(makeAjv(false), op).get('200');
+  if (!validate) throw new Error('listWebhookDeliveries 200 is not in the admin contract');
+  validateLog = validate;
+});
 
-async function deliveryLog(mock: Mock) {
-  const log = await request(mock.app).get('/__admin/webhooks/deliveries');
-  await expectContract('listWebhookDeliveries', log);
-  return log.body.deliveries as {
-    id: string;
-    status: string;
-    attempts: number;
-    next_attempt_at: string | null;
-    history: { at: string; status_code: number | null; error: string | null }[];
-  }[];
+/** The delivery log is what GET /__admin/webhooks/deliveries documents. */
+function expectLogInContract(hooks: WebhookDispatcher): void {
+  const body = JSON.parse(JSON.stringify({ deliveries: hooks.deliveries() }));
+  const ok = validateLog(body);
+  expect(validateLog.errors ?? []).toEqual([]);
+  expect(ok).toBe(true);
 }
 
 describe('webhook retry schedule', () => {
@@ -86,62 +166,227 @@ describe('webhook retry schedule', () => {
     expect(retryDelay(100_000, 1)).toBe(60_000);
   });
 
-  it('end to end: gaps between attempts grow exponentially; the delivery id never changes', async () => {
-    const base = 200;
-    const r = await receiver([500, 500, 500]);
-    const mock = await mockWith({
-      webhookUrls: [r.url],
-      webhookBackoffMs: base,
-      webhookMaxAttempts: 8,
+  it('nothing is sent until the clock moves; the first attempt is due at once', async () => {
+    const r = await receiver();
+    const { clock, hooks, step, only } = fakeDispatcher([r.url]);
+    clock.advance(12_345);
+    hooks.send('cancellation.started', PAYLOAD, SIGNING);
+    const d = only();
+    expect(d).toMatchObject({
+      event: 'cancellation.started',
+      url: r.url,
+      status: 'pending',
+      attempts: 0,
+      created_at: iso(START + 12_345),
+      next_attempt_at: iso(START + 12_345),
+      history: [],
     });
-    await startFlow(mock);
-    await until(() => mock.churncut.webhooks.deliveries()[0]?.status === 'delivered', 20_000);
-    const [d, ...others] = await deliveryLog(mock);
-    expect(others).toEqual([]);
-    expect(d?.history.map((h) => h.status_code)).toEqual([500, 500, 500, 200]);
-    const at = (d?.history ?? []).map((h) => Date.parse(h.at));
+    expect(clock.pending()).toEqual([START + 12_345]);
+    await hooks.idle();
+    expect(r.got).toEqual([]);
+    expect(await step()).toBe(START + 12_345);
+    expect(d).toMatchObject({ status: 'delivered', attempts: 1, next_attempt_at: null });
+    expect(d.history).toEqual([{ at: iso(START + 12_345), status_code: 200, error: null }]);
+    expect(r.got).toHaveLength(1);
+    expect(clock.pending()).toEqual([]);
+    expectLogInContract(hooks);
+  });
+
+  it('each retry is due backoffMs·2^(n-1) after failed attempt n; the same signed request every time', async () => {
+    const base = 1500;
+    const r = await receiver([500, 503, 500]);
+    const { clock, hooks, step, only } = fakeDispatcher([r.url], { backoffMs: base });
+    hooks.send('cancellation.started', PAYLOAD, SIGNING);
+    const d = only();
+    // Attempts at 0, 1.5, 4.5 and 10.5 s: waits of 1.5, 3 and 6 s.
+    const times = [0, 1500, 4500, 10_500].map((t) => START + t);
+    for (const [i, t] of times.entries()) {
+      expect(clock.pending(), `timer of attempt ${i + 1}`).toEqual([t]);
+      expect(d.next_attempt_at).toBe(iso(t));
+      expect(await step()).toBe(t);
+      expect(d.attempts).toBe(i + 1);
+      expect(d.history[i]?.at).toBe(iso(t));
+    }
+    expect(d.history.map((h) => [h.status_code, h.error])).toEqual([
+      [500, 'HTTP 500'],
+      [503, 'HTTP 503'],
+      [500, 'HTTP 500'],
+      [200, null],
+    ]);
+    const at = d.history.map((h) => Date.parse(h.at));
     const gaps = at.slice(1).map((t, i) => t - (at[i] as number));
-    const why = `gaps ${gaps.join(', ')} ms`;
-    expect(gaps).toHaveLength(3);
-    // Nominal 200, 400, 800 ms; request time and a busy machine only add to a gap, so the
-    // nominal value is a lower bound (5 ms for timer granularity).
-    gaps.forEach((g, i) => {
-      expect(g, why).toBeGreaterThanOrEqual(base * 2 ** i - 5);
+    expect(gaps).toEqual([base, 2 * base, 4 * base]);
+    expect(d).toMatchObject({
+      status: 'delivered',
+      last_status_code: 200,
+      last_error: null,
+      next_attempt_at: null,
     });
-    // Each gap ~1.6x the one before or more; 50 ms of slack for noise on the earlier gap.
-    for (let i = 1; i < gaps.length; i++)
-      expect((gaps[i] as number) + 50, why).toBeGreaterThanOrEqual(1.6 * (gaps[i - 1] as number));
-    expect(r.ids).toEqual([d?.id, d?.id, d?.id, d?.id]);
+    expect(clock.pending()).toEqual([]);
+    // One delivery id, one body and its signature on every attempt; each stamped with its time.
+    expect(r.got.map((g) => g.headers['x-churncut-delivery'])).toEqual(times.map(() => d.id));
+    expect(d.id).toMatch(/^whd_/);
+    const raw = JSON.stringify(PAYLOAD);
+    const signature = createHmac('sha256', SECRET).update(raw).digest('hex');
+    for (const g of r.got) {
+      expect(g.raw).toBe(raw);
+      expect(g.headers['x-churncut-signature']).toBe(signature);
+      expect(g.headers['content-type']).toBe('application/json');
+      expect(g.headers['user-agent']).toBe('churnmock-webhooks/1');
+    }
+    expect(r.got.map((g) => g.headers['x-churncut-timestamp'])).toEqual(
+      times.map((t) => String(Math.floor(t / 1000))),
+    );
+    expectLogInContract(hooks);
   });
 
-  it('end to end: the wait before a retry is capped at 60 s', async () => {
-    const mock = await mockWith({
-      webhookUrls: [await deadUrl()],
-      webhookBackoffMs: 100_000,
-      webhookMaxAttempts: 3,
+  it('the wait doubles up to 60 s and stays there; after maxAttempts the delivery has failed', async () => {
+    const { clock, hooks, drain, only } = fakeDispatcher([await deadUrl()], {
+      backoffMs: 20_000,
+      maxAttempts: 6,
     });
-    await startFlow(mock);
-    await until(() => mock.churncut.webhooks.deliveries()[0]?.attempts === 1, 20_000);
-    const [d] = await deliveryLog(mock);
-    expect(d?.status).toBe('pending');
-    expect(d?.history[0]?.error).toBe('ECONNREFUSED');
-    const wait = Date.parse(d?.next_attempt_at ?? '') - Date.parse(d?.history[0]?.at ?? '');
-    // 100 s uncapped; 60 s (plus the few ms between the two clock reads) capped.
-    expect(wait).toBeGreaterThanOrEqual(60_000);
-    expect(wait).toBeLessThan(61_000);
+    hooks.send('cancellation.started', PAYLOAD, SIGNING);
+    const d = only();
+    const times = await drain();
+    // Waits of 20, 40, then 60 (not 80, 160, 320) s.
+    expect(times).toEqual([0, 20_000, 60_000, 120_000, 180_000, 240_000].map((t) => START + t));
+    expect(d.history.map((h) => h.at)).toEqual(times.map(iso));
+    expect(d.history.map((h) => [h.status_code, h.error])).toEqual(
+      times.map(() => [null, 'ECONNREFUSED']),
+    );
+    expect(d).toMatchObject({
+      status: 'failed',
+      attempts: 6,
+      last_status_code: null,
+      last_error: 'ECONNREFUSED',
+      next_attempt_at: null,
+    });
+    expect(clock.pending()).toEqual([]);
+    expectLogInContract(hooks);
   });
 
-  it('end to end: the first retry waits exactly the base', async () => {
-    const mock = await mockWith({
-      webhookUrls: [await deadUrl()],
-      webhookBackoffMs: 20_000,
-      webhookMaxAttempts: 3,
+  it('a base above the cap: the first retry waits 60 s, not the base', async () => {
+    const { clock, hooks, step, only } = fakeDispatcher([await deadUrl()], {
+      backoffMs: 100_000,
+      maxAttempts: 3,
     });
-    await startFlow(mock);
-    await until(() => mock.churncut.webhooks.deliveries()[0]?.attempts === 1, 20_000);
-    const [d] = await deliveryLog(mock);
-    const wait = Date.parse(d?.next_attempt_at ?? '') - Date.parse(d?.history[0]?.at ?? '');
-    expect(wait).toBeGreaterThanOrEqual(20_000);
-    expect(wait).toBeLessThan(21_000);
+    hooks.send('cancellation.started', PAYLOAD, SIGNING);
+    const d = only();
+    expect(await step()).toBe(START);
+    expect(d).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      next_attempt_at: iso(START + 60_000),
+    });
+    expect(d.history[0]?.error).toBe('ECONNREFUSED');
+    expect(clock.pending()).toEqual([START + 60_000]);
+    // Not a millisecond early.
+    clock.advance(59_999);
+    await hooks.idle();
+    expect(d.attempts).toBe(1);
+    expect(await step()).toBe(START + 60_000);
+    expect(d.attempts).toBe(2);
+  });
+
+  it('non-2xx answers until the last attempt: failed with the last status, no more requests', async () => {
+    const r = await receiver([500, 502, 500, 200]);
+    const { clock, hooks, drain, only } = fakeDispatcher([r.url], {
+      backoffMs: 1000,
+      maxAttempts: 3,
+    });
+    hooks.send('cancellation.started', PAYLOAD, SIGNING);
+    const d = only();
+    expect(await drain()).toEqual([START, START + 1000, START + 3000]);
+    expect(d).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      last_status_code: 500,
+      last_error: 'HTTP 500',
+      next_attempt_at: null,
+    });
+    expect(r.got).toHaveLength(3);
+    expect(clock.runAll()).toBe(0);
+  });
+
+  it('a request unanswered for timeoutMs (on the clock) times out, and the retry follows the backoff', async () => {
+    const r = await receiver(['hold']);
+    const { clock, hooks, step, only } = fakeDispatcher([r.url], {
+      backoffMs: 1000,
+      timeoutMs: 5000,
+    });
+    hooks.send('cancellation.started', PAYLOAD, SIGNING);
+    const d = only();
+    expect(clock.runNext()).toBe(START);
+    await r.received(1);
+    // Only the timeout is pending while the request is out.
+    expect(clock.pending()).toEqual([START + 5000]);
+    expect(d.attempts).toBe(0);
+    expect(await step()).toBe(START + 5000);
+    expect(d.history).toEqual([{ at: iso(START + 5000), status_code: null, error: 'timeout' }]);
+    expect(d.next_attempt_at).toBe(iso(START + 6000));
+    expect(clock.pending()).toEqual([START + 6000]);
+    expect(await step()).toBe(START + 6000);
+    expect(d).toMatchObject({ status: 'delivered', attempts: 2, last_status_code: 200 });
+    expect(r.got).toHaveLength(2);
+    // An answer in time clears its timeout: nothing is left on the clock.
+    expect(clock.pending()).toEqual([]);
+  });
+
+  it('every event to every target: its own delivery, all first attempts due at once', async () => {
+    const [a, b] = [await receiver(), await receiver()];
+    if (!a || !b) throw new Error('no receivers');
+    const { clock, hooks } = fakeDispatcher([a.url, b.url]);
+    hooks.send('cancellation.started', PAYLOAD, SIGNING);
+    hooks.send('offer.accepted', PAYLOAD, SIGNING);
+    expect(clock.pending()).toEqual([START, START, START, START]);
+    expect(clock.advance(0)).toBe(4);
+    await hooks.idle();
+    const log = hooks.deliveries();
+    expect(log.map((d) => [d.event, d.url, d.status, d.history[0]?.at])).toEqual([
+      ['cancellation.started', a.url, 'delivered', iso(START)],
+      ['cancellation.started', b.url, 'delivered', iso(START)],
+      ['offer.accepted', a.url, 'delivered', iso(START)],
+      ['offer.accepted', b.url, 'delivered', iso(START)],
+    ]);
+    expect(clock.pending()).toEqual([]);
+    expect(new Set(log.map((d) => d.id)).size).toBe(4);
+    expect(a.got.map((g) => g.headers['x-churncut-delivery'])).toEqual([log[0]?.id, log[2]?.id]);
+  });
+
+  it('reset() cancels pending retries: no attempt after it, however far the clock moves', async () => {
+    const r = await receiver([500]);
+    const { clock, hooks, step, only } = fakeDispatcher([r.url]);
+    hooks.send('cancellation.started', PAYLOAD, SIGNING);
+    const d = only();
+    expect(await step()).toBe(START);
+    expect(d.status).toBe('pending');
+    expect(clock.pending()).toEqual([START + 1000]);
+    hooks.reset();
+    expect(hooks.deliveries()).toEqual([]);
+    expect(clock.pending()).toEqual([]);
+    expect(clock.advance(3_600_000)).toBe(0);
+    await hooks.idle();
+    expect(r.got).toHaveLength(1);
+    expect(d.attempts).toBe(1);
+  });
+
+  it('reset() while a request is out: its outcome is dropped and no retry follows', async () => {
+    const r = await receiver(['hold']);
+    const { clock, hooks } = fakeDispatcher([r.url]);
+    hooks.send('cancellation.started', PAYLOAD, SIGNING);
+    const [d] = hooks.deliveries();
+    expect(clock.runNext()).toBe(START);
+    await r.received(1);
+    hooks.reset();
+    // The receiver gives up on the request: for the dispatcher, a failed attempt.
+    for (const res of held.splice(0)) res.destroy();
+    await hooks.idle();
+    expect(clock.pending()).toEqual([]);
+    expect(d?.attempts).toBe(0);
+    expect(clock.runAll()).toBe(0);
+    expect(r.got).toHaveLength(1);
+    // The dispatcher still works after a reset, on the same clock.
+    hooks.send('cancellation.completed', PAYLOAD, SIGNING);
+    expect(clock.pending()).toEqual([START]);
   });
 });

@@ -1,15 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Mock } from '../../../mock/app.ts';
-import { DEFAULT_OPTIONS } from '../../../mock/config.ts';
+import type { Mock } from '../../../mock/index.ts';
+
 import { expectContract } from '../../helpers/contract.ts';
 import { customMock } from '../../helpers/mock.ts';
 import { freePort, until } from '../../helpers/wait.ts';
+import { closeReceivers, type Received, startReceiver } from '../../helpers/webhook-receiver.ts';
 import { activeCustomer, ccPost, FLOWS, startFlowFor } from './helpers.ts';
 
 type Verify = (payload: string, signature: string, secret: string) => boolean;
@@ -23,68 +22,54 @@ const verifyWebhook = new Function('require', `${SEED_SOURCE}\nreturn verifyWebh
   createRequire(import.meta.url),
 ) as Verify;
 
-interface Received {
-  headers: IncomingMessage['headers'];
-  raw: string;
-}
+afterEach(closeReceivers);
 
-/** A real receiver on 127.0.0.1 that answers with the statuses given, then 200. */
-function receiver(port: number, statuses: number[] = []) {
-  const got: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => {
-      raw += c.toString('utf8');
-    });
-    req.on('end', () => {
-      got.push({ headers: req.headers, raw });
-      res.statusCode = statuses.shift() ?? 200;
-      res.end('ok');
-    });
-  });
-  const ready = new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { got, server, ready };
-}
-
-const servers: Server[] = [];
-afterEach(() => {
-  for (const s of servers.splice(0)) s.close();
-});
-
-const fastRetries = { ...DEFAULT_OPTIONS.churncut, webhookBackoffMs: 50, webhookMaxAttempts: 12 };
+const fastRetries = { backoffMs: 50, maxAttempts: 12 };
 
 async function startAndAccept(mock: Mock) {
   const c = activeCustomer(mock);
   const flowId = await startFlowFor(mock, c);
   // Delivery is asynchronous: nothing has been attempted when the API answers.
-  expect(mock.churncut.webhooks.deliveries().every((d) => d.attempts === 0)).toBe(true);
-  expect(mock.churncut.flows.accept(flowId, 'discount').ok).toBe(true);
+  expect(mock.webhooks.deliveries().every((d) => d.attempts === 0)).toBe(true);
+  expect(mock.vendors.churncut.flows.accept(flowId, 'discount').ok).toBe(true);
   return { c, flowId };
+}
+
+/** Starts a flow on the lifecycle itself (no HTTP): its cancellation.started goes out. */
+function startFlowDirectly(mock: Mock): void {
+  const c = activeCustomer(mock);
+  mock.vendors.churncut.flows.start(
+    {
+      customer_id: c.id,
+      subscription_id: c.sub,
+      reason: 'other',
+      redirect_url: 'https://x.example/',
+    },
+    'http://127.0.0.1:4010',
+  );
 }
 
 describe('webhooks', () => {
   it('a receiver down at first gets every event once it is up; verifyWebhook accepts each', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/hooks`;
-    const mock = await customMock({ churncut: { ...fastRetries, webhookUrls: [url] } });
+    const mock = await customMock({ webhooks: { ...fastRetries, urls: [url] } });
     const { c, flowId } = await startAndAccept(mock);
-    await until(() => mock.churncut.webhooks.deliveries().every((d) => d.attempts >= 2));
-    const r = receiver(port);
-    servers.push(r.server);
-    await r.ready;
-    await until(() => r.got.length >= 3);
-    const events = r.got.map((g) => JSON.parse(g.raw).event);
+    await until(() => mock.webhooks.deliveries().every((d) => d.attempts >= 2));
+    const r = await startReceiver({ port });
+    await r.waitFor(3);
+    const events = r.requests.map((g) => JSON.parse(g.body).event);
     expect(events.sort()).toEqual([
       'cancellation.retained',
       'cancellation.started',
       'offer.accepted',
     ]);
-    for (const g of r.got) {
+    for (const g of r.requests) {
       const sig = String(g.headers['x-churncut-signature']);
-      expect(verifyWebhook(g.raw, sig, 'whsec_churnmock')).toBe(true);
+      expect(verifyWebhook(g.body, sig, 'whsec_churnmock')).toBe(true);
       expect(g.headers['x-churncut-delivery']).toMatch(/^whd_/);
       expect(g.headers['x-churncut-timestamp']).toMatch(/^\d+$/);
-      const body = JSON.parse(g.raw);
+      const body = JSON.parse(g.body);
       expect(body.data).toMatchObject({
         customer_id: c.id,
         subscription_id: c.sub,
@@ -92,7 +77,7 @@ describe('webhooks', () => {
       });
     }
     const retained = JSON.parse(
-      r.got.find((g) => g.raw.includes('cancellation.retained'))?.raw ?? '{}',
+      r.requests.find((g) => g.body.includes('cancellation.retained'))?.body ?? '{}',
     );
     expect(retained.data.offer).toEqual({ type: 'discount', value: 50, duration_months: 3 });
     const log = await request(mock.app).get('/__admin/webhooks/deliveries');
@@ -106,16 +91,13 @@ describe('webhooks', () => {
   });
 
   it('non-2xx answers are retried; a wrong secret fails verification', async () => {
-    const port = await freePort();
-    const r = receiver(port, [500, 503]);
-    servers.push(r.server);
-    await r.ready;
-    const mock = await customMock({ churncut: fastRetries });
+    const r = await startReceiver({ answers: [500, 503] });
+    const mock = await customMock({ webhooks: fastRetries });
     const added = await request(mock.app)
       .post('/__admin/webhooks')
-      .send({ url: `http://127.0.0.1:${port}/x` });
+      .send({ url: `${r.base}/x` });
     await expectContract('addWebhook', added);
-    expect(added.body.urls).toEqual([`http://127.0.0.1:${port}/x`]);
+    expect(added.body.urls).toEqual([`${r.base}/x`]);
     const c = activeCustomer(mock);
     await ccPost(mock, 'createCancellationFlow', FLOWS, {
       customer_id: c.id,
@@ -123,51 +105,33 @@ describe('webhooks', () => {
       reason: 'other',
       redirect_url: 'https://x.example/',
     });
-    await until(() => mock.churncut.webhooks.deliveries()[0]?.status === 'delivered');
-    const d = mock.churncut.webhooks.deliveries()[0];
+    await until(() => mock.webhooks.deliveries()[0]?.status === 'delivered');
+    const d = mock.webhooks.deliveries()[0];
     expect(d?.history.map((h) => h.status_code)).toEqual([500, 503, 200]);
     // The same delivery id on every retry, so receivers can drop duplicates.
-    expect(new Set(r.got.map((g) => g.headers['x-churncut-delivery'])).size).toBe(1);
-    const last = r.got.at(-1) as Received;
+    expect(new Set(r.requests.map((g) => g.headers['x-churncut-delivery'])).size).toBe(1);
+    const last = r.requests.at(-1) as Received;
     expect(
-      verifyWebhook(last.raw, String(last.headers['x-churncut-signature']), 'whsec_other'),
+      verifyWebhook(last.body, String(last.headers['x-churncut-signature']), 'whsec_other'),
     ).toBe(false);
   });
 
   it('a receiver that does not answer in time is retried (timeout), then delivered', async () => {
-    const got: string[] = [];
-    const hung: import('node:http').ServerResponse[] = [];
-    const server = createServer((req, res) => {
-      got.push(String(req.headers['x-churncut-delivery']));
-      // The first attempt hangs past the mock's timeout; later ones are answered at once.
-      if (got.length === 1) hung.push(res);
-      else res.end('ok');
-    });
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as AddressInfo;
+    // The first attempt hangs past the mock's timeout; later ones are answered at once.
+    const r = await startReceiver({ answers: ['hang'] });
     const mock = await customMock({
-      churncut: {
+      webhooks: {
         ...fastRetries,
-        webhookTimeoutMs: 200,
-        webhookUrls: [`http://127.0.0.1:${port}/`],
+        timeoutMs: 200,
+        urls: [`${r.base}/`],
       },
     });
-    const c = activeCustomer(mock);
-    mock.churncut.flows.start(
-      {
-        customer_id: c.id,
-        subscription_id: c.sub,
-        reason: 'other',
-        redirect_url: 'https://x.example/',
-      },
-      'http://127.0.0.1:4010',
-    );
-    await until(() => mock.churncut.webhooks.deliveries()[0]?.status === 'delivered');
-    for (const res of hung) res.destroy();
-    const d = mock.churncut.webhooks.deliveries()[0];
+    startFlowDirectly(mock);
+    await until(() => mock.webhooks.deliveries()[0]?.status === 'delivered');
+    const d = mock.webhooks.deliveries()[0];
     expect(d?.history.map((h) => h.error)).toEqual(['timeout', null]);
     expect(d?.history[0]?.status_code).toBeNull();
+    const got = r.requests.map((g) => String(g.headers['x-churncut-delivery']));
     expect(got).toHaveLength(2);
     expect(new Set(got).size).toBe(1);
     const log = await request(mock.app).get('/__admin/webhooks/deliveries');
@@ -182,24 +146,15 @@ describe('webhooks', () => {
   it('gives up after max attempts and records the failure', async () => {
     const port = await freePort();
     const mock = await customMock({
-      churncut: {
+      webhooks: {
         ...fastRetries,
-        webhookMaxAttempts: 3,
-        webhookUrls: [`http://127.0.0.1:${port}/`],
+        maxAttempts: 3,
+        urls: [`http://127.0.0.1:${port}/`],
       },
     });
-    const c = activeCustomer(mock);
-    mock.churncut.flows.start(
-      {
-        customer_id: c.id,
-        subscription_id: c.sub,
-        reason: 'other',
-        redirect_url: 'https://x.example/',
-      },
-      'http://127.0.0.1:4010',
-    );
-    await until(() => mock.churncut.webhooks.deliveries()[0]?.status === 'failed');
-    expect(mock.churncut.webhooks.deliveries()[0]?.attempts).toBe(3);
+    startFlowDirectly(mock);
+    await until(() => mock.webhooks.deliveries()[0]?.status === 'failed');
+    expect(mock.webhooks.deliveries()[0]?.attempts).toBe(3);
   });
 
   // The vendor documents live beside the repository (../shared/seeds), not in it: a clean
@@ -221,23 +176,17 @@ describe('webhooks', () => {
   );
 
   it('the webhook secret is configurable: a mock built with whsec_other signs with it', async () => {
-    const port = await freePort();
-    const r = receiver(port);
-    servers.push(r.server);
-    await r.ready;
+    const r = await startReceiver();
     const mock = await customMock({
-      churncut: {
-        ...fastRetries,
-        webhookSecret: 'whsec_other',
-        webhookUrls: [`http://127.0.0.1:${port}/`],
-      },
+      webhooks: { ...fastRetries, urls: [`${r.base}/`] },
+      vendors: { churncut: { webhookSecret: 'whsec_other' } },
     });
     await startAndAccept(mock);
-    await until(() => r.got.length >= 3);
-    for (const g of r.got) {
+    await r.waitFor(3);
+    for (const g of r.requests) {
       const sig = String(g.headers['x-churncut-signature']);
-      expect(verifyWebhook(g.raw, sig, 'whsec_other')).toBe(true);
-      expect(verifyWebhook(g.raw, sig, 'whsec_churnmock')).toBe(false);
+      expect(verifyWebhook(g.body, sig, 'whsec_other')).toBe(true);
+      expect(verifyWebhook(g.body, sig, 'whsec_churnmock')).toBe(false);
     }
     const log = await request(mock.app).get('/__admin/webhooks/deliveries');
     await expectContract('listWebhookDeliveries', log);
@@ -245,23 +194,20 @@ describe('webhooks', () => {
   });
 
   it('every event to every target has its own delivery id', async () => {
-    const ports = [await freePort(), await freePort()];
-    const rs = ports.map((p) => receiver(p));
-    for (const r of rs) servers.push(r.server);
-    await Promise.all(rs.map((r) => r.ready));
+    const rs = await Promise.all([startReceiver(), startReceiver()]);
     const mock = await customMock({
-      churncut: { ...fastRetries, webhookUrls: ports.map((p) => `http://127.0.0.1:${p}/`) },
+      webhooks: { ...fastRetries, urls: rs.map((r) => `${r.base}/`) },
     });
     await startAndAccept(mock);
-    await until(() => rs.every((r) => r.got.length >= 3));
+    await until(() => rs.every((r) => r.requests.length >= 3));
     const idsOf = (r: (typeof rs)[number]) =>
-      r.got.map((g) => String(g.headers['x-churncut-delivery']));
+      r.requests.map((g) => String(g.headers['x-churncut-delivery']));
     const all = rs.flatMap(idsOf);
     expect(all).toHaveLength(6);
     expect(new Set(all).size).toBe(6);
     for (const r of rs) {
       // The three events (started, offer.accepted, retained) reach each target once each.
-      expect(r.got.map((g) => JSON.parse(g.raw).event).sort()).toEqual([
+      expect(r.requests.map((g) => JSON.parse(g.body).event).sort()).toEqual([
         'cancellation.retained',
         'cancellation.started',
         'offer.accepted',
@@ -274,12 +220,9 @@ describe('webhooks', () => {
   });
 
   it('a second open flow for the same subscription returns the open one and sends no second cancellation.started', async () => {
-    const port = await freePort();
-    const r = receiver(port);
-    servers.push(r.server);
-    await r.ready;
+    const r = await startReceiver();
     const mock = await customMock({
-      churncut: { ...fastRetries, webhookUrls: [`http://127.0.0.1:${port}/`] },
+      webhooks: { ...fastRetries, urls: [`${r.base}/`] },
     });
     const c = activeCustomer(mock);
     const body = {
@@ -290,7 +233,7 @@ describe('webhooks', () => {
     };
     const first = await ccPost(mock, 'createCancellationFlow', FLOWS, body);
     expect(first.status).toBe(201);
-    await until(() => r.got.length >= 1);
+    await r.waitFor(1);
     const second = await ccPost(mock, 'createCancellationFlow', FLOWS, {
       ...body,
       reason: 'other',
@@ -298,16 +241,16 @@ describe('webhooks', () => {
     expect(second.status).toBe(200);
     expect(second.body.data.flow_id).toBe(first.body.data.flow_id);
     // Queuing is synchronous: a second event would already be in the log.
-    expect(mock.churncut.webhooks.deliveries()).toHaveLength(1);
+    expect(mock.webhooks.deliveries()).toHaveLength(1);
     const log = await request(mock.app).get('/__admin/webhooks/deliveries');
     await expectContract('listWebhookDeliveries', log);
     expect(log.body.deliveries.map((d: { event: string }) => d.event)).toEqual([
       'cancellation.started',
     ]);
     // A later event still goes out, and the receiver never saw a second started.
-    expect(mock.churncut.flows.cancel(first.body.data.flow_id).ok).toBe(true);
-    await until(() => r.got.length >= 2);
-    expect(r.got.map((g) => JSON.parse(g.raw).event)).toEqual([
+    expect(mock.vendors.churncut.flows.cancel(first.body.data.flow_id).ok).toBe(true);
+    await r.waitFor(2);
+    expect(r.requests.map((g) => JSON.parse(g.body).event)).toEqual([
       'cancellation.started',
       'cancellation.completed',
     ]);

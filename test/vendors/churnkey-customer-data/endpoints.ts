@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { verifySignature } from '../../../mock/vendors/churnkey-customer-data/signature.ts';
+import { listen as listenLocally } from '../../helpers/wait.ts';
 
 export const API_KEY = 'ck_test_churnmock';
 export const PATH = '/churnkey/customer-data';
@@ -14,8 +14,7 @@ export async function listen(
 ): Promise<string> {
   const server = createServer(handler);
   servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}${PATH}`;
+  return `${await listenLocally(server)}${PATH}`;
 }
 
 /** Closes every server, hung connections included (afterAll). */

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Mock } from '../../../mock/app.ts';
+import type { Mock } from '../../../mock/index.ts';
 import { expectContract } from '../../helpers/contract.ts';
 import {
   AGGREGATION,
@@ -32,8 +32,8 @@ beforeEach(async () => {
 
 /** A person with sessions (and, when `heavy`, over 10,000 events). */
 function person(heavy: boolean) {
-  for (const c of mock.world.customers) {
-    const counts = mock.churnkey.counts(c, mock.clock.now());
+  for (const c of mock.data.world.customers) {
+    const counts = mock.vendors['churnkey-data'].store.counts(c, mock.clock.now());
     if (counts.sessions > (heavy ? 0 : 1) && counts.events > 10_000 === heavy)
       return { customer: c, counts };
   }

@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { generateChurnkeyData } from '../../../generators/churnkey-data.ts';
 import { buildDsrRecords } from '../../../generators/churnkey-dsr.ts';
 import { OFFER_TYPES } from '../../../generators/churnkey-flows.ts';
+import { seededVendorData } from '../../../generators/seed-examples.ts';
 import { DATA_START } from '../../../generators/time.ts';
 import { generateWorld } from '../../../generators/world.ts';
-import { datasetHash, generateDataset } from '../../../mock/dataset.ts';
+import { datasetHash } from '../../../mock/dataset.ts';
+import { REGISTRY } from '../../../mock/registry.ts';
 import { ChurnkeyDataStore } from '../../../mock/vendors/churnkey-data/store.ts';
 
 const AS_OF = Date.parse('2025-12-31T00:00:00Z');
@@ -14,7 +16,8 @@ const build = (seed: number, scale = 1, asOf = AS_OF) => {
 };
 const DEFAULT = build(42);
 /** The hash of every vendor's records for the same world. */
-const hashOf = (b: ReturnType<typeof build>) => datasetHash(generateDataset(b.world));
+const hashOf = (b: ReturnType<typeof build>) =>
+  datasetHash(REGISTRY, b.world, seededVendorData(b.world));
 const { sessions } = DEFAULT.data;
 const share = (p: (s: (typeof sessions)[number]) => boolean) =>
   sessions.filter(p).length / sessions.length;

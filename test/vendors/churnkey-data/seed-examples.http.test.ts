@@ -7,8 +7,8 @@ import {
   seededVendorData,
 } from '../../../generators/seed-examples.ts';
 import { generateWorld } from '../../../generators/world.ts';
-import type { Mock } from '../../../mock/app.ts';
-import { DEFAULT_OPTIONS } from '../../../mock/config.ts';
+import type { Mock } from '../../../mock/index.ts';
+import { DEFAULT_OPTIONS } from '../../../mock/index.ts';
 import { expectContract } from '../../helpers/contract.ts';
 import { CK_HEADERS, ckGet, ckPost, customMock } from '../../helpers/mock.ts';
 

@@ -1,6 +1,6 @@
-import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hmacHex } from '../../../mock/core/crypto.ts';
+import { type Receiver, startReceiver } from '../../helpers/webhook-receiver.ts';
 
 /** What a test Customer Data Endpoint received. */
 export interface Call {
@@ -11,8 +11,7 @@ export interface Call {
 
 export type Behaviour = (call: Call, res: ServerResponse) => void;
 
-const servers: Server[] = [];
-const hung: ServerResponse[] = [];
+const endpoints: Receiver[] = [];
 
 /** Replies with JSON. */
 export const reply = (res: ServerResponse, status: number, body: unknown) => {
@@ -32,41 +31,30 @@ export const honest =
         })
       : reply(res, 401, { error: 'invalid signature' });
 
-/** Never answers (the response is closed when the test file ends). */
-export const silent: Behaviour = (_call, res) => {
-  hung.push(res);
-};
+/** Never answers (the connection is closed when the test file ends). */
+export const silent: Behaviour = () => {};
 
 /** A Customer Data Endpoint on 127.0.0.1 that checks signatures with `apiKey`. */
 export async function startEndpoint(apiKey: string, behaviour: Behaviour) {
   const calls: Call[] = [];
-  const server = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => {
-      raw += c.toString('utf8');
-    });
-    req.on('end', () => {
+  const endpoint = await startReceiver({
+    path: '/churnkey/customer-data',
+    handler: (request, res) => {
       let body: Call['body'] = {};
       try {
-        body = JSON.parse(raw);
+        body = JSON.parse(request.body);
       } catch {}
-      const expected = createHmac('sha256', apiKey).update(String(body.customerId)).digest('hex');
-      const call = { headers: req.headers, body, validSignature: body.signature === expected };
+      const expected = hmacHex(apiKey, String(body.customerId));
+      const call = { headers: request.headers, body, validSignature: body.signature === expected };
       calls.push(call);
       behaviour(call, res);
-    });
+    },
   });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/churnkey/customer-data`, calls };
+  endpoints.push(endpoint);
+  return { url: endpoint.url, calls };
 }
 
-/** Closes every endpoint (afterAll). */
-export function stopEndpoints(): void {
-  for (const r of hung.splice(0)) r.destroy();
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    s.close();
-  }
+/** Closes every endpoint, hung connections included (afterAll). */
+export async function stopEndpoints(): Promise<void> {
+  await Promise.all(endpoints.splice(0).map((e) => e.close()));
 }

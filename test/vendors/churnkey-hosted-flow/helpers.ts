@@ -1,14 +1,14 @@
 import request from 'supertest';
 import { expect } from 'vitest';
 import type { Customer } from '../../../generators/world.ts';
-import type { Mock } from '../../../mock/app.ts';
+import type { Mock } from '../../../mock/index.ts';
 import { expectContract } from '../../helpers/contract.ts';
 
 export const FLOW_ADMIN = '/__admin/churnkey/flow';
 
 /** A monthly Pro customer whose subscription started long ago (built-in targeting applies). */
 export function proCustomer(mock: Mock): Customer {
-  const c = mock.world.customers.find(
+  const c = mock.data.world.customers.find(
     (x) =>
       x.subscription.plan.tier === 'pro' &&
       x.subscription.plan.interval === 'MONTH' &&

@@ -1,31 +1,25 @@
-import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Mock } from '../../../mock/app.ts';
-import { DEFAULT_OPTIONS } from '../../../mock/config.ts';
+import { hmacHex } from '../../../mock/core/crypto.ts';
+import type { Mock } from '../../../mock/index.ts';
+import { DEFAULT_HOSTED_FLOW_OPTIONS } from '../../../mock/vendors/churnkey-hosted-flow/options.ts';
 import { launchChromium } from '../../helpers/browser.ts';
 import { expectContract } from '../../helpers/contract.ts';
 import { CK_HEADERS, customMock } from '../../helpers/mock.ts';
-import { until } from '../../helpers/wait.ts';
+import { listen, until } from '../../helpers/wait.ts';
+import { type Receiver, startReceiver } from '../../helpers/webhook-receiver.ts';
 import { type Behaviour, honest, reply, silent, startEndpoint, stopEndpoints } from './endpoint.ts';
 import { proCustomer } from './helpers.ts';
 
-const API_KEY = DEFAULT_OPTIONS.hostedFlow.apiKey;
-const WEBHOOK_SECRET = DEFAULT_OPTIONS.hostedFlow.webhookSecret;
+const API_KEY = DEFAULT_HOSTED_FLOW_OPTIONS.apiKey;
+const WEBHOOK_SECRET = DEFAULT_HOSTED_FLOW_OPTIONS.webhookSecret;
 
 let mock: Mock;
 let api: Server;
-let hooks: Server;
+let hooks: Receiver;
 let base: string;
 let browser: Browser;
-const received: { headers: IncomingMessage['headers']; raw: string }[] = [];
-
-const listen = async (s: Server) => {
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
-};
 
 const json = async (path: string, init: RequestInit = {}) => {
   const res = await fetch(`${base}${path}`, init);
@@ -33,24 +27,14 @@ const json = async (path: string, init: RequestInit = {}) => {
 };
 
 beforeAll(async () => {
-  hooks = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => {
-      raw += c.toString('utf8');
-    });
-    req.on('end', () => {
-      received.push({ headers: req.headers, raw });
-      res.end('ok');
-    });
-  });
-  const hookUrl = `${await listen(hooks)}/hooks`;
+  hooks = await startReceiver();
   mock = await customMock({});
   api = createServer(mock.app);
   base = await listen(api);
   const added = await json('/__admin/webhooks', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ url: hookUrl }),
+    body: JSON.stringify({ url: hooks.url }),
   });
   await expectContract('addWebhook', added);
   browser = await launchChromium();
@@ -59,8 +43,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   api?.close();
-  hooks?.close();
-  stopEndpoints();
+  await hooks?.close();
+  await stopEndpoints();
 });
 
 async function useEndpoint(behaviour: Behaviour, key = API_KEY, timeoutMs = 3000) {
@@ -111,14 +95,12 @@ describe('hosted cancel flow in Chromium', () => {
     const s = await latestSession(c.id);
     expect(s?._id).toBe(sessionId);
     expect(s?.acceptedOffer).toMatchObject({ offerType: 'DISCOUNT', couponAmount: 50 });
-    await until(() => received.some((r) => r.raw.includes(String(sessionId))));
-    const hook = received.find((r) => r.raw.includes(String(sessionId)));
-    const signature = createHmac('sha256', WEBHOOK_SECRET)
-      .update(hook?.raw ?? '')
-      .digest('hex');
-    expect(hook?.headers['x-churnkey-signature']).toBe(signature);
+    const forSession = () => hooks.requests.find((r) => r.body.includes(String(sessionId)));
+    await until(() => forSession() !== undefined);
+    const hook = forSession();
+    expect(hook?.headers['x-churnkey-signature']).toBe(hmacHex(WEBHOOK_SECRET, hook?.raw ?? ''));
     expect(hook?.headers['x-churnkey-delivery']).toMatch(/^whd_/);
-    const payload = JSON.parse(hook?.raw ?? '{}');
+    const payload = JSON.parse(hook?.body ?? '{}');
     expect(payload.event).toBe('session');
     expect(payload.data.customer.id).toBe(c.id);
     expect(payload.data.session).toMatchObject({ _id: sessionId, result: 'discount' });

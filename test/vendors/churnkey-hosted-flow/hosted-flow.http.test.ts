@@ -1,15 +1,15 @@
-import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Mock } from '../../../mock/app.ts';
-import { DEFAULT_OPTIONS } from '../../../mock/config.ts';
+import { hmacHex } from '../../../mock/core/crypto.ts';
+import type { Mock } from '../../../mock/index.ts';
+import { DEFAULT_HOSTED_FLOW_OPTIONS } from '../../../mock/vendors/churnkey-hosted-flow/options.ts';
 import { expectContract } from '../../helpers/contract.ts';
 import { AGGREGATION, ckGet, customMock, SESSIONS } from '../../helpers/mock.ts';
 import { honest, reply, silent, startEndpoint, stopEndpoints } from './endpoint.ts';
 import { act, configure, FLOW_ADMIN, hostedSessions, openFlow, proCustomer } from './helpers.ts';
 
-const API_KEY = DEFAULT_OPTIONS.hostedFlow.apiKey;
-const sign = (id: string, key = API_KEY) => createHmac('sha256', key).update(id).digest('hex');
+const API_KEY = DEFAULT_HOSTED_FLOW_OPTIONS.apiKey;
+const sign = (id: string, key = API_KEY) => hmacHex(key, id);
 
 let mock: Mock;
 beforeAll(async () => {

@@ -1,12 +1,8 @@
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Mock } from '../../../mock/app.ts';
-import {
-  DEFAULT_REBILLY_CREDENTIALS,
-  DEMO_CLAIMS,
-  demoToken,
-  mintToken,
-} from '../../../mock/vendors/rebilly-reports/auth.ts';
+import type { Mock } from '../../../mock/index.ts';
+import { DEMO_CLAIMS, demoToken, mintToken } from '../../../mock/vendors/rebilly-reports/auth.ts';
+import { DEFAULT_REBILLY_CREDENTIALS } from '../../../mock/vendors/rebilly-reports/options.ts';
 import { customMock } from '../../helpers/mock.ts';
 import { type PathForm, RB_KEY, rbGet, YEAR_2025 } from './http.ts';
 
@@ -169,11 +165,12 @@ describe('configured credentials', () => {
   it('--rebilly-api-key, --rebilly-restricted-key and --rebilly-jwt-secret replace the defaults', async () => {
     const custom = await customMock({
       scale: 0.05,
-      rebilly: {
-        ...DEFAULT_REBILLY_CREDENTIALS,
-        apiKey: 'sk_test_other',
-        restrictedApiKey: 'sk_test_limited',
-        jwtSecret: 'another-secret',
+      vendors: {
+        'rebilly-reports': {
+          apiKey: 'sk_test_other',
+          restrictedApiKey: 'sk_test_limited',
+          jwtSecret: 'another-secret',
+        },
       },
     });
     const status = async (headers: Record<string, string>) =>

@@ -1,11 +1,11 @@
 import request from 'supertest';
-import type { Mock } from '../../../mock/app.ts';
-import { DEFAULT_OPTIONS } from '../../../mock/config.ts';
-import { REBILLY_OPERATIONS } from '../../../mock/vendors/rebilly-reports/index.ts';
+import type { Mock } from '../../../mock/index.ts';
+import { REBILLY_OPERATIONS } from '../../../mock/vendors/rebilly-reports/handlers.ts';
+import { DEFAULT_REBILLY_CREDENTIALS } from '../../../mock/vendors/rebilly-reports/options.ts';
 import { expectContract } from '../../helpers/contract.ts';
 
 /** The demo API key's header. */
-export const RB_KEY = { 'REB-APIKEY': DEFAULT_OPTIONS.rebilly.apiKey } as const;
+export const RB_KEY = { 'REB-APIKEY': DEFAULT_REBILLY_CREDENTIALS.apiKey } as const;
 
 export type PathForm = keyof typeof REBILLY_OPERATIONS;
 

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Mock } from '../../../mock/app.ts';
+import type { Mock } from '../../../mock/index.ts';
 import { AGGREGATION_FIELDS } from '../../../mock/vendors/rebilly-reports/fields.ts';
 import type { ReportRow } from '../../../mock/vendors/rebilly-reports/report.ts';
 import { expectContract } from '../../helpers/contract.ts';
@@ -16,7 +16,7 @@ beforeEach(() => mock.reset());
 const rows = (res: { body: { data: ReportRow[] } }) => res.body.data;
 /** Cancellations in [from, to] (ISO), straight from the store. */
 const canceledIn = (from: string, to: string) => {
-  const [lo, hi] = mock.rebilly.range(Date.parse(from), Date.parse(to));
+  const [lo, hi] = mock.vendors['rebilly-reports'].store.range(Date.parse(from), Date.parse(to));
   return hi - lo;
 };
 
@@ -71,8 +71,10 @@ describe('GET the subscription-cancellation report', () => {
   });
 
   it('counts a cancellation exactly at either end of the period (both inclusive)', async () => {
-    const i = Math.floor(mock.rebilly.data.count / 2);
-    const at = new Date((mock.rebilly.data.canceledTime[i] as number) * 1000).toISOString();
+    const i = Math.floor(mock.vendors['rebilly-reports'].store.data.count / 2);
+    const at = new Date(
+      (mock.vendors['rebilly-reports'].store.data.canceledTime[i] as number) * 1000,
+    ).toISOString();
     const before = new Date(Date.parse(at) - 1000).toISOString();
     const count = async (periodStart: string, periodEnd: string) =>
       rows(await rbGet(mock, { periodStart, periodEnd, aggregationField: 'canceledBy' })).reduce(

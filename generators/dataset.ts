@@ -1,0 +1,46 @@
+import type { ChurnCutDataset } from './churncut.ts';
+import type { ChurnkeyDataset } from './churnkey-data.ts';
+import { seededVendorData } from './seed-examples.ts';
+import { iso } from './time.ts';
+import type { World } from './world.ts';
+import { generateWorld, type WorldOptions } from './world.ts';
+
+/**
+ * The data every vendor draws from: the world with the seeds' example people in it, and the
+ * vendor datasets that had to be drawn to place them (ChurnCut's flows choose cus_abc123,
+ * Churnkey's records choose jane@example.com). Other vendors draw from `world` alone.
+ */
+export interface SeededData {
+  readonly world: World;
+  readonly churncut: ChurnCutDataset;
+  readonly churnkey: ChurnkeyDataset;
+}
+
+/** Generates the seeded data; pure: same options, same data. */
+export function generateSeededData(options: WorldOptions): SeededData {
+  return seededVendorData(generateWorld(options));
+}
+
+/** The world's customers as JSON-lines records (`churnmock generate`), before the vendors'. */
+export function* worldRecords(data: SeededData): Generator<unknown> {
+  const { world, churnkey } = data;
+  for (const c of world.customers) {
+    const s = c.subscription;
+    yield {
+      type: 'customer',
+      id: c.id,
+      email: c.email,
+      name: c.name,
+      created: iso(c.created),
+      subscription: {
+        id: s.id,
+        planId: s.plan.id,
+        currency: s.currency,
+        quantity: s.quantity,
+        start: iso(s.start),
+        trialEnd: s.trialEnd === null ? null : iso(s.trialEnd),
+      },
+      churnkeyDsrCounts: churnkey.dsr[c.index],
+    };
+  }
+}

@@ -1,0 +1,62 @@
+import { DEFAULT_AS_OF } from '../../generators/time.ts';
+
+/** Where and how webhooks go: one set of targets and retries for every vendor's events. */
+export interface WebhookOptions {
+  /** Target URLs from `--webhook-url` (`POST /__admin/webhooks` adds more). */
+  readonly urls: readonly string[];
+  /** Attempts per delivery, the first included. */
+  readonly maxAttempts: number;
+  /** Delay before the first retry; doubles each time (capped at 60 s). */
+  readonly backoffMs: number;
+  /** Per-attempt timeout. */
+  readonly timeoutMs: number;
+}
+
+/** Everything a mock instance is built from. */
+export interface MockOptions {
+  readonly seed: number;
+  /** The fixed "now" of the data and the mock clock's start (ISO 8601). */
+  readonly asOf: string;
+  readonly scale: number;
+  /** Check every response against the contract; a violation becomes a 500 naming it. */
+  readonly validateResponses: boolean;
+  readonly webhooks: WebhookOptions;
+  /** Each vendor's options by vendor id; what is left out is the vendor's default. */
+  readonly vendors: Readonly<Record<string, unknown>>;
+}
+
+/** Options as callers give them: any part left out is the default. */
+export type MockOptionsInput = Partial<Omit<MockOptions, 'webhooks' | 'vendors'>> & {
+  readonly webhooks?: Partial<WebhookOptions>;
+  readonly vendors?: Readonly<Record<string, object | undefined>>;
+};
+
+export const DEFAULT_SEED = 42;
+export const DEFAULT_PORT = 4010;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
+  urls: [],
+  maxAttempts: 8,
+  backoffMs: 1000,
+  timeoutMs: 5000,
+};
+
+export const DEFAULT_OPTIONS: MockOptions = {
+  seed: DEFAULT_SEED,
+  asOf: DEFAULT_AS_OF,
+  scale: 1,
+  validateResponses: false,
+  webhooks: DEFAULT_WEBHOOK_OPTIONS,
+  vendors: {},
+};
+
+/** The defaults with `input` over them (webhooks field by field, vendors id by id). */
+export function resolveOptions(input: MockOptionsInput = {}): MockOptions {
+  return {
+    ...DEFAULT_OPTIONS,
+    ...input,
+    webhooks: { ...DEFAULT_WEBHOOK_OPTIONS, ...input.webhooks },
+    vendors: { ...input.vendors },
+  };
+}

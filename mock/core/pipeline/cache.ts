@@ -1,0 +1,55 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Operation } from '../contract.ts';
+import type { CachedResponse, ResponseCache } from './response-cache.ts';
+import { JSON_TYPE, type Reply } from './send.ts';
+import type { HeaderList, VendorModule } from './types.ts';
+
+/**
+ * The key of a GET's answer: operation, path, the vendor's cache version (it changes with
+ * every write and clock move, so old answers become unreachable) and the sorted query. Null
+ * when the answer is not cached (other methods, vendors without a version).
+ */
+export function cacheKey(
+  vendor: VendorModule,
+  op: Operation,
+  path: string,
+  query: Readonly<Record<string, unknown>>,
+  version = vendor.cacheVersion?.(),
+): string | null {
+  if (op.method !== 'get' || version === undefined) return null;
+  return `${op.id}|${path}|${version}|${JSON.stringify(Object.entries(query).sort())}`;
+}
+
+/**
+ * The reply of a cached answer: a 304 when the client has it (If-None-Match; `before304`
+ * first), else its bytes under `head` and `extra`.
+ */
+export function cachedReply(
+  hit: CachedResponse,
+  headers: IncomingHttpHeaders,
+  head: HeaderList,
+  extra: HeaderList = [],
+  before304: HeaderList = [],
+): Reply {
+  if (headers['if-none-match'] === hit.etag)
+    return { status: 304, headers: [...before304, 'etag', hit.etag], body: null };
+  return { status: hit.status, headers: extra.length ? [...head, ...extra] : head, body: hit.body };
+}
+
+/** The header list of a cached answer (content type, ETag, its own headers), built once. */
+export function cachedHead(hit: CachedResponse, common: HeaderList = []): string[] {
+  const head = [...common, 'content-type', JSON_TYPE, 'etag', hit.etag];
+  for (const [k, v] of Object.entries(hit.headers)) head.push(k, v);
+  return head;
+}
+
+/** Stage: stores a 200 GET answer under its key; returns the entry (with its ETag). */
+export function store(
+  cache: ResponseCache,
+  key: string,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> | undefined,
+): CachedResponse {
+  return cache.set(key, status, Buffer.from(JSON.stringify(body)), headers ?? {});
+}

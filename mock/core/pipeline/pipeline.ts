@@ -1,0 +1,189 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+import type { Request, Response } from 'express';
+import type { Operation } from '../contract.ts';
+import {
+  compileRequestValidator,
+  compileResponseValidators,
+  makeAjv,
+  type RequestInput,
+} from '../validation.ts';
+import { authenticate } from './authenticate.ts';
+import { cachedHead, cachedReply, cacheKey, store } from './cache.ts';
+import { checkResponse } from './check-response.ts';
+import type { FastHandler, FastPath } from './fast-path.ts';
+import { ignoredHeader, knownQuery, queryNames } from './query.ts';
+import type { CachedResponse, ResponseCache } from './response-cache.ts';
+import { jsonReply, send, sendResult } from './send.ts';
+import type { HandlerInput, HandlerResult, HeaderList, VendorModule } from './types.ts';
+import { requireBody, validateRequest } from './validate.ts';
+
+/**
+ * The stages of a request, in order. This file is the only place the order lives; each stage
+ * is a small function in its own file returning a value or a refusal (a result to send), and
+ * every API response is written by `send`.
+ *
+ *  1. route        Express's router, by the contract's paths (router.ts); 405 for other methods
+ *  2. gate         the vendor's per-request gate, e.g. ChurnCut's rate limit (vendor middleware)
+ *  3. authenticate credentials, before any body is read               authenticate.ts
+ *  4. parse body   JSON, only for operations that take one             router.ts
+ *  5. query        documented parameters; others named, not refused    query.ts
+ *  6. cache        a stored answer (GET) for this query and version; 304 when the client has it
+ *  7. body         a required JSON body is there                       validate.ts
+ *  8. validate     query, path and body against the contract           validate.ts
+ *  9. handle       the vendor's handler for the operation
+ * 10. check        the answer against the contract (--validate-responses) check-response.ts
+ * 11. store        a 200 GET answer into the cache                     cache.ts
+ * 12. send         the one writer of responses                         send.ts
+ *
+ * The cache stage may also answer before Express (fast-path.ts): a GET of a parameterless
+ * path runs route, authenticate (synchronous answers only), query, cache and gate on the raw
+ * request, and hands everything else to the stages above untouched.
+ */
+
+export interface PipelineOptions {
+  /** Check every response against the contract and turn a violation into a 500. */
+  readonly validateResponses: boolean;
+}
+
+/** One operation's stages, compiled once at start-up. */
+export interface CompiledOperation {
+  /** Stages 3–12 for Express (credentials are checked by `credentials`, mounted first). */
+  handle(req: Request, res: Response): void;
+  /** Stage 3 as Express middleware, before the body parser. */
+  credentials(req: Request, res: Response, next: () => void): Promise<void>;
+  /** The cache stage answered before Express, for the fast path. */
+  readonly fast: FastHandler | null;
+}
+
+/** Compiles the stages of one operation of a vendor's contract. */
+export function compileOperation(
+  vendor: VendorModule,
+  op: Operation,
+  options: PipelineOptions,
+  cache: ResponseCache,
+  fastPath: FastPath | null,
+): CompiledOperation {
+  const handler = vendor.handlers[op.id];
+  if (!handler) throw new Error(`${vendor.name}: no handler for operation ${op.id}`);
+  const validate = compileRequestValidator(makeAjv(true), makeAjv(false), op);
+  const responses = options.validateResponses
+    ? compileResponseValidators(makeAjv(false), op)
+    : null;
+  const names = queryNames(op);
+
+  const credentials = async (req: Request, res: Response, next: () => void) => {
+    const denied = await authenticate(vendor, req.headers);
+    if (denied) return void sendResult(res, denied);
+    next();
+  };
+
+  const handle = (req: Request, res: Response): void => {
+    const { query, ignored } = knownQuery(names, req.query as Record<string, unknown>);
+    const extra = ignoredHeader(ignored);
+    const key = cacheKey(vendor, op, req.path, query);
+    const hit = key === null ? undefined : cache.get(key);
+    if (hit) return void send(res, cachedReply(hit, req.headers, cachedHead(hit), extra));
+
+    const input: RequestInput = { query, path: { ...req.params }, body: req.body };
+    const refused =
+      requireBody(vendor, op, req.body, Boolean(req.is('application/json'))) ??
+      validateRequest(vendor, validate, input);
+    if (refused) return void sendResult(res, refused, extra);
+
+    // The validator coerced and defaulted the input in place.
+    const valid: HandlerInput = {
+      query: input.query,
+      path: input.path as Record<string, string>,
+      body: input.body,
+      headers: req.headers,
+    };
+    const result = checkResponse(responses, vendor, op, handler(valid));
+    if (key !== null && result.status === 200) {
+      const entry = store(cache, key, result.status, result.body, result.headers);
+      return void send(res, cachedReply(entry, {}, cachedHead(entry), extra));
+    }
+    sendResult(res, result, extra);
+  };
+
+  const fast =
+    fastPath && vendor.cacheVersion && op.method === 'get' && !op.path.includes('{')
+      ? fastStages(vendor, op, names, cache, fastPath.common)
+      : null;
+  return { handle, credentials, fast };
+}
+
+interface Memo {
+  readonly version: string;
+  readonly key: string;
+  entry?: CachedResponse;
+  head?: string[];
+}
+
+/**
+ * The cache stage before Express: with good credentials and only documented parameters, a
+ * stored answer skips Express (routing, CORS, body parsing). Raw query strings are memoised to
+ * their cache key per cache version, so a repeated request parses nothing. False: nothing was
+ * written and the full pipeline takes the request.
+ */
+function fastStages(
+  vendor: VendorModule,
+  op: Operation,
+  names: ReadonlySet<string>,
+  cache: ResponseCache,
+  common: HeaderList,
+): FastHandler {
+  const memo = new Map<string, Memo>();
+  const version = vendor.cacheVersion ?? (() => '');
+  return (req: IncomingMessage, res: ServerResponse, search: string): boolean => {
+    // Stage 3 (an asynchronous check, a JWT, is left to the full pipeline).
+    if (authenticate(vendor, req.headers) !== null) return false;
+    // Stage 5: parsed as Express's default ("simple") query parser does, so the keys match.
+    const v = version();
+    let m = memo.get(search);
+    if (m?.version !== v) {
+      const query = { ...parseQuery(search) };
+      if (Object.keys(query).some((k) => !names.has(k))) return false;
+      m = { version: v, key: cacheKey(vendor, op, op.path, query, v) ?? '' };
+      if (memo.size >= 1024) memo.clear();
+      memo.set(search, m);
+    }
+    // Stage 6.
+    const hit = cache.get(m.key);
+    if (!hit) return false;
+    if (m.entry !== hit) {
+      m.entry = hit;
+      m.head = cachedHead(hit, common);
+    }
+    // Stage 2, counted once the answer is known to come from here.
+    const gate = vendor.gate?.(req.headers);
+    if (gate?.denied) {
+      send(res, jsonReply(gate.denied, [...common, ...gate.headers]));
+      return true;
+    }
+    send(
+      res,
+      cachedReply(hit, req.headers, m.head ?? [], gate?.headers, [
+        ...common,
+        ...(gate?.headers ?? []),
+      ]),
+    );
+    return true;
+  };
+}
+
+/** A refusal or answer of the stages outside an operation (404, 405, body-parser errors). */
+export function sendError(
+  res: ServerResponse,
+  vendor: VendorModule | undefined,
+  status: number,
+  message: string,
+  headers?: Readonly<Record<string, string>>,
+): void {
+  const result: HandlerResult = {
+    status,
+    body: vendor ? vendor.errorBody(status, message) : { message },
+    ...(headers ? { headers } : {}),
+  };
+  sendResult(res, result);
+}

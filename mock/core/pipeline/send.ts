@@ -1,0 +1,41 @@
+import type { ServerResponse } from 'node:http';
+import type { HandlerResult, HeaderList } from './types.ts';
+
+export const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** A response ready to write: status, a flat header list, and the body bytes (null: none). */
+export interface Reply {
+  readonly status: number;
+  readonly headers: HeaderList;
+  readonly body: Buffer | string | null;
+}
+
+/** A header object as a flat list (`writeHead` takes it without merging objects). */
+export function headerList(headers: Readonly<Record<string, string>> | undefined): string[] {
+  const list: string[] = [];
+  if (headers) for (const [k, v] of Object.entries(headers)) list.push(k, v);
+  return list;
+}
+
+/** A handler result as a JSON reply, `extra` headers after its own. */
+export function jsonReply(result: HandlerResult, extra: HeaderList = []): Reply {
+  return {
+    status: result.status,
+    headers: ['content-type', JSON_TYPE, ...headerList(result.headers), ...extra],
+    body: JSON.stringify(result.body),
+  };
+}
+
+/**
+ * Writes every API response the mock sends: one `writeHead` with a flat header list (headers
+ * set earlier, such as CORS's, are kept; these win), then the body.
+ */
+export function send(res: ServerResponse, reply: Reply): void {
+  res.writeHead(reply.status, reply.headers as string[]);
+  res.end(reply.body ?? undefined);
+}
+
+/** `send` of a handler result as JSON. */
+export function sendResult(res: ServerResponse, result: HandlerResult, extra?: HeaderList): void {
+  send(res, jsonReply(result, extra));
+}

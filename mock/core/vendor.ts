@@ -1,0 +1,144 @@
+import type { Server } from 'node:http';
+import type { Command, Option } from 'commander';
+import type { Express } from 'express';
+import type { VendorModule } from './pipeline/types.ts';
+import type { StateTable } from './provider-state.ts';
+import type { MockClock } from './time/clock.ts';
+import type { WebhookDispatcher } from './webhooks/dispatcher.ts';
+
+/**
+ * What every vendor gets when it is built: the seeded data of the world (`D`, the registry's
+ * choice), the one mock clock, the one webhook dispatcher (shared targets and delivery log),
+ * and the vendors built before it.
+ */
+export interface BuildContext<D = unknown> {
+  readonly data: D;
+  readonly clock: MockClock;
+  readonly webhooks: WebhookDispatcher;
+  /** A vendor built earlier in the registry's order; throws when there is none. */
+  vendor<I extends VendorInstance>(id: string): I;
+}
+
+/** A built vendor: what the engine serves, resets, lists and prints for it. */
+export interface VendorInstance {
+  /** The operations of `contracts/<id>.openapi.yaml`; absent for a contract the mock only calls. */
+  readonly api?: VendorApi;
+  /** Routes outside the contract (HTML pages) and middleware, mounted before the contract's. */
+  mount?(app: Express): void;
+  /** Restores the seeded state (`POST /__admin/reset`, and before every provider state). */
+  reset(): void;
+  /** Pact provider states, by the names consumers use. */
+  readonly states?: StateTable;
+  /** Lines of the start-up banner, given the base URL (default: its title and first prefix). */
+  banner?(base: string): readonly string[] | Promise<readonly string[]>;
+  /** Work that can wait until the server listens (lookup tables); must not change answers. */
+  warm?(): void;
+}
+
+/** A vendor's served API: the pipeline's view of it, the contract file coming from the id. */
+export type VendorApi = Omit<VendorModule, 'contractFile' | 'name'> & { readonly name?: string };
+
+/** How a vendor's options come from the command line (flags are `serve`'s). */
+export interface VendorCli<O> {
+  readonly options: readonly Option[];
+  /** The vendor's options from commander's parsed flags (camel-cased names). */
+  read(flags: Readonly<Record<string, unknown>>): Partial<O>;
+}
+
+/** One ready-made request: a path with its query, and the headers it needs. */
+export interface SampleRequest {
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** The pact a vendor's contract is verified through (`churnmock verify pact --provider`). */
+export interface PactInfo {
+  /** The provider name in the pact (what `--provider` takes). */
+  readonly provider: string;
+  /** The consumer that wrote the pact. */
+  readonly consumer: string;
+  /** The provider's signature is in the request body (the Customer Data Endpoint). */
+  readonly signed: boolean;
+  /** How the provider is named in reports when it differs from the vendor's title. */
+  readonly title?: string;
+}
+
+/**
+ * One vendor API: everything the engine, the admin API, the CLI, `generate`, the pact
+ * verifier and the tests need, in one object. `id` is the base name of its contract
+ * (`contracts/<id>.openapi.yaml`) and of its folder (`mock/vendors/<id>/`).
+ */
+export interface VendorDefinition<
+  D = unknown,
+  O = unknown,
+  I extends VendorInstance = VendorInstance,
+> {
+  readonly id: string;
+  /** Its name as people read it ("ChurnCut API"). */
+  readonly title: string;
+  readonly defaults: O;
+  /** Its OpenAPI contract; default `contracts/<id>.openapi.yaml` (a test's fixture may differ). */
+  readonly contract?: string;
+  readonly cli?: VendorCli<O>;
+  /** Extra top-level commands (`churnmock jwt`), writing through `io`. */
+  commands?(program: Command, io: CliIo): void;
+  readonly pact?: PactInfo;
+  /** A representative GET of its main list with the demo credentials (the bench loads it). */
+  readonly sample?: SampleRequest;
+  /** Builds the vendor over the seeded data; absent for a contract the mock only calls. */
+  build?(context: BuildContext<D>, options: O): I | Promise<I>;
+  /** Its seeded records as `churnmock generate` writes them (JSON lines, one object each). */
+  records?(data: D): Iterable<unknown>;
+  /** How many records of each kind `records` yields, for `generate`'s summary. */
+  counts?(data: D): Readonly<Record<string, number>>;
+}
+
+/**
+ * Checks a definition and keeps its exact type (the id as a literal, `build`'s instance), so the
+ * registry can map ids to instance and option types.
+ */
+export function defineVendor<
+  const Id extends string,
+  // biome-ignore lint/suspicious/noExplicitAny: the definition's own types are kept by T
+  T extends VendorDefinition<any, any, any>,
+>(definition: T & { readonly id: Id }): T & { readonly id: Id } {
+  return definition;
+}
+
+/**
+ * Where the CLI's commands write and how they end: the process's own streams and exit code,
+ * or a test's buffers (so a test runs the program in-process).
+ */
+export interface CliIo {
+  /** Writes to standard output (text as given; callers end lines). */
+  out(text: string): void;
+  /** Writes to standard error. */
+  err(text: string): void;
+  /** The stream `generate --out -` writes records to. */
+  readonly stdout: NodeJS.WritableStream;
+  /** The code the program ends with when it ends normally (like `process.exitCode`). */
+  exitCode: number | undefined;
+  /** Ends the program now with `code` (never returns: the in-process host throws). */
+  exit(code: number): never;
+  /** A server `serve` started: the process host stops it on SIGINT/SIGTERM, a test closes it. */
+  served(server: Server): void;
+}
+
+/** The parameters of the seeded world: the same three always give the same data. */
+export interface WorldParams {
+  readonly seed: number;
+  /** Epoch ms of the fixed "now" of the data. */
+  readonly asOf: number;
+  readonly scale: number;
+}
+
+/** A list of vendors and the seeded data they share: what the engine is built from. */
+export interface Registry<D = unknown> {
+  /** Generates the seeded data every vendor draws from (pure: same params, same data). */
+  data(params: WorldParams): D;
+  /** Records of the shared data itself (customers) for `generate`, before the vendors'. */
+  records(data: D): Iterable<unknown>;
+  counts(data: D): Readonly<Record<string, number>>;
+  // biome-ignore lint/suspicious/noExplicitAny: each vendor has options and an instance of its own
+  readonly vendors: readonly VendorDefinition<D, any, any>[];
+}

@@ -1,0 +1,96 @@
+import { iso } from '../../../generators/time.ts';
+import { baseUrlOf } from '../../core/http.ts';
+import type { HandlerInput, HandlerResult } from '../../core/pipeline/types.ts';
+import type { MockClock } from '../../core/time/clock.ts';
+import type { VendorApi } from '../../core/vendor.ts';
+import { analyticsHandlers } from './analytics-handlers.ts';
+import { CC_MESSAGES, ccError, churncutError } from './errors.ts';
+import type { FlowLifecycle, StartFlow } from './lifecycle.ts';
+import {
+  liveFlowJson,
+  seededFlowJson,
+  toCustomerDetail,
+  toCustomerSummary,
+} from './materialize.ts';
+import type { ChurnCutOptions } from './options.ts';
+import { type CustomerQuery, pageCustomers } from './query.ts';
+import type { ChurnCutStore } from './store.ts';
+
+/** Path prefixes of the ChurnCut API (errors under them use its envelope). */
+export const CHURNCUT_PREFIXES = ['/v1/customers', '/v1/cancellation-flows', '/v1/analytics'];
+
+const ok = (data: unknown, status = 200): HandlerResult => ({
+  status,
+  body: { success: true, data },
+});
+
+/** The ChurnCut API (seed 001) over its store, the mock clock and the flow lifecycle. */
+export function churncutModule(
+  store: ChurnCutStore,
+  clock: MockClock,
+  flows: FlowLifecycle,
+  options: ChurnCutOptions,
+): VendorApi {
+  const listCustomers = ({ query }: HandlerInput): HandlerResult => {
+    const q = query as unknown as { limit: number; offset: number } & Partial<CustomerQuery>;
+    const cq: CustomerQuery = {
+      limit: q.limit,
+      offset: q.offset,
+      riskLevel: query.risk_level as CustomerQuery['riskLevel'],
+      status: query.status as CustomerQuery['status'],
+    };
+    const found = pageCustomers(store.data.order, store.data.probability, store.statusCodes, cq);
+    return ok({
+      customers: found.indices.map((i) => toCustomerSummary(store, i)),
+      total: found.total,
+      has_more: cq.offset + found.indices.length < found.total,
+    });
+  };
+
+  const getCustomer = ({ path }: HandlerInput): HandlerResult => {
+    const i = store.index.get(path.id ?? '');
+    if (i < 0)
+      return ccError(404, 'customer_not_found', CC_MESSAGES.customerNotFound(path.id ?? ''));
+    return ok(toCustomerDetail(store, i, clock.now()));
+  };
+
+  const createCancellationFlow = ({ body, headers }: HandlerInput): HandlerResult => {
+    const result = flows.start(body as StartFlow, baseUrlOf(headers));
+    if (!result.ok) return ccError(result.status, result.code, result.message);
+    const { flow } = result;
+    return ok(
+      { flow_id: flow.id, flow_url: flow.flowUrl, expires_at: iso(flow.expiresAt) },
+      result.created ? 201 : 200,
+    );
+  };
+
+  const getCancellationFlow = ({ path }: HandlerInput): HandlerResult => {
+    const id = path.id ?? '';
+    const live = flows.find(id);
+    if (live) return ok(liveFlowJson(store, live));
+    const k = store.seededFlowIndex(id);
+    if (k >= 0) return ok(seededFlowJson(store, k));
+    return ccError(404, 'flow_not_found', CC_MESSAGES.flowNotFound(id));
+  };
+
+  return {
+    prefixes: CHURNCUT_PREFIXES,
+    authenticate(headers) {
+      const auth = headers.authorization;
+      const match = /^Bearer (\S+)$/i.exec(auth ?? '');
+      if (!match) return ccError(401, 'unauthorized', CC_MESSAGES.missingAuth);
+      if (match[1] !== options.apiKey)
+        return ccError(401, 'invalid_api_key', CC_MESSAGES.invalidKey);
+      return null;
+    },
+    errorBody: churncutError,
+    handlers: {
+      listCustomers,
+      getCustomer,
+      createCancellationFlow,
+      getCancellationFlow,
+      ...analyticsHandlers(store, clock),
+    },
+    cacheVersion: () => `${store.version}@${clock.now()}`,
+  };
+}

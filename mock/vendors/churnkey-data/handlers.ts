@@ -1,0 +1,117 @@
+import { DSR_DELETE_EVENT_LIMIT } from '../../../generators/churnkey-data.ts';
+import { buildDsrRecords } from '../../../generators/churnkey-dsr.ts';
+import type { HandlerInput, HandlerResult } from '../../core/pipeline/types.ts';
+import type { MockClock } from '../../core/time/clock.ts';
+import type { VendorApi } from '../../core/vendor.ts';
+import { badRequest, CK_ERRORS, churnkeyError, unauthorized } from './errors.ts';
+import { toSessionJson } from './materialize.ts';
+import type { ChurnkeyCredentials } from './options.ts';
+import { aggregate, compileFilter, page, parseBreakdown } from './query.ts';
+import { scanAggregate, scanPage } from './scan.ts';
+import type { ChurnkeyDataStore } from './store.ts';
+
+function emailOf(input: HandlerInput): string {
+  return String((input.body as { email: string }).email);
+}
+
+/** The Churnkey Data API (seed 000) over a store and the mock clock. */
+export function churnkeyDataModule(
+  store: ChurnkeyDataStore,
+  clock: MockClock,
+  creds: ChurnkeyCredentials,
+): VendorApi {
+  // One customer's sessions are a short list: filter the records. Everything else scans columns.
+  const listSessions = ({ query }: HandlerInput): HandlerResult => {
+    const filter = compileFilter(query);
+    const now = clock.now();
+    const skip = query.skip as number;
+    const limit = query.limit as number;
+    const found =
+      filter.customerId === null
+        ? scanPage(store.columns(), filter, now, skip, limit)
+        : page(store.sessions(now, filter.customerId), filter, skip, limit);
+    return { status: 200, body: found.map((s) => toSessionJson(s, store.org)) };
+  };
+
+  const aggregateSessions = ({ query }: HandlerInput): HandlerResult => {
+    const { dims, problems } = parseBreakdown(query.breakdown as string | undefined);
+    if (problems.length)
+      return badRequest(problems.map((message) => ({ in: 'query', name: 'breakdown', message })));
+    const filter = compileFilter(query);
+    const now = clock.now();
+    const rows =
+      filter.customerId === null
+        ? scanAggregate(store.columns(), filter, now, dims)
+        : aggregate(store.sessions(now, filter.customerId), filter, dims);
+    return { status: 200, body: rows };
+  };
+
+  const dsrAccess = (input: HandlerInput): HandlerResult => {
+    const email = emailOf(input);
+    const person = store.person(email);
+    const now = clock.now();
+    const counts = store.counts(person, now);
+    const records = person
+      ? buildDsrRecords(store.world.seed, person, counts, store.world.asOf)
+      : null;
+    const sessions = person
+      ? [...store.sessions(now, person.id)].map((s) => toSessionJson(s, store.org))
+      : [];
+    return {
+      status: 200,
+      body: {
+        customer: { email },
+        counts,
+        profile: {
+          events: records?.events ?? [],
+          sessions,
+          invoices: records?.invoices ?? [],
+          campaigns: records?.campaigns ?? [],
+          failedPayments: records?.failedPayments ?? [],
+          subscriptions: records?.subscriptions ?? [],
+          charges: records?.charges ?? [],
+          emails: records?.emails ?? [],
+        },
+      },
+    };
+  };
+
+  const dsrDelete = (input: HandlerInput): HandlerResult => {
+    const email = emailOf(input);
+    const person = store.person(email);
+    const now = clock.now();
+    const counts = store.counts(person, now);
+    if (person && counts.events > DSR_DELETE_EVENT_LIMIT) {
+      return {
+        status: 200,
+        body: {
+          customer: { email },
+          deleted: false,
+          reasonForRejection: CK_ERRORS.dsrRejected,
+          counts,
+        },
+      };
+    }
+    const deletedCounts = person ? store.erase(person, now) : counts;
+    return {
+      status: 200,
+      body: { customer: { email }, deleted: true, deletedCounts, counts: store.counts(null, now) },
+    };
+  };
+
+  return {
+    prefixes: ['/v1/data'],
+    authenticate(headers) {
+      const key = headers['x-ck-api-key'];
+      const app = headers['x-ck-app'];
+      if (!key) return unauthorized(CK_ERRORS.missingHeader('x-ck-api-key'));
+      if (!app) return unauthorized(CK_ERRORS.missingHeader('x-ck-app'));
+      if (key !== creds.apiKey || app !== creds.appId)
+        return unauthorized(CK_ERRORS.invalidCredentials);
+      return null;
+    },
+    errorBody: churnkeyError,
+    handlers: { listSessions, aggregateSessions, dsrAccess, dsrDelete },
+    cacheVersion: () => `${store.version}@${clock.now()}`,
+  };
+}

@@ -1,0 +1,80 @@
+import type { CodedField } from '../../../generators/rebilly-reports.ts';
+import type { HandlerInput, HandlerResult } from '../../core/pipeline/types.ts';
+import type { MockClock } from '../../core/time/clock.ts';
+import type { VendorApi } from '../../core/vendor.ts';
+import { rebillyAuthenticator } from './auth.ts';
+import { parseDateTime } from './date-time.ts';
+import { badRequest, type InvalidField, RB_ERRORS, rebillyError } from './errors.ts';
+import { FILTER_FIELDS } from './fields.ts';
+import { parseFilter } from './filter.ts';
+import type { RebillyCredentials } from './options.ts';
+import { type ReportQuery, runReport } from './query.ts';
+import { paginate } from './report.ts';
+import type { RebillyReportsStore } from './store.ts';
+
+/** The operationIds of the report's three paths (API-NOTES: serve every form). */
+export const REBILLY_OPERATIONS = {
+  experimental: 'GetSubscriptionCancellationReport',
+  organization: 'GetOrganizationSubscriptionCancellationReport',
+  stable: 'GetStableSubscriptionCancellationReport',
+} as const;
+
+/** Turns validated query parameters into a report query, or the invalid fields found. */
+function readQuery(
+  query: Readonly<Record<string, unknown>>,
+  now: number,
+): ReportQuery | InvalidField[] {
+  const invalid: InvalidField[] = [];
+  const start = parseDateTime(String(query.periodStart));
+  const end = parseDateTime(String(query.periodEnd));
+  // The contract's date-time format lets a few impossible instants through (23:59:60).
+  if (Number.isNaN(start)) invalid.push({ field: 'periodStart', message: RB_ERRORS.dateTime });
+  if (Number.isNaN(end)) invalid.push({ field: 'periodEnd', message: RB_ERRORS.dateTime });
+  if (start > end)
+    invalid.push({
+      field: 'periodStart',
+      message: RB_ERRORS.periodOrder(String(query.periodEnd)),
+    });
+  const filter = parseFilter(typeof query.filter === 'string' ? query.filter : '', FILTER_FIELDS);
+  for (const message of filter.problems) invalid.push({ field: 'filter', message });
+  if (invalid.length) return invalid;
+  // Cancellations after the mock clock's "now" have not happened yet.
+  return {
+    from: start,
+    to: Math.min(end, now),
+    field: query.aggregationField as CodedField,
+    clauses: filter.clauses,
+  };
+}
+
+/** Rebilly's subscription-cancellation report (seed 004) over a store and the mock clock. */
+export function rebillyReportsModule(
+  store: RebillyReportsStore,
+  clock: MockClock,
+  creds: RebillyCredentials,
+): VendorApi {
+  const report = ({ query }: HandlerInput): HandlerResult => {
+    const q = readQuery(query, clock.now());
+    if (Array.isArray(q)) return badRequest(q);
+    const rows = runReport(store, q);
+    const limit = query.limit as number;
+    const offset = query.offset as number;
+    return {
+      status: 200,
+      body: { data: paginate(rows, limit, offset) },
+      headers: {
+        'Pagination-Total': String(rows.length),
+        'Pagination-Limit': String(limit),
+        'Pagination-Offset': String(offset),
+      },
+    };
+  };
+
+  return {
+    prefixes: ['/experimental', '/reports', '/organizations'],
+    authenticate: rebillyAuthenticator(creds),
+    errorBody: rebillyError,
+    handlers: Object.fromEntries(Object.values(REBILLY_OPERATIONS).map((id) => [id, report])),
+    cacheVersion: () => `${store.version}@${clock.now()}`,
+  };
+}

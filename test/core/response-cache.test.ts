@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ResponseCache } from '../../mock/core/pipeline/response-cache.ts';
+
+const body = (bytes: number, fill = 'x') => Buffer.from(fill.repeat(bytes));
+const keys = (cache: ResponseCache, all: string[]) => all.filter((k) => cache.get(k));
+
+describe('ResponseCache', () => {
+  it('set returns the entry with a quoted base64url SHA-1 etag; get finds it', () => {
+    const cache = new ResponseCache();
+    const entry = cache.set('k', 200, body(3), { 'content-type': 'application/json' });
+    const sha1 = createHash('sha1').update('xxx').digest('base64url');
+    expect(entry).toEqual({
+      status: 200,
+      body: body(3),
+      etag: `"${sha1}"`,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(cache.get('k')).toBe(entry);
+    expect(cache.get('other')).toBeUndefined();
+    cache.clear();
+    expect(cache.get('k')).toBeUndefined();
+  });
+
+  it('keeps at most maxEntries, dropping the least recently used', () => {
+    const cache = new ResponseCache(2, 1000);
+    cache.set('a', 200, body(1), {});
+    cache.set('b', 200, body(1), {});
+    cache.get('a');
+    cache.set('c', 200, body(1), {});
+    expect(keys(cache, ['a', 'b', 'c'])).toEqual(['a', 'c']);
+  });
+
+  it('keeps at most maxBytes of bodies (an empty one counts as 1), none over a quarter of them', () => {
+    const cache = new ResponseCache(100, 100);
+    for (const k of ['a', 'b', 'c', 'd', 'e']) cache.set(k, 200, body(25), {});
+    expect(keys(cache, ['a', 'b', 'c', 'd', 'e'])).toEqual(['b', 'c', 'd', 'e']);
+    const big = cache.set('big', 200, body(26), {});
+    expect(big.etag).toMatch(/^"[\w-]+"$/);
+    expect(cache.get('big')).toBeUndefined();
+    expect(keys(cache, ['b', 'c', 'd', 'e'])).toEqual(['b', 'c', 'd', 'e']);
+    cache.set('empty', 204, body(0), {});
+    expect(cache.get('empty')?.status).toBe(204);
+    expect(keys(cache, ['b', 'c', 'd', 'e'])).toEqual(['c', 'd', 'e']);
+  });
+});
