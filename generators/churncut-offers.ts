@@ -1,6 +1,6 @@
 import type { Customer, Plan } from './world.ts';
 
-/** Cancellation reasons the mock accepts (the vendor shows only `too_expensive`, seed 001). */
+/** Cancellation reasons the mock accepts (the ChurnCut API docs show only `too_expensive`). */
 export const REASONS = [
   'too_expensive',
   'not_using',
@@ -18,7 +18,7 @@ export type OfferType = (typeof OFFER_TYPES)[number];
 /** Plan tiers, cheapest first; a downgrade goes one step down. */
 export const TIERS: readonly Plan['tier'][] = ['starter', 'creator', 'pro', 'business'];
 
-/** An offer as the API shows it (seed 001's `offer_accepted`). */
+/** An offer as the API shows it (the ChurnCut API docs' `offer_accepted`, Get flow status). */
 export type Offer =
   | { readonly type: 'discount'; readonly value: number; readonly duration_months: number }
   | { readonly type: 'pause'; readonly duration_months: number }

@@ -2,7 +2,7 @@ import { generateSeededFlows, type SeededFlows } from './churncut-flows.ts';
 import { deriveSeed, Rng } from './random.ts';
 import type { Customer, World } from './world.ts';
 
-/** Churn factor types; the vendor shows the first three (seed 001). */
+/** Churn factor types; the ChurnCut API docs show the first three (Get customer). */
 export const FACTOR_TYPES = [
   'low_engagement',
   'support_tickets',
@@ -32,7 +32,7 @@ export interface ChurnCutDataset {
   readonly flows: SeededFlows;
   /** Customer indices in list order: created desc, then id asc. */
   readonly order: Int32Array;
-  /** The seeded flow shown as seed 001's `flow_123456` (generators/seed-examples.ts), if any. */
+  /** The seeded flow shown as the docs' `flow_123456` (generators/seed-examples.ts), if any. */
   readonly exampleFlow?: number;
 }
 

@@ -56,8 +56,9 @@ export interface DsrCounts {
 }
 
 /**
- * Seed 000 shows a rejected DSR delete for a profile "exceeding the limit"; churnmock puts the
- * limit at 10,000 events. The generator gives a few people more; the API refuses to erase them.
+ * The Data API docs show a rejected DSR delete for a profile "exceeding the limit" (GDPR User
+ * Data Delete Request); churnmock puts the limit at 10,000 events. The generator gives a few
+ * people more; the API refuses to erase them.
  */
 export const DSR_DELETE_EVENT_LIMIT = 10_000;
 
@@ -73,6 +74,36 @@ type Outcome = 'cancel' | 'save' | 'abort';
 
 const SURVEY_TABLE = new Weighted(SURVEY.map((s, i) => [i, s.weight] as const));
 
+/**
+ * The accepted offer as a session records it: the offer's own detail, with what the customer
+ * chose where the offer lets them (the pause length, the new plan). The seeded sessions and
+ * the hosted flow's both use it, so they have one shape.
+ */
+export function acceptedOfferOf(o: OfferDef, choice: string | number | null): AcceptedOffer {
+  const base = { guid: o.guid, offerType: o.offerType };
+  const c = o.config;
+  switch (o.offerType) {
+    case 'PAUSE':
+      return { ...base, pauseInterval: String(c.pauseInterval), pauseDuration: Number(choice) };
+    case 'DISCOUNT':
+      return {
+        ...base,
+        couponId: o.coupon?.id ?? '',
+        couponType: o.coupon?.type ?? 'PERCENT',
+        couponAmount: o.coupon?.amount ?? 0,
+        couponDuration: o.coupon?.duration ?? null,
+      };
+    case 'PLAN_CHANGE':
+      return { ...base, newPlanId: String(choice) };
+    case 'TRIAL_EXTENSION':
+      return { ...base, trialExtensionDays: Number(c.trialExtensionDays) };
+    case 'REDIRECT':
+      return { ...base, redirectUrl: String(c.redirectUrl) };
+    default:
+      return base;
+  }
+}
+
 function acceptedOffer(r: Rng, o: OfferDef, interned: Map<string, AcceptedOffer>): AcceptedOffer {
   // The only per-session variation is the pause length or the new plan; intern on that.
   const variant =
@@ -84,34 +115,7 @@ function acceptedOffer(r: Rng, o: OfferDef, interned: Map<string, AcceptedOffer>
   const key = `${o.guid}|${variant}`;
   const known = interned.get(key);
   if (known) return known;
-  let detail: Record<string, string | number | null>;
-  switch (o.offerType) {
-    case 'PAUSE':
-      detail = { pauseInterval: o.config.pauseInterval as string, pauseDuration: variant };
-      break;
-    case 'DISCOUNT': {
-      const c = o.coupon;
-      detail = {
-        couponId: c?.id ?? '',
-        couponType: c?.type ?? 'PERCENT',
-        couponAmount: c?.amount ?? 0,
-        couponDuration: c?.duration ?? null,
-      };
-      break;
-    }
-    case 'PLAN_CHANGE':
-      detail = { newPlanId: variant };
-      break;
-    case 'TRIAL_EXTENSION':
-      detail = { trialExtensionDays: o.config.trialExtensionDays as number };
-      break;
-    case 'REDIRECT':
-      detail = { redirectUrl: o.config.redirectUrl as string };
-      break;
-    default:
-      detail = {};
-  }
-  const value = Object.freeze({ guid: o.guid, offerType: o.offerType, ...detail });
+  const value = Object.freeze(acceptedOfferOf(o, variant));
   interned.set(key, value);
   return value;
 }

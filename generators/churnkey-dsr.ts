@@ -3,7 +3,7 @@ import { deriveSeed, hex, Rng, stripeId, uuid } from './random.ts';
 import { DAY, iso, MINUTE } from './time.ts';
 import type { Customer } from './world.ts';
 
-/** Everything Churnkey holds about one person besides sessions (seed 000 DSR access). */
+/** All Churnkey holds about one person besides sessions (Data API docs, GDPR User Data Access). */
 export interface DsrRecords {
   events: Record<string, unknown>[];
   campaigns: Record<string, unknown>[];

@@ -124,7 +124,7 @@ export const SURVEY: readonly { value: string; weight: number; feedback: readonl
   { value: 'Other', weight: 4, feedback: ['Personal reasons.', 'Moving abroad.'] },
 ];
 
-/** The key under which a presented offer carries its config (seed 000's session JSON). */
+/** The key under which a presented offer carries its config (Data API docs, List Sessions). */
 export const CONFIG_KEYS: Readonly<Record<OfferType, string>> = {
   PAUSE: 'pauseConfig',
   DISCOUNT: 'discountConfig',

@@ -6,8 +6,8 @@ import type { World } from './world.ts';
 import { generateWorld, type WorldOptions } from './world.ts';
 
 /**
- * The data every vendor draws from: the world with the seeds' example people in it, and the
- * vendor datasets that had to be drawn to place them (ChurnCut's flows choose cus_abc123,
+ * The data every vendor draws from: the world with the vendor docs' example people in it, and
+ * the vendor datasets that had to be drawn to place them (ChurnCut's flows choose cus_abc123,
  * Churnkey's records choose jane@example.com). Other vendors draw from `world` alone.
  */
 export interface SeededData {

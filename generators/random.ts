@@ -138,10 +138,14 @@ export function objectId(r: Rng, atMs: number): string {
   );
 }
 
+/** A v4-shaped UUID (version 4, variant `a`) over 32 hex digits. */
+export function uuidOfHex(h: string): string {
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 /** A v4-shaped UUID from faker's stream. */
 export function uuid(r: Rng): string {
-  const h = hex(r, 32);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
+  return uuidOfHex(hex(r, 32));
 }
 
 /** A flat copy of any string built by concatenation (UTF-8 round trip; for rare values). */

@@ -1,7 +1,7 @@
 import { flat } from './random.ts';
 import { LEAD_SOURCE_KEYS } from './rebilly-lead-sources.ts';
 
-/** The report's twelve aggregation fields (API-NOTES), each stored as a coded column. */
+/** The report's twelve aggregation fields (docs/decisions/002), each stored as a coded column. */
 export const CODED_FIELDS = [
   'planId',
   'websiteId',

@@ -1,7 +1,7 @@
 import { type Rng, Weighted } from './random.ts';
 import type { Customer } from './world.ts';
 
-/** The sub-fields of a Rebilly subscription's `leadSource` (API-NOTES, Rebilly section). */
+/** The sub-fields of a Rebilly subscription's `leadSource` (docs/decisions/002). */
 export const LEAD_SOURCE_KEYS = [
   'source',
   'medium',

@@ -10,11 +10,11 @@ import { LEAD_SOURCE_KEYS, leadSourceOf, makeAgents } from './rebilly-lead-sourc
 import { addInterval, DATA_START, DAY, MINUTE, SECOND } from './time.ts';
 import type { Customer, World } from './world.ts';
 
-/** Who canceled a subscription (API-NOTES, Rebilly section). */
+/** Who canceled a subscription (Rebilly's OpenAPI definition: docs/decisions/002). */
 export const CANCELED_BY = ['merchant', 'customer', 'rebilly'] as const;
 export type CanceledBy = (typeof CANCELED_BY)[number];
 
-/** Rebilly's cancellation categories (API-NOTES, Rebilly section). */
+/** Rebilly's cancellation categories (its OpenAPI definition: docs/decisions/002). */
 export const CANCEL_CATEGORIES = [
   'billing-failure',
   'delinquency',

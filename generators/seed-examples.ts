@@ -8,19 +8,19 @@ import {
 import type { Customer, World } from './world.ts';
 
 /**
- * The ids the vendor documents use in their examples (seed 001: ChurnCut; seed 002: the
- * Customer Data Endpoint). One seeded customer carries them, so the documents' own example
+ * The ids the vendor documents use in their examples (the ChurnCut API docs; Churnkey's
+ * Customer Data Endpoint docs). One seeded customer carries them, so the documents' own example
  * requests work against the default data.
  */
 export const SEED_EXAMPLE_IDS = {
   customerId: 'cus_abc123',
   subscriptionId: 'sub_xyz789',
   flowId: 'flow_123456',
-  /** Seed 000's DSR example person. */
+  /** The Churnkey Data API docs' DSR example person (GDPR User Data Access). */
   dsrEmail: 'jane@example.com',
 } as const;
 
-/** Which customer and which seeded ChurnCut flow play seed 001's example. */
+/** Which customer and which seeded ChurnCut flow play the ChurnCut API docs' example. */
 export interface SeedExample {
   readonly customer: number;
   readonly flow: number;
@@ -30,10 +30,10 @@ const DISCOUNT = OFFER_TYPES.indexOf('discount');
 const JANUARY_2024 = [Date.UTC(2024, 0, 1), Date.UTC(2024, 1, 1)] as const;
 
 /**
- * The customer most like seed 001's example: a high-risk (≥ 70) Pro customer billed in USD
- * whose latest cancellation flow ended retained with a discount; closer matches first (billed
- * monthly, 50 % for 3 months, in January 2024), then the lowest index. Null when the world has
- * none (tiny scales). Pure: reads the data, changes nothing.
+ * The customer most like the ChurnCut API docs' example: a high-risk (≥ 70) Pro customer billed
+ * in USD whose latest cancellation flow ended retained with a discount; closer matches first
+ * (billed monthly, 50 % for 3 months, in January 2024), then the lowest index. Null when the
+ * world has none (tiny scales). Pure: reads the data, changes nothing.
  */
 export function findSeedExample(data: ChurnCutDataset): SeedExample | null {
   const { world, probability, flows } = data;
@@ -62,7 +62,7 @@ export function findSeedExample(data: ChurnCutDataset): SeedExample | null {
   return best;
 }
 
-/** The world with customer `i` (and its subscription) under the seed's example ids. */
+/** The world with customer `i` (and its subscription) under the docs' example ids. */
 export function withExampleIds(world: World, i: number): World {
   const c = world.customers[i] as Customer;
   const customers = world.customers.slice();
@@ -75,9 +75,9 @@ export function withExampleIds(world: World, i: number): World {
 }
 
 /**
- * The world every vendor draws from, with seed 001's example customer in it, and ChurnCut's
- * data for that world (`example` says which flow is `flow_123456`). ChurnCut's draws depend on
- * customer indices, not ids, so renaming one customer changes nothing else.
+ * The world every vendor draws from, with the ChurnCut API docs' example customer in it, and
+ * ChurnCut's data for that world (`example` says which flow is `flow_123456`). ChurnCut's draws
+ * depend on customer indices, not ids, so renaming one customer changes nothing else.
  */
 export function worldWithSeedExamples(world: World): {
   world: World;
@@ -100,8 +100,8 @@ export function worldWithSeedExamples(world: World): {
 }
 
 /**
- * The person most like seed 000's DSR example (jane@example.com, every kind of record): the
- * first customer, other than `except`, with at least three sessions, at least one record of
+ * The person most like the Data API docs' DSR example (jane@example.com, every kind of record):
+ * the first customer, other than `except`, with at least three sessions, at least one record of
  * every kind but e-mails, and no more events than a delete may remove. -1 when none.
  */
 export function findDsrExample(world: World, data: ChurnkeyDataset, except = -1): number {
@@ -118,11 +118,11 @@ export function findDsrExample(world: World, data: ChurnkeyDataset, except = -1)
 }
 
 /**
- * Every vendor's starting data with the seeds' example people in it: seed 001's ChurnCut
- * customer (cus_abc123, sub_xyz789, flow_123456) and seed 000's DSR person
- * (jane@example.com). The world is renamed before the vendors draw from it where the choice
- * allows (ChurnCut), and Churnkey's sessions are repointed at the renamed person after, so
- * every API shows the same people. Pure: same world, same result.
+ * Every vendor's starting data with the vendor docs' example people in it: the ChurnCut API
+ * docs' customer (cus_abc123, sub_xyz789, flow_123456) and the Churnkey Data API docs' DSR
+ * person (jane@example.com). The world is renamed before the vendors draw from it where the
+ * choice allows (ChurnCut), and Churnkey's sessions are repointed at the renamed person after,
+ * so every API shows the same people. Pure: same world, same result.
  */
 export function seededVendorData(generated: World): {
   world: World;

@@ -44,17 +44,6 @@ export interface Mock<D = unknown, I = Readonly<Record<string, VendorInstance>>>
   reset(): void;
 }
 
-/** Response headers a browser client may read (Access-Control-Expose-Headers). */
-const EXPOSED_HEADERS = [
-  'Pagination-Total',
-  'Pagination-Limit',
-  'Pagination-Offset',
-  'X-Churnmock-Ignored-Params',
-  'X-RateLimit-Limit',
-  'X-RateLimit-Remaining',
-  'X-RateLimit-Reset',
-];
-
 function moduleFor(modules: readonly VendorModule[], path: string): VendorModule | undefined {
   return modules.find((v) => v.prefixes.some((p) => path === p || path.startsWith(`${p}/`)));
 }
@@ -133,12 +122,16 @@ export async function createMockFrom<D>(
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  // Browsers may read the paging and rate-limit headers (Rebilly's Pagination-*, ChurnCut's X-RateLimit-*).
+  // Browsers may read what a vendor's clients read (paging, rate limits) and what the mock adds.
+  const exposed = [
+    'X-Churnmock-Ignored-Params',
+    ...built.flatMap((b) => b.instance.exposedHeaders ?? []),
+  ];
   const fast = new FastPath({
     'access-control-allow-origin': '*',
-    'access-control-expose-headers': EXPOSED_HEADERS.join(','),
+    'access-control-expose-headers': exposed.join(','),
   });
-  app.use(cors({ exposedHeaders: EXPOSED_HEADERS }));
+  app.use(cors({ exposedHeaders: exposed }));
   for (const b of built) b.instance.mount?.(app);
   const modules = [...built.flatMap((b) => (b.module ? [b.module] : [])), admin];
   for (const module of modules) {

@@ -5,10 +5,7 @@ import type { Registry, WorldParams } from './core/vendor.ts';
 /**
  * The dataset as JSON-lines records: what `churnmock generate` writes, line by line: a `meta`
  * line, the shared world's records, then every vendor's in the registry's order, each in its
- * API's own shape as of the world's as-of date (Churnkey sessions as `/v1/data/sessions` lists
- * them, ChurnCut customers and past flows as `/v1/customers/{id}` and
- * `/v1/cancellation-flows/{id}` show them, Rebilly canceled subscriptions as Rebilly's
- * subscription resource).
+ * API's own shape as of the world's as-of date (README, CLI: `generate`).
  */
 export function* datasetRecords<D>(
   registry: Registry<D>,

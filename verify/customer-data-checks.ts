@@ -76,13 +76,13 @@ export function judgeCorrect(customerId: string, r: CustomerDataResult): Check[]
       ? at(
           'no-sensitive-data',
           'fail',
-          `the customer can read every attribute (seed 002): ${sensitive.map((s) => s.message).join('; ')}`,
+          `the customer can read every attribute (Churnkey docs, Customer Data Endpoint): ${sensitive.map((s) => s.message).join('; ')}`,
         )
       : at('no-sensitive-data', 'pass', `no sensitive-looking key or value in ${count} attributes`),
   ];
 }
 
-/** A forged or missing signature must be refused with a 401 (seed 002). */
+/** A forged or missing signature must be refused with a 401 (Churnkey's docs on the endpoint). */
 export function judgeRefused(
   kind: 'forged' | 'missing',
   customerId: string,
@@ -98,19 +98,20 @@ export function judgeRefused(
       `ACCEPTED ${what} (200): the endpoint leaks customer data to anyone who guesses its URL. ` +
         'Check the signature (hex HMAC-SHA256 of customerId keyed with your Churnkey API key) and answer 401',
     );
-  if (r.ok) return at('fail', `answered ${r.status} for ${what}; seed 002 says 401`);
+  if (r.ok) return at('fail', `answered ${r.status} for ${what}; the Churnkey docs say 401`);
   if (r.code === 'status' && kind === 'missing' && (r.status ?? 0) >= 500)
     return at(
       'fail',
-      `answered ${r.status} instead of 401 (seed 002's snippet throws on a missing signature: check its type and length before timingSafeEqual)`,
+      `answered ${r.status} instead of 401 (the Churnkey docs' snippet throws on a missing signature: check its type and length before timingSafeEqual)`,
     );
-  if (r.code === 'status') return at('fail', `answered ${r.status} for ${what}; seed 002 says 401`);
+  if (r.code === 'status')
+    return at('fail', `answered ${r.status} for ${what}; the Churnkey docs say 401`);
   return at('fail', `expected 401 for ${what}: ${r.reason}`);
 }
 
 /**
- * A correctly signed call for a customer that cannot exist. Seed 002 is silent, so 404, an
- * empty 200 or another 4xx is only reported; an error, no answer or a body that breaks the
+ * A correctly signed call for a customer that cannot exist. Churnkey's docs are silent, so 404,
+ * an empty 200 or another 4xx is only reported; an error, no answer or a body that breaks the
  * contract fails (docs/decisions/004-customer-data-endpoint.md).
  */
 export function judgeUnknown(customerId: string, r: CustomerDataResult): Check {
@@ -152,7 +153,7 @@ export function judgeLatency(samples: readonly number[], calls: number, budgetMs
     ms: p95,
   });
   if (p95 === null) return at('skip', 'no call answered in time to measure');
-  const slow = `a slow endpoint slows the whole cancel flow (seed 002: a few hundred ms or less)`;
+  const slow = `a slow endpoint slows the whole cancel flow (Churnkey's docs: a few hundred ms or less)`;
   if (!p95StillPossible(samples, calls, budgetMs))
     return samples.length < calls
       ? at(

@@ -36,7 +36,7 @@ export function addCustomerDataCommand(verify: Command, io: CliIo): Command {
   return verify
     .command('customer-data')
     .description(
-      'call your Customer Data Endpoint as Churnkey does (seed 002) and check signatures, body, sensitive data and latency',
+      'call your Customer Data Endpoint as Churnkey does (Churnkey docs, Customer Data Endpoint) and check signatures, body, sensitive data and latency',
     )
     .requiredOption(
       '--url <url>',

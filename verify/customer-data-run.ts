@@ -16,7 +16,7 @@ import {
   p95StillPossible,
 } from './customer-data-checks.ts';
 
-/** seed 002's example customer: the default when no --customer-id is given. */
+/** The Customer Data Endpoint docs' example customer, the default without --customer-id. */
 export const DEFAULT_CUSTOMER_ID = 'cus_abc123';
 export const DEFAULT_BUDGET_MS = 300;
 /** Like the hosted-flow simulator: an endpoint not answering by then gives no attributes. */

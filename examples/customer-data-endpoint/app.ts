@@ -12,7 +12,7 @@ export interface ReferenceEndpointOptions {
   readonly path?: string;
 }
 
-/** The seed's verifySignature, with the length guard it lacks (timingSafeEqual throws on it). */
+/** The Churnkey docs' verifySignature, plus the length guard it lacks (timingSafeEqual throws). */
 function verifySignature(customerId: unknown, signature: unknown, apiKey: string): boolean {
   if (typeof customerId !== 'string' || typeof signature !== 'string') return false;
   const expected = Buffer.from(createHmac('sha256', apiKey).update(customerId).digest('hex'));
@@ -21,7 +21,7 @@ function verifySignature(customerId: unknown, signature: unknown, apiKey: string
 }
 
 /**
- * A Customer Data Endpoint as seed 002 describes it: POST {customerId, signature}; a missing
+ * A Customer Data Endpoint as Churnkey's docs describe it: POST {customerId, signature}; a missing
  * or wrong signature is a 401 before anything is looked up; a known customer gets 200 with
  * flat customerAttributes; an unknown one 404 (Churnkey carries on without attributes).
  */

@@ -1,4 +1,4 @@
-/** A flat attribute value (seed 002: strings, numbers and booleans only). */
+/** A flat attribute value (Churnkey's docs: strings, numbers and booleans only). */
 export type AttributeValue = string | number | boolean;
 
 /** What the endpoint returns for one customer. */
@@ -8,8 +8,9 @@ export interface CustomerRecord {
 }
 
 /**
- * Demo customers. `cus_abc123` is seed 002's example; the others exercise its three targeting
- * examples (Pro with long tenure, paused twice this year, an open support ticket).
+ * Demo customers. `cus_abc123` is the example of Churnkey's Customer Data Endpoint docs; the
+ * others exercise their three targeting examples (Pro with long tenure, paused twice this year,
+ * an open support ticket).
  */
 export const DEMO_CUSTOMERS: Readonly<Record<string, CustomerRecord>> = {
   cus_abc123: {

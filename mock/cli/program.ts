@@ -83,7 +83,9 @@ interface ServeFlags extends DataFlags, Record<string, unknown> {
  */
 export function buildCli<D>(registry: Registry<D>, io: CliIo = processIo): Command {
   const program = new Command('churnmock')
-    .description('Stateful, contract-driven mock of churn-retention APIs (Churnkey Data API, …).')
+    .description(
+      `Stateful, contract-driven mock of churn-retention APIs (${registry.vendors.map((v) => v.title).join(', ')}).`,
+    )
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride((err) => io.exit(err.exitCode));

@@ -1,7 +1,7 @@
 /** Escapes text for HTML content and attribute values. */
 export const esc = (s: string): string => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
-/** A plain, self-contained page (the hosted flow pages need no assets). */
+/** A plain, self-contained page (vendors' pages need no assets). */
 export function layout(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>

@@ -20,7 +20,8 @@ export function makeAjv(coerce: boolean): Ajv2020 {
     discriminator: false,
   });
   addFormats.default(ajv);
-  // Churnkey reads startDate/endDate "according to new Date(x)" (seed 000).
+  // A contract's date parameter that its vendor reads as JavaScript's `new Date(x)` does
+  // (the contract marks it `x-churnmock-js-date`, citing the vendor's document).
   ajv.addKeyword({
     keyword: 'x-churnmock-js-date',
     type: 'string',

@@ -23,6 +23,8 @@ export interface BuildContext<D = unknown> {
 export interface VendorInstance {
   /** The operations of `contracts/<id>.openapi.yaml`; absent for a contract the mock only calls. */
   readonly api?: VendorApi;
+  /** Response headers a browser client may read (CORS `Access-Control-Expose-Headers`). */
+  readonly exposedHeaders?: readonly string[];
   /** Routes outside the contract (HTML pages) and middleware, mounted before the contract's. */
   mount?(app: Express): void;
   /** Restores the seeded state (`POST /__admin/reset`, and before every provider state). */
@@ -74,7 +76,7 @@ export interface VendorDefinition<
   I extends VendorInstance = VendorInstance,
 > {
   readonly id: string;
-  /** Its name as people read it ("ChurnCut API"). */
+  /** Its name as people read it ("Acme Retention API"). */
   readonly title: string;
   readonly defaults: O;
   /** Its OpenAPI contract; default `contracts/<id>.openapi.yaml` (a test's fixture may differ). */

@@ -77,7 +77,7 @@ describe('checkCustomerDataEndpoint against broken endpoints fails for the right
       /password: the name.*billingNote: the value looks like a card number/,
     ],
     [
-      "runs seed 002's unguarded snippet",
+      "runs the docs' unguarded snippet",
       BROKEN.unguarded,
       ['missing-signature'],
       /answered 500 instead of 401/,

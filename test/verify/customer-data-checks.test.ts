@@ -88,7 +88,7 @@ describe('judgeRefused', () => {
   });
 });
 
-describe('judgeUnknown (seed 002 is silent: only breakage fails)', () => {
+describe('judgeUnknown (the docs are silent: only breakage fails)', () => {
   it.each([
     ['404', fail('status', 404), 'info', /404/],
     ['an empty 200', ok({}), 'info', /empty customerAttributes/],

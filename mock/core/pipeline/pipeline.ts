@@ -24,7 +24,7 @@ import { requireBody, validateRequest } from './validate.ts';
  * every API response is written by `send`.
  *
  *  1. route        Express's router, by the contract's paths (router.ts); 405 for other methods
- *  2. gate         the vendor's per-request gate, e.g. ChurnCut's rate limit (vendor middleware)
+ *  2. gate         the vendor's per-request gate, e.g. a rate limit (vendor middleware)
  *  3. authenticate credentials, before any body is read               authenticate.ts
  *  4. parse body   JSON, only for operations that take one             router.ts
  *  5. query        documented parameters; others named, not refused    query.ts

@@ -1,6 +1,6 @@
 import { hmacHex } from '../crypto.ts';
 
-/** Hex HMAC-SHA256 of the raw body: exactly what seed 001's `verifyWebhook` recomputes. */
+/** Hex HMAC-SHA256 of the raw body, as checked by `verifyWebhook` (ChurnCut API docs, Webhooks). */
 export function signBody(rawBody: string, secret: string): string {
   return hmacHex(secret, rawBody);
 }

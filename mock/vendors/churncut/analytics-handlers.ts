@@ -11,7 +11,7 @@ import {
   retentionReport,
 } from './analytics.ts';
 import { attemptsBetween, churnsBetween, runningAt } from './analytics-data.ts';
-import { CC_MESSAGES, ccError } from './errors.ts';
+import { ccError, MESSAGES } from './errors.ts';
 import type { ChurnCutStore } from './store.ts';
 
 const day = (t: number): string => iso(t).slice(0, 10);
@@ -27,7 +27,7 @@ function period(query: HandlerInput['query'], now: number) {
 export function analyticsHandlers(store: ChurnCutStore, clock: MockClock) {
   const range = (query: HandlerInput['query']) => {
     const p = period(query, clock.now());
-    if (p.start > p.end) return { error: ccError(400, 'invalid_request', CC_MESSAGES.badRange) };
+    if (p.start > p.end) return { error: ccError(400, 'invalid_request', MESSAGES.badRange) };
     return { p };
   };
 
@@ -37,7 +37,7 @@ export function analyticsHandlers(store: ChurnCutStore, clock: MockClock) {
     const { start, end, endExclusive } = r.p;
     const starts = bucketStarts(start, endExclusive, query.granularity as Granularity);
     if (starts.length > MAX_BUCKETS)
-      return ccError(400, 'invalid_request', CC_MESSAGES.tooManyBuckets(starts.length));
+      return ccError(400, 'invalid_request', MESSAGES.tooManyBuckets(starts.length));
     const total = runningAt(store, start);
     const report = churnReport(starts, total, churnsBetween(store, start, endExclusive));
     return {

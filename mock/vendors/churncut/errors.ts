@@ -27,7 +27,7 @@ const BY_STATUS: Readonly<Record<number, ChurnCutErrorCode>> = {
   429: 'rate_limit_exceeded',
 };
 
-/** The error envelope `{success: false, error: {code, message, details?}}` (API-NOTES). */
+/** The error envelope `{success: false, error: {code, message, details?}}` (docs/decisions/003). */
 export function envelope(code: ChurnCutErrorCode, message: string, problems?: readonly Problem[]) {
   return {
     success: false,
@@ -50,7 +50,7 @@ export const ccError = (
 ): HandlerResult => ({ status, body: envelope(code, message, problems) });
 
 /** The module's messages, in one place. */
-export const CC_MESSAGES = {
+export const MESSAGES = {
   missingAuth: 'Missing Authorization header (expected "Bearer <API key>")',
   invalidKey: 'Invalid API key',
   customerNotFound: (id: string) => `No customer with id ${id}`,

@@ -4,7 +4,8 @@ import type { HandlerInput, HandlerResult } from '../../core/pipeline/types.ts';
 import type { MockClock } from '../../core/time/clock.ts';
 import type { VendorApi } from '../../core/vendor.ts';
 import { analyticsHandlers } from './analytics-handlers.ts';
-import { CC_MESSAGES, ccError, churncutError } from './errors.ts';
+import { churncutAuthenticator } from './auth.ts';
+import { ccError, churncutError, MESSAGES } from './errors.ts';
 import type { FlowLifecycle, StartFlow } from './lifecycle.ts';
 import {
   liveFlowJson,
@@ -24,7 +25,7 @@ const ok = (data: unknown, status = 200): HandlerResult => ({
   body: { success: true, data },
 });
 
-/** The ChurnCut API (seed 001) over its store, the mock clock and the flow lifecycle. */
+/** The ChurnCut API (ChurnCut API docs) over its store, the mock clock and the flow lifecycle. */
 export function churncutModule(
   store: ChurnCutStore,
   clock: MockClock,
@@ -49,8 +50,7 @@ export function churncutModule(
 
   const getCustomer = ({ path }: HandlerInput): HandlerResult => {
     const i = store.index.get(path.id ?? '');
-    if (i < 0)
-      return ccError(404, 'customer_not_found', CC_MESSAGES.customerNotFound(path.id ?? ''));
+    if (i < 0) return ccError(404, 'customer_not_found', MESSAGES.customerNotFound(path.id ?? ''));
     return ok(toCustomerDetail(store, i, clock.now()));
   };
 
@@ -70,19 +70,12 @@ export function churncutModule(
     if (live) return ok(liveFlowJson(store, live));
     const k = store.seededFlowIndex(id);
     if (k >= 0) return ok(seededFlowJson(store, k));
-    return ccError(404, 'flow_not_found', CC_MESSAGES.flowNotFound(id));
+    return ccError(404, 'flow_not_found', MESSAGES.flowNotFound(id));
   };
 
   return {
     prefixes: CHURNCUT_PREFIXES,
-    authenticate(headers) {
-      const auth = headers.authorization;
-      const match = /^Bearer (\S+)$/i.exec(auth ?? '');
-      if (!match) return ccError(401, 'unauthorized', CC_MESSAGES.missingAuth);
-      if (match[1] !== options.apiKey)
-        return ccError(401, 'invalid_api_key', CC_MESSAGES.invalidKey);
-      return null;
-    },
+    authenticate: churncutAuthenticator(options),
     errorBody: churncutError,
     handlers: {
       listCustomers,

@@ -49,6 +49,7 @@ export const churncut = defineVendor({
         gate: (h) => limiter.check(h),
       },
       states: churncutStates({ store, flows }),
+      exposedHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
       // Rate limiting before body parsing, so every API response has its headers; then the page.
       mount(app) {
         app.use(CHURNCUT_PREFIXES, limiter.middleware());

@@ -1,10 +1,10 @@
 import { liveOffers, type Offer, type Reason } from '../../../generators/churncut-offers.ts';
 import { DAY, iso } from '../../../generators/time.ts';
 import type { MockClock } from '../../core/time/clock.ts';
-import { CC_MESSAGES, type ChurnCutErrorCode } from './errors.ts';
+import { type ChurnCutErrorCode, MESSAGES } from './errors.ts';
 import type { ChurnCutStore, LiveFlow } from './store.ts';
 
-/** The four events of seed 001's webhook table. */
+/** The four events of the ChurnCut API docs' webhook table (Webhooks, Available events). */
 export type ChurnCutEvent =
   | 'cancellation.started'
   | 'cancellation.retained'
@@ -65,21 +65,16 @@ export class FlowLifecycle {
   /** Starts a flow, or returns the subscription's open one (docs/decisions/003). */
   start(body: StartFlow, baseUrl: string): LifecycleResult {
     const i = this.store.index.get(body.customer_id);
-    if (i < 0)
-      return fail(400, 'customer_not_found', CC_MESSAGES.customerNotFound(body.customer_id));
+    if (i < 0) return fail(400, 'customer_not_found', MESSAGES.customerNotFound(body.customer_id));
     const c = this.store.customer(i);
     if (c.subscription.id !== body.subscription_id)
       return fail(
         400,
         'subscription_mismatch',
-        CC_MESSAGES.subscriptionMismatch(body.subscription_id, body.customer_id),
+        MESSAGES.subscriptionMismatch(body.subscription_id, body.customer_id),
       );
     if (this.store.endedAt(i) !== null)
-      return fail(
-        409,
-        'subscription_inactive',
-        CC_MESSAGES.subscriptionInactive(c.subscription.id),
-      );
+      return fail(409, 'subscription_inactive', MESSAGES.subscriptionInactive(c.subscription.id));
     const now = this.clock.now();
     this.store.expire(now);
     const open = this.store.flowsOf(i).find((f) => f.status === 'pending');
@@ -106,7 +101,7 @@ export class FlowLifecycle {
 
   #pending(id: string): LifecycleResult {
     const flow = this.find(id);
-    if (!flow) return fail(404, 'flow_not_found', CC_MESSAGES.flowNotFound(id));
+    if (!flow) return fail(404, 'flow_not_found', MESSAGES.flowNotFound(id));
     if (flow.status !== 'pending')
       return fail(409, 'flow_closed', `Flow ${id} is ${flow.status}; it can no longer change`);
     return { ok: true, flow, created: false };

@@ -17,7 +17,7 @@ function factorSlots(store: ChurnCutStore, i: number): { type: string; weight: n
   return out;
 }
 
-/** A customer as `GET /v1/customers` lists it (seed 001). */
+/** A customer as `GET /v1/customers` lists it (ChurnCut API docs, List customers). */
 export function toCustomerSummary(store: ChurnCutStore, i: number): Record<string, unknown> {
   const c = store.customer(i);
   const p = store.data.probability[i] as number;
@@ -74,7 +74,7 @@ function history(store: ChurnCutStore, i: number): Omit<HistoryEntry, 'at'>[] {
   return out.map(({ at: _at, ...entry }) => entry);
 }
 
-/** A customer in detail, as `GET /v1/customers/{id}` shows it (seed 001, plus history ids). */
+/** A customer in detail (ChurnCut API docs, Get customer), plus the ids of its history. */
 export function toCustomerDetail(store: ChurnCutStore, i: number, now: number) {
   const c = store.customer(i);
   const s = c.subscription;

@@ -7,7 +7,7 @@ export interface ChurnCutOptions {
   readonly apiKey: string;
   /** Key of the webhook HMAC (ChurnCut API docs, Webhooks: the `secret` of verifyWebhook). */
   readonly webhookSecret: string;
-  /** Requests per minute per key (API-NOTES: 1000). */
+  /** Requests per minute per key (1000: docs/decisions/003, rate limit). */
   readonly rateLimit: number;
   /** Answer 429 over the limit; false keeps the headers only. */
   readonly enforceRateLimit: boolean;

@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { sendResult } from '../../core/pipeline/send.ts';
 import type { GateResult } from '../../core/pipeline/types.ts';
 import { type Clock, realScheduler } from '../../core/time/scheduler.ts';
-import { CC_MESSAGES, ccError } from './errors.ts';
+import { ccError, MESSAGES } from './errors.ts';
 
 const WINDOW_MS = 60_000;
 
@@ -13,12 +13,12 @@ interface Window {
 }
 
 /**
- * API-NOTES: 1000 requests/minute per key with X-RateLimit-* headers. A fixed window per key
- * (the Authorization value) from its first request. `check` counts one request; it runs as the
- * fast path's gate for cached answers and as Express middleware (before body parsing and
- * routing) for the rest, so every ChurnCut response (404s, 405s and malformed-JSON 400s
- * included) carries the headers and each request counts exactly once. Windows run on `clock`
- * (wall time by default, not the mock's as-of date).
+ * 1000 requests/minute per key with X-RateLimit-* headers (docs/decisions/003, rate limit). A
+ * fixed window per key (the Authorization value) from its first request. `check` counts one
+ * request; it runs as the fast path's gate for cached answers and as Express middleware (before
+ * body parsing and routing) for the rest, so every ChurnCut response (404s, 405s and
+ * malformed-JSON 400s included) carries the headers and each request counts exactly once.
+ * Windows run on `clock` (wall time by default, not the mock's as-of date).
  */
 export class RateLimiter {
   readonly #windows = new Map<string, Window>();
@@ -50,7 +50,7 @@ export class RateLimiter {
     ];
     if (!this.enforce || w.count <= this.limit) return { headers: limits, denied: null };
     const wait = Math.max(1, Math.ceil((w.start + WINDOW_MS - t) / 1000));
-    const denied = ccError(429, 'rate_limit_exceeded', CC_MESSAGES.rateLimited(this.limit, wait));
+    const denied = ccError(429, 'rate_limit_exceeded', MESSAGES.rateLimited(this.limit, wait));
     return { headers: limits, denied: { ...denied, headers: { 'retry-after': String(wait) } } };
   }
 

@@ -132,7 +132,7 @@ export class ChurnCutStore {
     return Number.isNaN(t) ? null : t;
   }
 
-  /** The id of seeded flow `k`: its scrambled index, or seed 001's `flow_123456` for the example. */
+  /** The id of seeded flow `k`: its scrambled index, or the ChurnCut API docs' `flow_123456`. */
   seededFlowId(k: number): string {
     return k === this.data.exampleFlow ? SEED_EXAMPLE_IDS.flowId : seededFlowId(k);
   }

@@ -2,7 +2,7 @@ import { toProblems } from '../../core/validation.ts';
 import { type CustomerAttributes, customerDataValidator } from './index.ts';
 import { signCustomerId } from './signature.ts';
 
-/** One call to a Customer Data Endpoint, as Churnkey makes it (seed 002). */
+/** One call to a Customer Data Endpoint, as Churnkey makes it (Churnkey's docs on the endpoint). */
 export interface CustomerDataCall {
   readonly url: string;
   readonly apiKey: string;
@@ -115,9 +115,9 @@ function parsed(text: string): unknown {
 }
 
 /**
- * POSTs `{customerId, signature}` to a Customer Data Endpoint exactly as seed 002 describes and
- * classifies the answer. Only a 200 whose body matches the contract is a success. Never
- * throws (except when churnmock's own contract cannot be loaded).
+ * POSTs `{customerId, signature}` to a Customer Data Endpoint exactly as Churnkey's docs
+ * describe and classifies the answer. Only a 200 whose body matches the contract is a success.
+ * Never throws (except when churnmock's own contract cannot be loaded).
  */
 export async function callCustomerDataEndpoint(
   call: CustomerDataCall,

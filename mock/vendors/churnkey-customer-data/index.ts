@@ -4,16 +4,16 @@ import { contractFile } from '../../core/paths.ts';
 import { makeAjv } from '../../core/validation.ts';
 import { defineVendor } from '../../core/vendor.ts';
 
-/** The contract of the endpoint *your* backend serves (seed 002). */
+/** The contract of the endpoint *your* backend serves (Churnkey docs, Customer Data Endpoint). */
 export const CUSTOMER_DATA_CONTRACT = contractFile('churnkey-customer-data');
 
-/** Its one operation; the path in the contract is only the seed's example. */
+/** Its one operation; the path in the contract is only the docs' example (Configuration). */
 export const CUSTOMER_DATA_OPERATION = 'postCustomerData';
 
 /** The demo Churnkey API key the reference endpoint and the simulator default to. */
 export const DEMO_CHURNKEY_API_KEY = 'ck_test_churnmock';
 
-/** A flat attribute value: seed 002 allows strings, numbers and booleans only. */
+/** A flat attribute value: Churnkey's docs allow strings, numbers and booleans only. */
 export type AttributeValue = string | number | boolean;
 export type CustomerAttributes = Record<string, AttributeValue>;
 

@@ -1,7 +1,8 @@
 /**
- * Seed 002: "Never include sensitive data — passwords, full credit card numbers,
- * social-security numbers, internal tokens — in customerAttributes", because the customer can
- * read every attribute in the browser. These are the heuristics churnmock applies.
+ * Churnkey docs, Customer Data Endpoint (Latency and reliability): "Never include sensitive
+ * data — passwords, full credit card numbers, social-security numbers, internal tokens — in
+ * customerAttributes", because the customer can read every attribute in the browser. These are
+ * the heuristics churnmock applies.
  */
 
 /** Why an attribute looks sensitive. */

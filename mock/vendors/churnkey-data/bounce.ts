@@ -9,10 +9,10 @@ export function relevance(s: SessionRecord): number {
 }
 
 /**
- * Recomputes `bounced` for one customer's sessions (any order). seed 000: "A session gets marked
- * as bounced if another more relevant session takes place within 24 hours of that initial
- * session" — e.g. a pause followed by a cancel. A later session of equal relevance supersedes
- * the earlier one too (the customer simply tried again).
+ * Recomputes `bounced` for one customer's sessions (any order). Churnkey Data API docs, List
+ * Sessions: "A session gets marked as bounced if another more relevant session takes place
+ * within 24 hours of that initial session" — e.g. a pause followed by a cancel. A later session
+ * of equal relevance supersedes the earlier one too (the customer simply tried again).
  */
 export function markBounced(sessions: readonly SessionRecord[]): void {
   const byTime = [...sessions].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));

@@ -11,7 +11,7 @@ export function churnkeyError(
 }
 
 /** The Churnkey module's error messages, in one place. */
-export const CK_ERRORS = {
+export const MESSAGES = {
   missingHeader: (name: string) => `Missing ${name} header`,
   invalidCredentials: 'Invalid API key or app id',
   dsrRejected: 'Profile exceeds limit for API deletion. Please contact support@churnkey.co.',

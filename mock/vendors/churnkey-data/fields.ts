@@ -6,7 +6,7 @@ export type Accessor = (s: SessionRecord) => FieldValue;
 
 const lower = (v: string): string => v.toLowerCase();
 
-/** Session fields that filters compare with, by query-parameter name (seed 000 + SDK). */
+/** Session fields that filters compare with, by query-parameter name (Data API docs + SDK). */
 export const FILTER_FIELDS: Readonly<Record<string, Accessor>> = {
   customerId: (s) => s.customer.id,
   trial: (s) => s.trial,
@@ -15,7 +15,8 @@ export const FILTER_FIELDS: Readonly<Record<string, Accessor>> = {
   aborted: (s) => s.aborted,
   canceled: (s) => s.canceled,
   offerType: (s) => (s.accepted?.offerType as string | undefined) ?? null,
-  // seed 000: "Type of accepted offer if accepted, or ABANDON if session was abandoned".
+  // Data API docs, List Sessions: "Type of accepted offer if accepted, or ABANDON if session
+  // was abandoned".
   saveType: (s) =>
     s.aborted ? 'ABANDON' : ((s.accepted?.offerType as string | undefined) ?? null),
   couponId: (s) => (s.accepted?.couponId as string | undefined) ?? null,
@@ -66,7 +67,7 @@ export function labelsOf(t: number): DayLabels {
   return labels;
 }
 
-/** Breakdown dimensions for the aggregation endpoint (seed 000 table + API-NOTES). */
+/** Aggregation breakdown dimensions (Data API docs, Aggregated Session Data; docs/decisions/001). */
 export const DIMENSIONS: Readonly<Record<string, Accessor>> = {
   month: (s) => labelsOf(s.createdAt).month,
   day: (s) => labelsOf(s.createdAt).day,

@@ -3,7 +3,8 @@ import { buildDsrRecords } from '../../../generators/churnkey-dsr.ts';
 import type { HandlerInput, HandlerResult } from '../../core/pipeline/types.ts';
 import type { MockClock } from '../../core/time/clock.ts';
 import type { VendorApi } from '../../core/vendor.ts';
-import { badRequest, CK_ERRORS, churnkeyError, unauthorized } from './errors.ts';
+import { churnkeyAuthenticator } from './auth.ts';
+import { badRequest, churnkeyError, MESSAGES } from './errors.ts';
 import { toSessionJson } from './materialize.ts';
 import type { ChurnkeyCredentials } from './options.ts';
 import { aggregate, compileFilter, page, parseBreakdown } from './query.ts';
@@ -14,7 +15,7 @@ function emailOf(input: HandlerInput): string {
   return String((input.body as { email: string }).email);
 }
 
-/** The Churnkey Data API (seed 000) over a store and the mock clock. */
+/** The Churnkey Data API (Churnkey Data API docs) over a store and the mock clock. */
 export function churnkeyDataModule(
   store: ChurnkeyDataStore,
   clock: MockClock,
@@ -87,7 +88,7 @@ export function churnkeyDataModule(
         body: {
           customer: { email },
           deleted: false,
-          reasonForRejection: CK_ERRORS.dsrRejected,
+          reasonForRejection: MESSAGES.dsrRejected,
           counts,
         },
       };
@@ -101,15 +102,7 @@ export function churnkeyDataModule(
 
   return {
     prefixes: ['/v1/data'],
-    authenticate(headers) {
-      const key = headers['x-ck-api-key'];
-      const app = headers['x-ck-app'];
-      if (!key) return unauthorized(CK_ERRORS.missingHeader('x-ck-api-key'));
-      if (!app) return unauthorized(CK_ERRORS.missingHeader('x-ck-app'));
-      if (key !== creds.apiKey || app !== creds.appId)
-        return unauthorized(CK_ERRORS.invalidCredentials);
-      return null;
-    },
+    authenticate: churnkeyAuthenticator(creds),
     errorBody: churnkeyError,
     handlers: { listSessions, aggregateSessions, dsrAccess, dsrDelete },
     cacheVersion: () => `${store.version}@${clock.now()}`,

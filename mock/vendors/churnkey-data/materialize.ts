@@ -14,7 +14,10 @@ function presentedOffer(p: PresentedStep): Record<string, unknown> {
   return out;
 }
 
-/** The session exactly as Churnkey's Data API returns it (seed 000), field order included. */
+/**
+ * The session exactly as Churnkey's Data API returns it (Data API docs, List Sessions: Response
+ * Data Format), field order included.
+ */
 export function toSessionJson(s: SessionRecord, org: string): Record<string, unknown> {
   const c = s.customer;
   const sub = c.subscription;

@@ -1,7 +1,8 @@
-import type {
-  ChurnkeyDataset,
-  DsrCounts,
-  SessionRecord,
+import {
+  type ChurnkeyDataset,
+  compareSessions,
+  type DsrCounts,
+  type SessionRecord,
 } from '../../../generators/churnkey-data.ts';
 import type { Customer, World } from '../../../generators/world.ts';
 import { partitionPoint } from '../../core/search.ts';
@@ -12,7 +13,8 @@ import { DIMENSIONS, FILTER_FIELDS } from './fields.ts';
 /** Per-record-kind counts, as the DSR endpoints report them. */
 export type PersonCounts = DsrCounts & { sessions: number };
 
-const ZERO: PersonCounts = {
+/** A person with no records of any kind (an unknown e-mail, or one erased). */
+export const ZERO_COUNTS: Readonly<PersonCounts> = {
   events: 0,
   sessions: 0,
   campaigns: 0,
@@ -46,13 +48,9 @@ function groupByCustomer(
 
 const NONE: readonly SessionRecord[] = [];
 
-/** The store's order: createdAt descending, then id descending. */
-const newestFirst = (a: SessionRecord, b: SessionRecord): number =>
-  b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
-
 /** Where `s` goes in a newest-first list: after every record that sorts before or with it. */
 const insertionPoint = (list: readonly SessionRecord[], s: SessionRecord): number =>
-  partitionPoint(0, list.length, (i) => newestFirst(list[i] as SessionRecord, s) <= 0);
+  partitionPoint(0, list.length, (i) => compareSessions(list[i] as SessionRecord, s) <= 0);
 
 /** Every filter field and dimension except the per-session/per-person ones (ids, e-mails). */
 const WARM_COLUMNS = [
@@ -147,8 +145,8 @@ export class ChurnkeyDataStore {
   }
 
   /**
-   * A customer for a session under `id`: the known one, or (seed 002: the Customer Data
-   * Endpoint may return "your" id for the customer) a new customer with that id and the
+   * A customer for a session under `id`: the known one, or (Churnkey docs, Customer Data
+   * Endpoint: it may return "your" id for the customer) a new customer with that id and the
    * billing data of `billing`. `subscriptionId` overrides the subscription's id.
    */
   customerFor(id: string, billing: Customer, subscriptionId?: string): Customer {
@@ -190,7 +188,7 @@ export class ChurnkeyDataStore {
       replaced.set(s, copy);
       return copy;
     });
-    mine.sort(newestFirst);
+    mine.sort(compareSessions);
     if (replaced.size) this.#sessions = this.#sessions.map((s) => replaced.get(s) ?? s);
     this.#sessions.splice(insertionPoint(this.#sessions, record), 0, record);
     this.#changed.set(index, mine);
@@ -227,10 +225,10 @@ export class ChurnkeyDataStore {
 
   /** How many records of each kind a person has by `now` (all zero once erased). */
   counts(c: Customer | null, now: number): PersonCounts {
-    if (!c || this.#erased.has(c.index)) return { ...ZERO };
+    if (!c || this.#erased.has(c.index)) return { ...ZERO_COUNTS };
     let sessions = 0;
     for (const _ of this.sessions(now, c.id)) sessions++;
-    return { ...(this.#dsr[c.index] ?? ZERO), sessions };
+    return { ...(this.#dsr[c.index] ?? ZERO_COUNTS), sessions };
   }
 
   /** Removes every record of a person; returns what was removed. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
+import { uuidOfHex } from '../../../generators/random.ts';
 import { ConfigurationError } from '../../core/errors.ts';
 import { makeAjv } from '../../core/validation.ts';
 import { FLOW_SCHEMA } from './definition-schema.ts';
@@ -112,6 +113,5 @@ export function derivedObjectId(...parts: string[]): string {
 
 /** A stable UUID-shaped offer guid derived from `parts`. */
 export function derivedGuid(...parts: string[]): string {
-  const h = createHash('sha1').update(parts.join('\u0000')).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return uuidOfHex(createHash('sha1').update(parts.join('\u0000')).digest('hex'));
 }

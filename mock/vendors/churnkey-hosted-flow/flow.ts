@@ -1,4 +1,4 @@
-import type { AcceptedOffer, PresentedStep } from '../../../generators/churnkey-data.ts';
+import type { PresentedStep } from '../../../generators/churnkey-data.ts';
 import {
   type Blueprint,
   CONFIG_KEYS,
@@ -119,32 +119,6 @@ export function builtInAttributes(c: Customer, now: number): Attributes {
     'subscription.ageMonths': monthsBetween(s.start, now),
     trial: s.trialEnd !== null && now < s.trialEnd,
   };
-}
-
-/** The accepted offer as the session JSON shows it (same shapes as the seeded sessions). */
-export function acceptedOffer(offer: OfferDef, choice: string | null): AcceptedOffer {
-  const base = { guid: offer.guid, offerType: offer.offerType };
-  const c = offer.config;
-  switch (offer.offerType) {
-    case 'PAUSE':
-      return { ...base, pauseInterval: String(c.pauseInterval), pauseDuration: Number(choice) };
-    case 'DISCOUNT':
-      return {
-        ...base,
-        couponId: offer.coupon?.id ?? '',
-        couponType: offer.coupon?.type ?? 'PERCENT',
-        couponAmount: offer.coupon?.amount ?? 0,
-        couponDuration: offer.coupon?.duration ?? null,
-      };
-    case 'PLAN_CHANGE':
-      return { ...base, newPlanId: String(choice) };
-    case 'TRIAL_EXTENSION':
-      return { ...base, trialExtensionDays: Number(c.trialExtensionDays) };
-    case 'REDIRECT':
-      return { ...base, redirectUrl: String(c.redirectUrl) };
-    default:
-      return base;
-  }
 }
 
 export type { PresentedStep };

@@ -4,7 +4,10 @@ import type { VendorCli } from '../../core/vendor.ts';
 
 /** How the hosted cancel-flow simulator reaches your Customer Data Endpoint. */
 export interface HostedFlowOptions {
-  /** Your endpoint (seed 002), or null to run sessions without customer attributes. */
+  /**
+   * Your endpoint (Churnkey docs, Customer Data Endpoint), or null to run sessions without
+   * customer attributes.
+   */
   readonly customerDataUrl: string | null;
   /** The Churnkey API key: signs endpoint calls and checks the page's authHash. */
   readonly apiKey: string;
@@ -24,7 +27,7 @@ export const DEFAULT_HOSTED_FLOW_OPTIONS: HostedFlowOptions = {
   webhookSecret: 'whsec_churnmock',
 };
 
-/** Header names of Churnkey's `session` webhook (API-NOTES: unconfirmed; docs/decisions/006). */
+/** Header names of Churnkey's `session` webhook (unconfirmed, our choice: docs/decisions/006). */
 export const CHURNKEY_WEBHOOK_HEADERS = {
   signature: 'X-Churnkey-Signature',
   delivery: 'X-Churnkey-Delivery',

@@ -1,5 +1,6 @@
 import express, { type Express, type Request, type Response } from 'express';
 import { esc, layout } from '../../core/html.ts';
+import { MESSAGES } from './errors.ts';
 import type { FlowStep } from './flow.ts';
 import type { Ending } from './record.ts';
 import type { HostedFlowSimulator, HostedSession } from './simulator.ts';
@@ -95,24 +96,23 @@ function endingOf(s: HostedSession, what: string, body: Record<string, unknown>)
   if (what === 'abort') return { kind: 'abort' };
   if (what === 'cancel') {
     const choice = s.flow.choices.find((c) => c.id === str('choice')) ?? null;
-    if (str('choice') && !choice) return 'Unknown survey answer.';
+    if (str('choice') && !choice) return MESSAGES.unknownChoice;
     const feedback = str('feedback').trim().slice(0, 5000) || null;
     return { kind: 'cancel', choice, feedback };
   }
   const step = s.steps.find((x) => x.offer.guid === str('offer'));
-  if (!step) return 'That offer was not shown in this session.';
+  if (!step) return MESSAGES.offerNotShown;
   const option = str('option');
   const c = step.offer.config;
   if (step.offer.offerType === 'PAUSE') {
     const n = Number(option || c.maxPauseLength);
-    if (!Number.isInteger(n) || n < 1 || n > Number(c.maxPauseLength))
-      return 'Pick a pause length from the list.';
+    if (!Number.isInteger(n) || n < 1 || n > Number(c.maxPauseLength)) return MESSAGES.pickPause;
     return { kind: 'accept', step, option: String(n) };
   }
   if (step.offer.offerType === 'PLAN_CHANGE') {
     const plans = c.planIds as string[];
     const plan = option || plans[0] || '';
-    if (!plans.includes(plan)) return 'Pick a plan from the list.';
+    if (!plans.includes(plan)) return MESSAGES.pickPlan;
     return { kind: 'accept', step, option: plan };
   }
   return { kind: 'accept', step, option: null };
@@ -139,15 +139,15 @@ export function mountHostedFlow(app: Express, sim: HostedFlowSimulator): void {
   });
   app.get(`${HOSTED_FLOW_PATH}/:id`, (req: Request, res: Response) => {
     const s = sim.session(String(req.params.id));
-    if (!s) return fail(res, 404, 'No such cancel-flow session.');
+    if (!s) return fail(res, 404, MESSAGES.noSession);
     res.type('html').send(s.finished ? donePage(s) : flowPage(s));
   });
   app.post(`${HOSTED_FLOW_PATH}/:id/:what`, form, (req: Request, res: Response) => {
     const what = String(req.params.what);
-    if (!['accept', 'cancel', 'abort'].includes(what)) return fail(res, 404, 'No such action.');
+    if (!['accept', 'cancel', 'abort'].includes(what)) return fail(res, 404, MESSAGES.noAction);
     const s = sim.session(String(req.params.id));
-    if (!s) return fail(res, 404, 'No such cancel-flow session.');
-    if (s.finished) return fail(res, 409, 'This session has already ended.');
+    if (!s) return fail(res, 404, MESSAGES.noSession);
+    if (s.finished) return fail(res, 409, MESSAGES.sessionEnded);
     const ending = endingOf(s, what, (req.body ?? {}) as Record<string, unknown>);
     if (typeof ending === 'string') return fail(res, 400, ending);
     sim.finish(s.id, ending);

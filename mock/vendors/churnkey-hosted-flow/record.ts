@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { PresentedStep, SessionRecord } from '../../../generators/churnkey-data.ts';
+import {
+  acceptedOfferOf,
+  type PresentedStep,
+  type SessionRecord,
+} from '../../../generators/churnkey-data.ts';
 import type { SurveyChoice } from '../../../generators/churnkey-flows.ts';
 import { SECOND } from '../../../generators/time.ts';
 import type { Customer } from '../../../generators/world.ts';
 import { toSessionJson } from '../churnkey-data/materialize.ts';
-import { acceptedOffer, type CompiledFlow, type FlowStep } from './flow.ts';
+import type { CompiledFlow, FlowStep } from './flow.ts';
 
 /** How the customer left the flow. */
 export type Ending =
@@ -16,7 +20,7 @@ export type Ending =
     }
   | { readonly kind: 'abort' };
 
-/** API-NOTES: the `session` webhook's `result` (pause, discount, cancel, abort; other offers by type). */
+/** The `session` webhook's `result` (docs/decisions/006); other offer types in lower case. */
 export const resultOf = (e: Ending): string =>
   e.kind === 'accept' ? e.step.offer.offerType.toLowerCase() : e.kind;
 
@@ -73,13 +77,16 @@ export function sessionRecord(
     choice: ending.kind === 'cancel' ? ending.choice : null,
     feedback: ending.kind === 'cancel' ? ending.feedback : null,
     presented,
-    accepted: ending.kind === 'accept' ? acceptedOffer(ending.step.offer, ending.option) : null,
+    accepted: ending.kind === 'accept' ? acceptedOfferOf(ending.step.offer, ending.option) : null,
     discountCooldownApplied: false,
     bounced: false,
   };
 }
 
-/** API-NOTES: `{event: "session", data: {customer, session}}`, the session with its `result`. */
+/**
+ * `{event: "session", data: {customer, session}}`, the session with its `result`
+ * (docs/decisions/006).
+ */
 export function sessionWebhook(record: SessionRecord, org: string, ending: Ending) {
   const session = toSessionJson(record, org);
   return {

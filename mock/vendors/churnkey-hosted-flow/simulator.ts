@@ -6,6 +6,7 @@ import type { WebhookDispatcher } from '../../core/webhooks/dispatcher.ts';
 import { callCustomerDataEndpoint } from '../churnkey-customer-data/client.ts';
 import type { ChurnkeyDataStore } from '../churnkey-data/store.ts';
 import { DEFAULT_FLOW_FILE, type FlowDefinition, loadFlowFile } from './definition.ts';
+import { MESSAGES } from './errors.ts';
 import {
   builtInAttributes,
   type CompiledFlow,
@@ -58,14 +59,15 @@ export type StartResult =
 
 const KEEP = 10_000;
 
-/** hex HMAC-SHA256 of the customer id keyed with the API key (API-NOTES: authHash). */
+/** hex HMAC-SHA256 of the customer id keyed with the API key (authHash: docs/decisions/006). */
 export const authHashOf = (customerId: string, apiKey: string): string =>
   hmacHex(apiKey, customerId);
 
 /**
  * Plays Churnkey's hosted cancel flow: checks the page's authHash, calls your Customer Data
- * Endpoint once per session (seed 002), targets the flow's steps at the attributes, and
- * writes the finished session into the Data API store and the `session` webhook.
+ * Endpoint once per session (Churnkey docs, Customer Data Endpoint: Configuration), targets the
+ * flow's steps at the attributes, and writes the finished session into the Data API store and
+ * the `session` webhook.
  */
 export class HostedFlowSimulator {
   readonly #sessions = new Map<string, HostedSession>();
@@ -107,13 +109,12 @@ export class HostedFlowSimulator {
 
   /** Starts a session for the hosted page, calling the Customer Data Endpoint first. */
   async start(customerId: string, authHash: string): Promise<StartResult> {
-    if (!customerId) return { ok: false, status: 400, message: 'customerId is required.' };
-    if (!authHash) return { ok: false, status: 401, message: 'authHash is required.' };
+    if (!customerId) return { ok: false, status: 400, message: MESSAGES.noCustomerId };
+    if (!authHash) return { ok: false, status: 401, message: MESSAGES.noAuthHash };
     if (!safeEqual(authHash.toLowerCase(), authHashOf(customerId, this.#config.apiKey)))
-      return { ok: false, status: 403, message: 'authHash does not match this customer.' };
+      return { ok: false, status: 403, message: MESSAGES.wrongAuthHash };
     const billing = this.store.customer(customerId);
-    if (!billing)
-      return { ok: false, status: 404, message: `No customer ${customerId} in the billing data.` };
+    if (!billing) return { ok: false, status: 404, message: MESSAGES.unknownCustomer(customerId) };
     const { outcome, body } = await this.#customerData(customerId);
     const customer = this.store.customerFor(
       body?.customerId ?? customerId,

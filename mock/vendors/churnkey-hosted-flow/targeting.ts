@@ -1,6 +1,7 @@
 /**
- * Cancel Flow targeting (API-NOTES): a condition names an attribute, an operand, an array
- * `value` and a `type`. Seed 002: "Any targeting rules that depended on missing attributes
+ * Cancel Flow targeting (docs/decisions/006): a condition names an attribute, an operand, an
+ * array `value` and a `type`. Churnkey docs, Customer Data Endpoint (Latency and reliability):
+ * "Any targeting rules that depended on missing attributes
  * simply won't match" — so every operand, NOT_INCLUDES and NOT_BETWEEN included, is false
  * when the attribute is missing or cannot be read as the condition's type.
  */

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { HandlerResult } from '../../core/pipeline/types.ts';
-import { forbidden, RB_ERRORS, unauthorized } from './errors.ts';
+import { forbidden, MESSAGES, unauthorized } from './errors.ts';
 import type { RebillyCredentials } from './options.ts';
 
 /** The permission the report needs: Rebilly names permissions after operations. */
@@ -34,11 +34,11 @@ export function mintToken(
 export const demoToken = (secret: string): Promise<string> => mintToken(secret, DEMO_CLAIMS);
 
 function jwtFailure(e: unknown): string {
-  if (e instanceof errors.JWTExpired) return RB_ERRORS.auth.expired;
-  if (e instanceof errors.JWSSignatureVerificationFailed) return RB_ERRORS.auth.signature;
-  if (e instanceof errors.JOSEAlgNotAllowed) return RB_ERRORS.auth.algorithm;
-  if (e instanceof errors.JWTClaimValidationFailed) return RB_ERRORS.auth.claims(e.message);
-  return RB_ERRORS.auth.malformed;
+  if (e instanceof errors.JWTExpired) return MESSAGES.auth.expired;
+  if (e instanceof errors.JWSSignatureVerificationFailed) return MESSAGES.auth.signature;
+  if (e instanceof errors.JOSEAlgNotAllowed) return MESSAGES.auth.algorithm;
+  if (e instanceof errors.JWTClaimValidationFailed) return MESSAGES.auth.claims(e.message);
+  return MESSAGES.auth.malformed;
 }
 
 function permitted(permissions: unknown): boolean | null {
@@ -48,10 +48,11 @@ function permitted(permissions: unknown): boolean | null {
 }
 
 /**
- * Rebilly's two schemes (seed 004: "SecretApiKey or JWT"). A REB-APIKEY header is checked when
- * present, otherwise `Authorization: Bearer`. A JWT must be HS256 with the configured secret
- * and carry `exp` (checked against the wall clock, as the token's issuer sets it); a
- * `permissions` claim, when present, must list GetSubscriptionCancellationReport or `*`.
+ * Rebilly's two schemes (Rebilly API reference, Security: "SecretApiKey or JWT"). A REB-APIKEY
+ * header is checked when present, otherwise `Authorization: Bearer`. A JWT must be HS256 with
+ * the configured secret and carry `exp` (checked against the wall clock, as the token's issuer
+ * sets it); a `permissions` claim, when present, must list GetSubscriptionCancellationReport or
+ * `*`.
  */
 export function rebillyAuthenticator(
   creds: RebillyCredentials,
@@ -61,18 +62,18 @@ export function rebillyAuthenticator(
     const apiKey = headers['reb-apikey'];
     if (apiKey !== undefined) {
       if (apiKey === creds.apiKey) return null;
-      if (apiKey === creds.restrictedApiKey) return forbidden(RB_ERRORS.auth.noPermission);
-      return unauthorized(RB_ERRORS.auth.unknownKey);
+      if (apiKey === creds.restrictedApiKey) return forbidden(MESSAGES.auth.noPermission);
+      return unauthorized(MESSAGES.auth.unknownKey);
     }
     const authorization = headers.authorization;
-    if (authorization === undefined) return unauthorized(RB_ERRORS.auth.missing);
+    if (authorization === undefined) return unauthorized(MESSAGES.auth.missing);
     const bearer = /^Bearer +(\S+)\s*$/i.exec(authorization);
-    if (!bearer?.[1]) return unauthorized(RB_ERRORS.auth.notBearer);
+    if (!bearer?.[1]) return unauthorized(MESSAGES.auth.notBearer);
     return jwtVerify(bearer[1], secret, { algorithms: ['HS256'], requiredClaims: ['exp'] }).then(
       ({ payload }) => {
         const ok = permitted(payload.permissions);
-        if (ok === null) return unauthorized(RB_ERRORS.auth.claims('permissions must be a list'));
-        return ok ? null : forbidden(RB_ERRORS.auth.noPermission);
+        if (ok === null) return unauthorized(MESSAGES.auth.claims('permissions must be a list'));
+        return ok ? null : forbidden(MESSAGES.auth.noPermission);
       },
       (e: unknown) => unauthorized(jwtFailure(e)),
     );

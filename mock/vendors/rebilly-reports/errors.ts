@@ -3,7 +3,7 @@ import type { HandlerResult } from '../../core/pipeline/types.ts';
 import type { Problem } from '../../core/validation.ts';
 import { AGGREGATION_FIELDS } from './fields.ts';
 
-/** One entry of a 400's `invalidFields` (API-NOTES: RFC 9457 plus `invalidFields`). */
+/** One entry of a 400's `invalidFields` (RFC 9457 plus `invalidFields`: docs/decisions/002). */
 export interface InvalidField {
   readonly field: string;
   readonly message: string;
@@ -24,8 +24,8 @@ export const PROBLEM_TYPE = 'about:blank';
 export const AUTH_REASON_HEADER = 'X-Churnmock-Auth-Reason';
 
 /** The Rebilly module's error messages, in one place. */
-export const RB_ERRORS = {
-  // API-NOTES: 401 has title "Unauthorized" and detail "Invalid credentials used.".
+export const MESSAGES = {
+  // A 401 has title "Unauthorized" and detail "Invalid credentials used." (docs/decisions/002).
   unauthorized: 'Invalid credentials used.',
   forbidden:
     'The credentials are valid but not allowed to read this report (permission GetSubscriptionCancellationReport).',
@@ -78,7 +78,7 @@ const ALLOWED: Readonly<Record<string, string>> = {
 };
 
 const message = (p: Problem): string => {
-  if (/format "date-time"/.test(p.message)) return RB_ERRORS.dateTime;
+  if (/format "date-time"/.test(p.message)) return MESSAGES.dateTime;
   const allowed = Object.hasOwn(ALLOWED, p.name) ? ALLOWED[p.name] : undefined;
   return allowed && !p.message.includes('one of') ? `${p.message}; allowed: ${allowed}` : p.message;
 };
@@ -120,13 +120,13 @@ export const badRequest = (fields: readonly InvalidField[]): HandlerResult => ({
 /** A 401 with the vendor's text, the reason in a header. */
 export const unauthorized = (reason: string): HandlerResult => ({
   status: 401,
-  body: problem(401, RB_ERRORS.unauthorized),
+  body: problem(401, MESSAGES.unauthorized),
   headers: { [AUTH_REASON_HEADER]: reason },
 });
 
 /** A 403: valid credentials without the report permission. */
 export const forbidden = (reason: string): HandlerResult => ({
   status: 403,
-  body: problem(403, RB_ERRORS.forbidden),
+  body: problem(403, MESSAGES.forbidden),
   headers: { [AUTH_REASON_HEADER]: reason },
 });

@@ -5,7 +5,7 @@ import {
   type CodedField,
 } from '../../../generators/rebilly-reports.ts';
 
-/** The type of a filterable field; a value of the wrong type is an error (API-NOTES). */
+/** The type of a filterable field; a value of the wrong type is an error (docs/decisions/002). */
 export type FieldType = 'string' | 'number' | 'date-time';
 
 export interface FieldSpec {
@@ -14,7 +14,7 @@ export interface FieldSpec {
   readonly values?: readonly string[];
 }
 
-/** The twelve `aggregationField` values, in the vendor's order (API-NOTES). */
+/** The twelve `aggregationField` values, in the vendor's order (docs/decisions/002). */
 export const AGGREGATION_FIELDS: readonly CodedField[] = CODED_FIELDS;
 
 const TEXT: FieldSpec = { type: 'string' };

@@ -1,5 +1,5 @@
 import { parseDateTime } from './date-time.ts';
-import { RB_ERRORS } from './errors.ts';
+import { MESSAGES } from './errors.ts';
 import type { FieldSpec } from './fields.ts';
 
 /** A string (lower case), a number, or a date-time as epoch milliseconds. */
@@ -28,7 +28,7 @@ export interface ParsedFilter {
 }
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
-const F = RB_ERRORS.filter;
+const F = MESSAGES.filter;
 
 function scalar(field: string, spec: FieldSpec, text: string): number | string {
   if (spec.type === 'number') return NUMBER.test(text) ? Number(text) : F.notNumber(field, text);
@@ -59,14 +59,14 @@ function parseTerm(field: string, spec: FieldSpec, item: string): Term | string 
     const value = scalar(field, spec, text);
     return typeof value === 'string' ? value : { negated, kind: 'eq', value };
   }
-  // Values compare case-insensitively (API-NOTES), so both sides are lower-cased.
+  // Values compare case-insensitively (docs/decisions/002, filter), so both sides are lower-cased.
   const value = text.toLowerCase();
   if (spec.values && !spec.values.includes(value)) return F.notAllowed(field, text, spec.values);
   return { negated, kind: 'eq', value };
 }
 
 /**
- * Parses Rebilly's search-filter grammar (API-NOTES): `field:value` clauses joined by `;`
+ * Parses Rebilly's search-filter grammar (docs/decisions/002): `field:value` clauses joined by `;`
  * (AND), values joined by `,` (OR), `!` negates a value, `a..b` / `a..` / `..b` are inclusive
  * ranges on numbers and date-times, sub-fields are dotted. Whitespace around separators is
  * ignored; there is no escaping, so a value cannot contain `,` or `;`, and `..` always means a

@@ -4,7 +4,7 @@ import type { MockClock } from '../../core/time/clock.ts';
 import type { VendorApi } from '../../core/vendor.ts';
 import { rebillyAuthenticator } from './auth.ts';
 import { parseDateTime } from './date-time.ts';
-import { badRequest, type InvalidField, RB_ERRORS, rebillyError } from './errors.ts';
+import { badRequest, type InvalidField, MESSAGES, rebillyError } from './errors.ts';
 import { FILTER_FIELDS } from './fields.ts';
 import { parseFilter } from './filter.ts';
 import type { RebillyCredentials } from './options.ts';
@@ -12,7 +12,7 @@ import { type ReportQuery, runReport } from './query.ts';
 import { paginate } from './report.ts';
 import type { RebillyReportsStore } from './store.ts';
 
-/** The operationIds of the report's three paths (API-NOTES: serve every form). */
+/** The operationIds of the report's three paths (docs/decisions/002: serve every form). */
 export const REBILLY_OPERATIONS = {
   experimental: 'GetSubscriptionCancellationReport',
   organization: 'GetOrganizationSubscriptionCancellationReport',
@@ -28,12 +28,12 @@ function readQuery(
   const start = parseDateTime(String(query.periodStart));
   const end = parseDateTime(String(query.periodEnd));
   // The contract's date-time format lets a few impossible instants through (23:59:60).
-  if (Number.isNaN(start)) invalid.push({ field: 'periodStart', message: RB_ERRORS.dateTime });
-  if (Number.isNaN(end)) invalid.push({ field: 'periodEnd', message: RB_ERRORS.dateTime });
+  if (Number.isNaN(start)) invalid.push({ field: 'periodStart', message: MESSAGES.dateTime });
+  if (Number.isNaN(end)) invalid.push({ field: 'periodEnd', message: MESSAGES.dateTime });
   if (start > end)
     invalid.push({
       field: 'periodStart',
-      message: RB_ERRORS.periodOrder(String(query.periodEnd)),
+      message: MESSAGES.periodOrder(String(query.periodEnd)),
     });
   const filter = parseFilter(typeof query.filter === 'string' ? query.filter : '', FILTER_FIELDS);
   for (const message of filter.problems) invalid.push({ field: 'filter', message });
@@ -47,7 +47,7 @@ function readQuery(
   };
 }
 
-/** Rebilly's subscription-cancellation report (seed 004) over a store and the mock clock. */
+/** Rebilly's subscription-cancellation report (Rebilly API reference) over a store and clock. */
 export function rebillyReportsModule(
   store: RebillyReportsStore,
   clock: MockClock,

@@ -48,6 +48,7 @@ export const rebillyReports = defineVendor({
       store,
       api: rebillyReportsModule(store, clock, creds),
       states: rebillyReportsStates(store, clock),
+      exposedHeaders: ['Pagination-Total', 'Pagination-Limit', 'Pagination-Offset'],
       reset: () => store.reset(),
       banner: (base) => rebillyBanner(base, creds, store.canceledUntil(clock.now())),
     };

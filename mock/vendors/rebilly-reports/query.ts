@@ -57,8 +57,9 @@ export function compileFilter(store: RebillyReportsStore, clauses: readonly Clau
 }
 
 /**
- * The report (seed 004): subscriptions canceled in [from, to] that pass the filter, grouped by
- * the aggregation field, with count and mean/median length from start to cancel in seconds.
+ * The report (Rebilly API reference, Retrieve a subscription cancellation report): subscriptions
+ * canceled in [from, to] that pass the filter, grouped by the aggregation field, with count and
+ * mean/median length from start to cancel in seconds.
  */
 export function runReport(store: RebillyReportsStore, q: ReportQuery): ReportRow[] {
   const d = store.data;

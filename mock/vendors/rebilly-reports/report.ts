@@ -1,4 +1,4 @@
-/** One row of the report (seed 004): a group, its size and its lengths in seconds. */
+/** A report row (Rebilly API reference, Responses): a group, its size and lengths in seconds. */
 export interface ReportRow {
   /** The group's value of the aggregation field; null groups the subscriptions without one. */
   readonly aggregationValue: string | null;

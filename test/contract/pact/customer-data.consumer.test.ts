@@ -11,8 +11,8 @@ const { like, boolean, integer, string } = MatchersV3;
 /**
  * Churnkey's hosted cancel flow is the consumer here, and the team's backend the provider.
  * The client is churnmock's own (the one its simulator and `verify customer-data` use), which
- * makes the call exactly as seed 002 describes. Requests are signed with the demo key;
- * `churnmock verify pact --api-key` re-signs them with a team's key.
+ * makes the call exactly as Churnkey's Customer Data Endpoint docs describe. Requests are
+ * signed with the demo key; `churnmock verify pact --api-key` re-signs them with a team's key.
  */
 const pact = consumerPact(pactProvider('customer-data-endpoint'));
 const PATH = '/churnkey/customer-data';
@@ -40,7 +40,7 @@ const call = (base: string, customerId: string, signature?: string) =>
   });
 
 describe('Customer Data Endpoint (consumer: Churnkey hosted flow)', () => {
-  it('a correctly signed call gets the flat attributes of seed 002', async () => {
+  it('a correctly signed call gets the flat attributes of the docs example', async () => {
     await pact
       .addInteraction()
       .given(CUSTOMER_DATA_STATES.known)

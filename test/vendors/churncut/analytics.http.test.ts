@@ -36,7 +36,7 @@ function expectedChurn(from: number, toExclusive: number) {
 
 describe('GET /v1/analytics/churn', () => {
   it.each(['day', 'week', 'month'])(
-    'January 2024 (the seed period) by %s: recomputed independently, by_period sums to summary',
+    'January 2024 (the docs period) by %s: recomputed independently, by_period sums to summary',
     async (granularity) => {
       const res = await ccGet(mock, 'getChurnAnalytics', CHURN, {
         start_date: '2024-01-01',

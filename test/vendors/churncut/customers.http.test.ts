@@ -106,7 +106,7 @@ describe('GET /v1/customers', () => {
     },
   );
 
-  it('filters combine; the seed example risk_level=high&limit=10', async () => {
+  it('filters combine; the docs example risk_level=high&limit=10', async () => {
     const d = await list({ risk_level: 'high', status: 'churned', limit: 10 });
     for (const c of d.customers) expect([c.risk_level, c.status]).toEqual(['high', 'churned']);
     expect((await list({ risk_level: 'high', limit: 10 })).customers.length).toBe(10);
@@ -119,7 +119,7 @@ describe('GET /v1/customers', () => {
 });
 
 describe('GET /v1/customers/{id}', () => {
-  it("has the seed's detail shape; factor weights add up to churn_probability", async () => {
+  it("has the docs' detail shape; factor weights add up to churn_probability", async () => {
     const { customers } = await list({ status: 'retained', limit: 1 });
     const id = customers[0]?.id as string;
     const res = await ccGet(mock, 'getCustomer', `${CUSTOMERS}/${id}`);

@@ -4,7 +4,7 @@ import { FakeScheduler } from '../../../mock/core/time/scheduler.ts';
 import { RateLimiter } from '../../../mock/vendors/churncut/rate-limit.ts';
 
 // The rate limiter on a fake clock: a fixed 60 s window per key from its first request
-// (API-NOTES: 1000 requests/minute), X-RateLimit-* on every answer, a 429 with Retry-After
+// (1000 requests/minute: docs/decisions/003), X-RateLimit-* on every answer, a 429 with Retry-After
 // over the limit. The HTTP side (headers on every response) is rate-limit.http.test.ts.
 
 /** Off any second boundary, so that a reset computed in ms instead of s would show. */

@@ -39,7 +39,7 @@ describe('findSeedExample (pure)', () => {
   });
 });
 
-describe("seed 001's own example requests, against the default data", () => {
+describe("the ChurnCut docs' own example requests, against the default data", () => {
   let mock: Mock;
   beforeAll(async () => {
     mock = await customMock({});
@@ -83,7 +83,7 @@ describe("seed 001's own example requests, against the default data", () => {
     expect(other.status).toBe(404);
   });
 
-  it("POST /v1/cancellation-flows with the seed's body starts a flow (201)", async () => {
+  it("POST /v1/cancellation-flows with the docs' body starts a flow (201)", async () => {
     const res = await ccPost(mock, 'createCancellationFlow', FLOWS, {
       customer_id: customerId,
       subscription_id: subscriptionId,

@@ -13,7 +13,7 @@ import { activeCustomer, ccPost, FLOWS, startFlowFor } from './helpers.ts';
 
 type Verify = (payload: string, signature: string, secret: string) => boolean;
 
-// The vendor's verifyWebhook exactly as seed 001/003 prints it, run unchanged.
+// The vendor's verifyWebhook exactly as the ChurnCut API docs (Webhooks) print it, run unchanged.
 const SEED_SOURCE = readFileSync(
   join(import.meta.dirname, 'fixtures', 'verify-webhook.seed.txt'),
   'utf8',
@@ -157,18 +157,18 @@ describe('webhooks', () => {
     expect(mock.webhooks.deliveries()[0]?.attempts).toBe(3);
   });
 
-  // The vendor documents live beside the repository (../shared/seeds), not in it: a clean
-  // clone without them skips this check, a workspace with them runs it.
+  // The vendor documents are not in the repository: a clean clone skips this check, a
+  // workspace that keeps them beside the repository (the path below) runs it.
   const seeds = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'seeds');
   it.skipIf(!existsSync(seeds))(
-    "the verifyWebhook fixture is the vendor seed's code, so the copy cannot drift",
+    "the verifyWebhook fixture is the ChurnCut docs' code, so the copy cannot drift",
     () => {
       const fixture = SEED_SOURCE.trim();
       expect(fixture).toMatch(/^const crypto = require\('crypto'\);\s+function verifyWebhook\(/);
-      // Seed 003 prints it character for character (indentation included).
+      // The Spanish edition prints it character for character (indentation included).
       const seed003 = readFileSync(join(seeds, '003_2474f4fa02a1085c.txt'), 'utf8');
       expect(seed003.replace(/\r\n/g, '\n')).toContain(fixture);
-      // Seed 001 prints the same code with its layout flattened: equal once whitespace is.
+      // The English edition prints it with its layout flattened: equal once whitespace is.
       const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
       const seed001 = readFileSync(join(seeds, '001_388e8a686d622c84.txt'), 'utf8');
       expect(flat(seed001)).toContain(flat(fixture));

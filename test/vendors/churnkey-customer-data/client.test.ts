@@ -45,7 +45,7 @@ const call = (fetchImpl: typeof fetch, signature?: string | null) =>
     ...(signature === undefined ? {} : { signature }),
   });
 
-describe('callCustomerDataEndpoint: the request (seed 002)', () => {
+describe('callCustomerDataEndpoint: the request', () => {
   it('POSTs JSON {customerId, signature} with the correct signature by default', async () => {
     const { sent, fetchImpl } = answering(200, SEED_BODY);
     await call(fetchImpl);

@@ -74,7 +74,7 @@ export const BROKEN = {
     valid
       ? attrs({ plan: 'pro', password: 'hunter2', billingNote: 'card 4242 4242 4242 4242' })(res)
       : json(res, 401, { message: 'no' }),
-  /** seed 002's snippet as written: timingSafeEqual throws on a missing signature ⇒ 500. */
+  /** The docs' snippet as written: timingSafeEqual throws on a missing signature ⇒ 500. */
   unguarded: (body, valid, res) =>
     typeof body.signature !== 'string'
       ? json(res, 500, { message: 'TypeError: The first argument must be of type string' })

@@ -18,7 +18,7 @@ const signed = (customerId: string) => ({
 });
 
 describe('reference Customer Data Endpoint (examples/customer-data-endpoint)', () => {
-  it("answers seed 002's example for cus_abc123, signed as the seed says", async () => {
+  it("answers the docs' example for cus_abc123, signed as the docs say", async () => {
     const res = await post(signed('cus_abc123'));
     expect(res.status).toBe(200);
     await expectContract(OP, res);
@@ -47,7 +47,7 @@ describe('reference Customer Data Endpoint (examples/customer-data-endpoint)', (
       'a forged signature',
       { customerId: 'cus_abc123', signature: signCustomerId('cus_abc123', 'other') },
     ],
-    ['no signature (seed 002 throws here; the reference guards it)', { customerId: 'cus_abc123' }],
+    ["no signature (the docs' code throws; the reference guards it)", { customerId: 'cus_abc123' }],
     ['a short signature', { customerId: 'cus_abc123', signature: 'abc' }],
     ['a signature that is not a string', { customerId: 'cus_abc123', signature: 42 }],
     ['no customerId', { signature: signCustomerId('cus_abc123', API_KEY) }],

@@ -45,7 +45,7 @@ describe('luhnValid and containsCardNumber', () => {
 });
 
 const FLAGGED: [string, Record<string, unknown>, [string, SensitiveKind][]][] = [
-  ['seed 002 example', { plan: 'pro', monthlyActiveUsers: 47, isOnPaymentRetry: false }, []],
+  ['the docs example', { plan: 'pro', monthlyActiveUsers: 47, isOnPaymentRetry: false }, []],
   ['a password key', { password: 'hunter2' }, [['password', 'key']]],
   ['password in a longer key', { userPasswordHash: 'x' }, [['userPasswordHash', 'key']]],
   [

@@ -6,7 +6,7 @@ import {
 } from '../../../mock/vendors/churnkey-customer-data/signature.ts';
 
 const KEY = 'ck_test_churnmock';
-/** cus_abc123 (seed 002's example) signed with the demo key, computed independently. */
+/** cus_abc123 (the docs' example) signed with the demo key, computed independently. */
 const ABC123_SIGNATURE = '7f9fe789c9c1335f72c51d60e9098a73f8801ee923742eca8e62d63fe7949f0a';
 
 describe('signCustomerId', () => {
@@ -24,7 +24,7 @@ describe('signCustomerId', () => {
 const CASES: [string, unknown, unknown, boolean][] = [
   ['the correct signature', 'cus_abc123', ABC123_SIGNATURE, true],
   [
-    'upper-case hex (seed 002 compares the hex text as is)',
+    'upper-case hex (the docs compare the hex text as is)',
     'cus_abc123',
     ABC123_SIGNATURE.toUpperCase(),
     false,

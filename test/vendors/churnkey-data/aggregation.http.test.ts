@@ -27,7 +27,7 @@ async function countListed(query: Record<string, string | number | boolean>): Pr
   }
 }
 
-describe("GET /v1/data/session-aggregation — the seed's examples", () => {
+describe("GET /v1/data/session-aggregation — the docs' examples", () => {
   it('startDate=2023-01-01&breakdown=month-offerType: month-by-month offers accepted since 2023', async () => {
     const rows = await aggregate({ startDate: '2023-01-01', breakdown: 'month-offerType' });
     expect(rows.length).toBeGreaterThan(36);
@@ -41,7 +41,7 @@ describe("GET /v1/data/session-aggregation — the seed's examples", () => {
     expect([...months].sort()).toEqual(months);
   });
 
-  it('startDate=2023-01-01&breakdown=month-surveyResponse-billingInterval has the seed row shape', async () => {
+  it('startDate=2023-01-01&breakdown=month-surveyResponse-billingInterval has the docs row shape', async () => {
     const rows = await aggregate({
       startDate: '2023-01-01',
       breakdown: 'month-surveyResponse-billingInterval',

@@ -10,7 +10,7 @@ const PLUS_25H = '2023-03-03T02:00:00.000Z';
 
 // [case, first outcome, second time, second outcome, first bounced?, second bounced?]
 const CASES: [string, Outcome, string, Outcome, boolean, boolean][] = [
-  ["seed 000's example: pause then cancel within 24 h", 'pause', PLUS_2H, 'cancel', true, false],
+  ["the docs' example: pause then cancel within 24 h", 'pause', PLUS_2H, 'cancel', true, false],
   ['pause then cancel exactly 24 h later still counts', 'pause', PLUS_24H, 'cancel', true, false],
   ['pause then cancel after 25 h: both stand', 'pause', PLUS_25H, 'cancel', false, false],
   ['abort then pause: the abort bounced', 'abort', PLUS_23H, 'pause', true, false],

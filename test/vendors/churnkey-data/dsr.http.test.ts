@@ -13,16 +13,19 @@ import {
   SESSIONS,
 } from '../../helpers/mock.ts';
 
-const ZERO = {
-  events: 0,
-  sessions: 0,
-  campaigns: 0,
-  invoices: 0,
-  failedPayments: 0,
-  subscriptions: 0,
-  charges: 0,
-  emails: 0,
-};
+/** The DSR count fields of the contract, every one zero (an unknown or erased person). */
+const ZERO_COUNTS = Object.fromEntries(
+  [
+    'events',
+    'sessions',
+    'campaigns',
+    'invoices',
+    'failedPayments',
+    'subscriptions',
+    'charges',
+    'emails',
+  ].map((kind) => [kind, 0]),
+);
 
 let mock: Mock;
 beforeEach(async () => {
@@ -68,7 +71,7 @@ describe('POST /v1/data/dsr/access', () => {
   it('answers an unknown e-mail with zero counts and an empty profile', async () => {
     const res = await ckPost(mock, 'dsrAccess', DSR_ACCESS, { email: 'nobody@example.com' });
     expect(res.status).toBe(200);
-    expect(res.body.counts).toEqual(ZERO);
+    expect(res.body.counts).toEqual(ZERO_COUNTS);
     expect(res.body.profile.events).toEqual([]);
   });
 
@@ -113,12 +116,12 @@ describe('POST /v1/data/dsr/delete', () => {
       customer: { email: customer.email },
       deleted: true,
       deletedCounts: counts,
-      counts: ZERO,
+      counts: ZERO_COUNTS,
     });
     expect(await sessionCount(customer.id)).toBe(0);
     expect(await total()).toBe(before - counts.sessions);
     const access = await ckPost(mock, 'dsrAccess', DSR_ACCESS, { email: customer.email });
-    expect(access.body.counts).toEqual(ZERO);
+    expect(access.body.counts).toEqual(ZERO_COUNTS);
   });
 
   it('a repeated delete and an unknown e-mail succeed with nothing deleted', async () => {
@@ -130,8 +133,8 @@ describe('POST /v1/data/dsr/delete', () => {
       expect(res.body).toEqual({
         customer: { email },
         deleted: true,
-        deletedCounts: ZERO,
-        counts: ZERO,
+        deletedCounts: ZERO_COUNTS,
+        counts: ZERO_COUNTS,
       });
     }
   });

@@ -47,7 +47,7 @@ describe('findDsrExample / seededVendorData (pure)', () => {
   });
 });
 
-describe("seed 000's DSR example, against the default data", () => {
+describe("the Data API docs' DSR example, against the default data", () => {
   let mock: Mock;
   beforeAll(async () => {
     mock = await customMock({});

@@ -42,7 +42,7 @@ describe('GET /v1/data/sessions — auth', () => {
   });
 });
 
-describe("GET /v1/data/sessions — the seed's examples", () => {
+describe("GET /v1/data/sessions — the docs' examples", () => {
   it('returns the 100 newest sessions by default, newest first, ties by _id', async () => {
     const body = await list();
     expect(body.length).toBe(100);

@@ -19,7 +19,7 @@ export const reply = (res: ServerResponse, status: number, body: unknown) => {
   res.end(typeof body === 'string' ? body : JSON.stringify(body));
 };
 
-/** seed 002's reference behaviour: 401 on a bad signature, else the attributes given. */
+/** The behaviour Churnkey's docs ask for: 401 on a bad signature, else the attributes given. */
 export const honest =
   (attributes: Record<string, unknown>, extra: Record<string, unknown> = {}): Behaviour =>
   (call, res) =>

@@ -36,7 +36,7 @@ describe('hosted page authentication (authHash = HMAC-SHA256 of the customer id)
   });
 });
 
-describe('the Customer Data Endpoint call (seed 002)', () => {
+describe('the Customer Data Endpoint call', () => {
   it('POSTs {customerId, signature} once per session; attributes target the offers', async () => {
     const c = proCustomer(mock);
     const ep = await startEndpoint(API_KEY, honest({ plan: 'pro', tenureMonths: 18 }));
@@ -57,7 +57,7 @@ describe('the Customer Data Endpoint call (seed 002)', () => {
     expect(ep.calls).toHaveLength(1);
   });
 
-  it("seed 002's examples: tenure ≤ 6 months, paused twice, open support tickets", async () => {
+  it("the docs' examples: tenure ≤ 6 months, paused twice, open support tickets", async () => {
     const c = proCustomer(mock);
     const cases: [Record<string, unknown>, string[]][] = [
       [{ plan: 'pro', tenureMonths: 6 }, ['pause', 'downgrade']],

@@ -33,7 +33,7 @@ const BAD_REQUESTS: [string, Record<string, string | number>, string, RegExp][] 
     ALLOWED_FIELDS_AFTER_REQUIRED,
   ],
   [
-    "the seed's own sample: aggregationField=day",
+    "the reference's own sample: aggregationField=day",
     { ...YEAR_2025, aggregationField: 'day' },
     'aggregationField',
     ALLOWED_FIELDS,

@@ -19,7 +19,7 @@ const range = (from: number | null, to: number | null, negated = false): Term =>
 });
 const parse = (text: string) => parseFilter(text, FILTER_FIELDS);
 
-describe('parseFilter: the grammar of API-NOTES', () => {
+describe("parseFilter: Rebilly's search-filter grammar", () => {
   const VALID: [string, string, Clause[]][] = [
     ['empty filter', '', []],
     ['blank filter', '   ', []],

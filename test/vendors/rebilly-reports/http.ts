@@ -9,7 +9,7 @@ export const RB_KEY = { 'REB-APIKEY': DEFAULT_REBILLY_CREDENTIALS.apiKey } as co
 
 export type PathForm = keyof typeof REBILLY_OPERATIONS;
 
-/** The report's three paths (API-NOTES), by the form's name. */
+/** The report's three paths (docs/decisions/002), by the form's name. */
 export const PATHS: Record<PathForm, string> = {
   experimental: '/experimental/reports/subscription-cancellation',
   organization: '/organizations/org_churnmock/experimental/reports/subscription-cancellation',

@@ -183,7 +183,7 @@ describe('paging and headers', () => {
     expect(preflight.headers['access-control-allow-headers']).toBe('reb-apikey,authorization');
   });
 
-  it("ignores the seed sample's removed tz parameter and names it", async () => {
+  it("ignores the request sample's removed tz parameter and names it", async () => {
     const res = await rbGet(mock, { ...YEAR_2025, tz: 0 });
     expect(res.status).toBe(200);
     expect(res.headers['x-churnmock-ignored-params']).toBe('tz');

@@ -32,7 +32,8 @@ export const CHURNKEY_DATA_CORPUS: Corpus = {
         state: S.customerWithSessions,
       },
     ),
-    // The contract types dates as strings; the mock parses them like `new Date(x)` (seed 000).
+    // The contract types dates as strings; the mock parses them like `new Date(x)` (Data API
+    // docs, List Sessions).
     get('a date JavaScript cannot parse', `${SESSIONS}?startDate=someday`, 400, { headers }),
     get('wrong key', SESSIONS, 401, { headers: { ...headers, 'x-ck-api-key': 'data_test_wrong' } }),
     get('limit over 10,000', `${SESSIONS}?limit=20000`, 400, {

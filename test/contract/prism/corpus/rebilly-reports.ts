@@ -45,7 +45,7 @@ export const REBILLY_REPORTS_CORPUS: Corpus = {
       headers: { 'REB-APIKEY': 'sk_test_noreports' },
     }),
     get('an unknown key', BY_PLAN, 401, { headers: { 'REB-APIKEY': 'sk_test_wrong' } }),
-    get("the seed's aggregationField=day", `${REPORT}?aggregationField=day&${YEAR}`, 400, {
+    get("the reference's aggregationField=day", `${REPORT}?aggregationField=day&${YEAR}`, 400, {
       headers,
       violations: ['query.aggregationField'],
     }),

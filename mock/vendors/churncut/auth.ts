@@ -1,0 +1,14 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { HandlerResult } from '../../core/pipeline/types.ts';
+import { ccError, MESSAGES } from './errors.ts';
+import type { ChurnCutOptions } from './options.ts';
+
+/** `Authorization: Bearer <key>`, as every example of the ChurnCut API docs sends it; in its envelope. */
+export function churncutAuthenticator(options: Pick<ChurnCutOptions, 'apiKey'>) {
+  return (headers: IncomingHttpHeaders): HandlerResult | null => {
+    const match = /^Bearer (\S+)$/i.exec(headers.authorization ?? '');
+    if (!match) return ccError(401, 'unauthorized', MESSAGES.missingAuth);
+    if (match[1] !== options.apiKey) return ccError(401, 'invalid_api_key', MESSAGES.invalidKey);
+    return null;
+  };
+}
