@@ -13,6 +13,7 @@ import type { ResponseCache } from './core/pipeline/response-cache.ts';
 import { mountVendor } from './core/pipeline/router.ts';
 import type { VendorModule } from './core/pipeline/types.ts';
 import { MockClock } from './core/time/clock.ts';
+import { realScheduler, type Scheduler } from './core/time/scheduler.ts';
 import type { Registry, VendorDefinition, VendorInstance } from './core/vendor.ts';
 import { WebhookDispatcher } from './core/webhooks/dispatcher.ts';
 
@@ -55,18 +56,21 @@ function moduleFor(modules: readonly VendorModule[], path: string): VendorModule
 export async function createMockFrom<D>(
   registry: Registry<D>,
   input: MockOptionsInput = {},
+  /** Wall time and timers (webhook retries, rate windows, timeouts); a fake one in tests. */
+  scheduler: Scheduler = realScheduler,
 ): Promise<Mock<D>> {
   const options = resolveOptions(input);
   const asOf = parseAsOf(options.asOf);
   const data = registry.data({ seed: options.seed, asOf, scale: options.scale });
   const clock = new MockClock(asOf);
-  const webhooks = new WebhookDispatcher(options.webhooks);
+  const webhooks = new WebhookDispatcher(options.webhooks, scheduler);
 
   const vendors: Record<string, VendorInstance> = {};
   const built: BuiltVendor[] = [];
   const context = {
     data,
     clock,
+    scheduler,
     webhooks,
     vendor<I extends VendorInstance>(id: string): I {
       const v = vendors[id];

@@ -4,16 +4,19 @@ import type { Express } from 'express';
 import type { VendorModule } from './pipeline/types.ts';
 import type { StateTable } from './provider-state.ts';
 import type { MockClock } from './time/clock.ts';
+import type { Scheduler } from './time/scheduler.ts';
 import type { WebhookDispatcher } from './webhooks/dispatcher.ts';
 
 /**
  * What every vendor gets when it is built: the seeded data of the world (`D`, the registry's
- * choice), the one mock clock, the one webhook dispatcher (shared targets and delivery log),
- * and the vendors built before it.
+ * choice), the one mock clock (the API's "now"), the scheduler (wall time and timers: rate
+ * windows, timeouts, durations; fake in tests), the one webhook dispatcher (shared targets and
+ * delivery log), and the vendors built before it.
  */
 export interface BuildContext<D = unknown> {
   readonly data: D;
   readonly clock: MockClock;
+  readonly scheduler: Scheduler;
   readonly webhooks: WebhookDispatcher;
   /** A vendor built earlier in the registry's order; throws when there is none. */
   vendor<I extends VendorInstance>(id: string): I;

@@ -34,13 +34,16 @@ export const churncut = defineVendor({
     path: '/v1/customers?limit=100',
     headers: { authorization: `Bearer ${DEFAULT_CC_OPTIONS.apiKey}` },
   },
-  build({ data, clock, webhooks }: BuildContext<SeededData>, options: ChurnCutOptions): ChurnCut {
+  build(
+    { data, clock, scheduler, webhooks }: BuildContext<SeededData>,
+    options: ChurnCutOptions,
+  ): ChurnCut {
     const store = new ChurnCutStore(data.churncut);
     const signing: Signing = { secret: options.webhookSecret, headers: WEBHOOK_HEADERS };
     const flows = new FlowLifecycle(store, clock, (event, payload) =>
       webhooks.send(event, payload, signing),
     );
-    const limiter = new RateLimiter(options.rateLimit, options.enforceRateLimit);
+    const limiter = new RateLimiter(options.rateLimit, options.enforceRateLimit, scheduler);
     return {
       store,
       flows,

@@ -22,7 +22,7 @@ export const churnkeyHostedFlow = defineVendor({
   defaults: DEFAULT_HOSTED_FLOW_OPTIONS,
   cli: HOSTED_FLOW_CLI,
   build(
-    { data, clock, webhooks, vendor }: BuildContext<SeededData>,
+    { data, clock, scheduler, webhooks, vendor }: BuildContext<SeededData>,
     options: HostedFlowOptions,
   ): HostedFlow {
     const { store } = vendor<ChurnkeyDataInstance & VendorInstance>('churnkey-data');
@@ -32,6 +32,7 @@ export const churnkeyHostedFlow = defineVendor({
       webhooks,
       { choices: data.churnkey.flows.choices, segmentId: data.churnkey.flows.segments.default },
       options,
+      scheduler,
     );
     return {
       simulator,

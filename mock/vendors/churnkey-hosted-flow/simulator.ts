@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { SurveyChoice } from '../../../generators/churnkey-flows.ts';
 import { hmacHex, safeEqual } from '../../core/crypto.ts';
 import type { MockClock } from '../../core/time/clock.ts';
+import { type Clock, realScheduler } from '../../core/time/scheduler.ts';
 import type { WebhookDispatcher } from '../../core/webhooks/dispatcher.ts';
 import { callCustomerDataEndpoint } from '../churnkey-customer-data/client.ts';
 import type { ChurnkeyDataStore } from '../churnkey-data/store.ts';
@@ -81,6 +82,8 @@ export class HostedFlowSimulator {
     private readonly webhooks: WebhookDispatcher,
     private readonly seeded: { choices: readonly SurveyChoice[]; segmentId: string },
     private readonly options: HostedFlowOptions,
+    /** Wall time, for how long a session took (the mock clock stands still meanwhile). */
+    private readonly scheduler: Clock = realScheduler,
   ) {
     const flow = loadFlowFile(options.flowFile ?? DEFAULT_FLOW_FILE);
     const { customerDataUrl, apiKey, timeoutMs } = options;
@@ -132,7 +135,7 @@ export class HostedFlowSimulator {
       customerData: outcome,
       flow: this.#flow,
       steps: stepsFor(this.#flow, { ...attrs, ...builtInAttributes(customer, now) }),
-      startedAtWall: Date.now(),
+      startedAtWall: this.scheduler.now(),
       finished: null,
     };
     this.#sessions.set(session.id, session);
@@ -173,7 +176,7 @@ export class HostedFlowSimulator {
       s.steps,
       ending,
       this.clock.now(),
-      Date.now() - s.startedAtWall,
+      this.scheduler.now() - s.startedAtWall,
     );
     this.store.add(record);
     s.finished = { sessionId: record.id, result: resultOf(ending) };
