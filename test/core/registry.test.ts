@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { Option } from 'commander';
@@ -175,4 +176,30 @@ describe('a vendor added through the registry alone', () => {
     expectFixture({ status: res.status, body });
     expect(body).toEqual({ count: 1, message: 'from the CLI' });
   });
+});
+
+describe('the engine names no vendor', () => {
+  const ROOT = join(import.meta.dirname, '..', '..', 'mock');
+  const files = (dir: string): string[] =>
+    readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+      .map((e) => join(e.parentPath, e.name));
+  const engine = [
+    ...files('core'),
+    ...files('admin'),
+    ...files('cli').filter((f) => !f.endsWith('main.ts')),
+    join(ROOT, 'app.ts'),
+    join(ROOT, 'dataset.ts'),
+  ];
+
+  it.each(REGISTRY.vendors.map((v) => [v.id, v.title]))(
+    'no engine file mentions %s (%s)',
+    (id, title) => {
+      const named = engine.filter((f) => {
+        const text = readFileSync(f, 'utf8');
+        return text.includes(id) || text.includes(title);
+      });
+      expect(named).toEqual([]);
+    },
+  );
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { hmacHex } from '../crypto.ts';
 import { realScheduler, type Scheduler, type TimerHandle } from '../time/scheduler.ts';
-import { signBody } from './sign.ts';
 
 /** Where the dispatcher sends and how it retries (the mock's `webhooks` options). */
 export interface DispatcherOptions {
@@ -149,7 +149,9 @@ export class WebhookDispatcher {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          [h.signature]: signBody(body, sign.secret),
+          // Hex HMAC-SHA256 of the raw body, the scheme of every vendor's webhooks so far
+          // (docs/decisions/003 and 006).
+          [h.signature]: hmacHex(sign.secret, body),
           [h.delivery]: d.id,
           [h.timestamp]: String(Math.floor(this.scheduler.now() / 1000)),
           'user-agent': 'churnmock-webhooks/1',
