@@ -2,24 +2,26 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli, serve, stopServed } from '../helpers/cli.ts';
+import { closeServed, runCli, serveInProcess } from '../helpers/cli.ts';
+import { expectContract } from '../helpers/contract.ts';
 import { freePort } from '../helpers/wait.ts';
 
-/** Runs the CLI to completion; resolves with exit code and output even on failure. */
-afterEach(stopServed);
+// The program runs in-process; test/cli/process.test.ts has the child-process tests (signals,
+// the process's exit code, the bin).
+afterEach(closeServed);
 
 describe('churnmock CLI', () => {
   it.each([[['--help']], [['serve', '--help']], [['generate', '--help']]])(
     '%j prints usage',
     async (args) => {
-      const r = await cli(args);
+      const r = await runCli(args);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Usage: churnmock/);
     },
   );
 
   it('serve --help lists every flag', async () => {
-    const { stdout } = await cli(['serve', '--help']);
+    const { stdout } = await runCli(['serve', '--help']);
     for (const flag of [
       '--port',
       '--host',
@@ -42,7 +44,7 @@ describe('churnmock CLI', () => {
     [['generate'], /required option '--out <file>'/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ])('%j is an error with a clear message', async (args, message) => {
-    const r = await cli(args);
+    const r = await runCli(args);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(message);
   });
@@ -51,11 +53,18 @@ describe('churnmock CLI', () => {
     const a = join(tmpdir(), `churnmock-a-${process.pid}.jsonl`);
     const b = join(tmpdir(), `churnmock-b-${process.pid}.jsonl`);
     const c = join(tmpdir(), `churnmock-c-${process.pid}.jsonl`);
-    await cli(['generate', '--out', a, '--scale', '0.05']);
-    await cli(['generate', '--out', b, '--scale', '0.05']);
-    await cli(['generate', '--out', c, '--scale', '0.05', '--seed', '7']);
+    const wrote = await runCli(['generate', '--out', a, '--scale', '0.05']);
+    expect(wrote.code).toBe(0);
+    expect(wrote.stdout).toBe('');
+    expect(wrote.stderr).toMatch(/^wrote 375 customers, .* to /);
+    await runCli(['generate', '--out', b, '--scale', '0.05']);
+    await runCli(['generate', '--out', c, '--scale', '0.05', '--seed', '7']);
     const first = readFileSync(a, 'utf8');
     expect(first).toBe(readFileSync(b, 'utf8'));
+    // `--out -` writes the same lines to standard output.
+    const piped = await runCli(['generate', '--out', '-', '--scale', '0.05']);
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toBe(first);
     expect(first).not.toBe(readFileSync(c, 'utf8'));
     const lines = first
       .trim()
@@ -75,31 +84,41 @@ describe('churnmock CLI', () => {
   });
 
   it('serve prints the base URL, the APIs and the demo credentials, and answers', async () => {
-    const { url, output } = await serve(['--port', '0']);
+    const { url, output } = await serveInProcess(['--port', '0']);
     expect(output).toContain('Churnkey Data API');
     expect(output).toContain('x-ck-api-key: data_test_churnmock');
     expect(output).toContain('x-ck-app: app_churnmock');
-    const health = await fetch(`${url}/__admin/health`);
+    const res = await fetch(`${url}/__admin/health`);
+    const health = { status: res.status, body: await res.json() };
+    await expectContract('getHealth', health);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok', seed: 42 });
+    expect(health.body).toMatchObject({ status: 'ok', seed: 42 });
   });
 
   it('PORT, CHURNMOCK_SEED and the credential variables configure serve', async () => {
     const port = await freePort();
-    const { url } = await serve([], {
+    const { url } = await serveInProcess([], {
       PORT: String(port),
       CHURNMOCK_SEED: '7',
       CHURNMOCK_CK_API_KEY: 'data_test_other',
       CHURNMOCK_CK_APP: 'app_other',
     });
     expect(url).toBe(`http://127.0.0.1:${port}`);
-    expect(await (await fetch(`${url}/__admin/health`)).json()).toMatchObject({ seed: 7 });
-    const ok = await fetch(`${url}/v1/data/sessions?limit=1`, {
-      headers: { 'x-ck-api-key': 'data_test_other', 'x-ck-app': 'app_other' },
+    const get = async (operationId: string, path: string, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${url}${path}`, { headers });
+      const checked = { status: res.status, body: await res.json() };
+      await expectContract(operationId, checked);
+      return checked;
+    };
+    expect((await get('getHealth', '/__admin/health')).body).toMatchObject({ seed: 7 });
+    const ok = await get('listSessions', '/v1/data/sessions?limit=1', {
+      'x-ck-api-key': 'data_test_other',
+      'x-ck-app': 'app_other',
     });
     expect(ok.status).toBe(200);
-    const old = await fetch(`${url}/v1/data/sessions?limit=1`, {
-      headers: { 'x-ck-api-key': 'data_test_churnmock', 'x-ck-app': 'app_churnmock' },
+    const old = await get('listSessions', '/v1/data/sessions?limit=1', {
+      'x-ck-api-key': 'data_test_churnmock',
+      'x-ck-app': 'app_churnmock',
     });
     expect(old.status).toBe(401);
   });

@@ -10,11 +10,12 @@ import { REGISTRY } from '../../mock/registry.ts';
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = ['--import', 'tsx', join(ROOT, 'mock/cli/main.ts')];
+const BIN = [join(ROOT, 'bin/churnmock.js')];
 
-/** Runs the CLI to completion; resolves with exit code and output even on failure. */
-export async function cli(args: string[], env: Record<string, string> = {}) {
+/** Runs `node ...argv` to completion; resolves with exit code and output even on failure. */
+async function runNode(argv: string[], env: Record<string, string>) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], {
+    const { stdout, stderr } = await run(process.execPath, argv, {
       cwd: ROOT,
       env: { ...process.env, ...env },
     });
@@ -25,6 +26,20 @@ export async function cli(args: string[], env: Record<string, string> = {}) {
   }
 }
 
+/**
+ * Runs the CLI as a child process (mock/cli/main.ts through tsx) to completion; resolves with
+ * exit code and output even on failure. For the few tests of the real process (signals, exit
+ * codes); everything else uses `runCli`.
+ */
+export function cli(args: string[], env: Record<string, string> = {}) {
+  return runNode([...CLI, ...args], env);
+}
+
+/** Runs the published entry, `bin/churnmock.js`, as a child process (as `npx churnmock` does). */
+export function bin(args: string[], env: Record<string, string> = {}) {
+  return runNode([...BIN, ...args], env);
+}
+
 const children: ChildProcess[] = [];
 
 /** Stops every server `serve` started; call it from `afterEach`. */
@@ -32,11 +47,14 @@ export function stopServed(): void {
   for (const c of children.splice(0)) c.kill('SIGTERM');
 }
 
-/** Starts `serve` and resolves with its base URL and output once it prints the admin line. */
+/**
+ * Starts `serve` as a child process and resolves with its base URL, output and the child once
+ * it prints the admin line.
+ */
 export function serve(
   args: string[],
   env: Record<string, string> = {},
-): Promise<{ url: string; output: string }> {
+): Promise<{ url: string; output: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [...CLI, 'serve', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -47,7 +65,7 @@ export function serve(
     child.stdout.on('data', (d: Buffer) => {
       output += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(output);
-      if (m?.[1] && output.includes('/__admin/health')) resolve({ url: m[1], output });
+      if (m?.[1] && output.includes('/__admin/health')) resolve({ url: m[1], output, child });
     });
     child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
   });
@@ -128,4 +146,20 @@ export async function closeServed(): Promise<void> {
         }),
     ),
   );
+}
+
+/**
+ * Runs `serve` in this process (see `runCli`) and resolves with its base URL and banner once it
+ * listens; rejects with its output if it exits instead. Close it with `closeServed`.
+ */
+export async function serveInProcess(
+  args: string[],
+  env: Record<string, string> = {},
+  registry?: Registry<unknown>,
+): Promise<{ url: string; output: string }> {
+  const r = await runCli(['serve', ...args], env, registry);
+  const url = /listening on (http:\/\/\S+)/.exec(r.stdout)?.[1];
+  if (r.code !== 0 || !url || !r.stdout.includes('/__admin/health'))
+    throw new Error(`serve exited with ${r.code}: ${r.stdout}${r.stderr}`);
+  return { url, output: r.stdout };
 }

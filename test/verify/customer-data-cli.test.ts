@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReferenceEndpoint } from '../../examples/customer-data-endpoint/app.ts';
 import { CHECK_IDS } from '../../verify/customer-data-checks.ts';
 import type { CustomerDataReport } from '../../verify/customer-data-run.ts';
-import { cli } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import {
   API_KEY,
   BROKEN,
@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(closeAll);
 
 const verify = (url: string, ...flags: string[]) =>
-  cli(['verify', 'customer-data', '--url', url, '--api-key', API_KEY, ...flags]);
+  runCli(['verify', 'customer-data', '--url', url, '--api-key', API_KEY, ...flags]);
 const report = (stdout: string) => JSON.parse(stdout) as CustomerDataReport;
 const failed = (r: CustomerDataReport) =>
   r.checks.filter((c) => c.status === 'fail').map((c) => c.id);
@@ -131,7 +131,7 @@ describe('churnmock verify customer-data', () => {
       /latency-budget must be an integer/,
     ],
   ])('rejects %j', async (args, message) => {
-    const { code, stderr } = await cli(['verify', 'customer-data', ...args]);
+    const { code, stderr } = await runCli(['verify', 'customer-data', ...args]);
     expect(code).not.toBe(0);
     expect(stderr).toMatch(message);
   });

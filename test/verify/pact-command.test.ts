@@ -1,29 +1,27 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReferenceEndpoint } from '../../examples/customer-data-endpoint/app.ts';
-import { addVerifyCommand } from '../../verify/index.ts';
-import { cli, memoryIo, serve, stopServed } from '../helpers/cli.ts';
+import { closeServed, runCli, serveInProcess } from '../helpers/cli.ts';
 import { BROKEN, broken, closeAll, listen } from '../vendors/churnkey-customer-data/endpoints.ts';
 
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 const plain = (s: string) => s.replace(ANSI, '');
 
 const verify = async (provider: string, url: string, ...more: string[]) => {
-  const res = await cli(['verify', 'pact', '--provider', provider, '--base-url', url, ...more]);
+  const res = await runCli(['verify', 'pact', '--provider', provider, '--base-url', url, ...more]);
   return { ...res, out: plain(res.stdout) };
 };
 
-afterAll(() => {
-  stopServed();
+afterAll(async () => {
+  await closeServed();
   closeAll();
 });
 
 describe('churnmock verify pact against a second, independently started mock', () => {
   let url: string;
   beforeAll(async () => {
-    url = (await serve(['--port', '0'])).url;
+    url = (await serveInProcess(['--port', '0'])).url;
   });
 
   it.each([
@@ -41,12 +39,19 @@ describe('churnmock verify pact against a second, independently started mock', (
     const res = await verify('churncut-api', url);
     expect(res.out).toContain('provider states: none set up (no --state-url)');
     expect(res.out).toMatch(/✘ churncut-api: \d+ of 15 interactions failed/);
-    expect(res.out).toContain('Given customer cus_abc123 has an active subscription');
+    expect(res.out).toContain(
+      '✘ a request for a customer with an active subscription (given customer cus_abc123 has an active subscription)',
+    );
     expect(res.code).toBe(1);
   });
 
   it('--header swaps the demo credentials, not the wrong or missing ones the pact sends', async () => {
-    const { url: other } = await serve(['--port', '0', '--cc-api-key', 'cc_live_team_key']);
+    const { url: other } = await serveInProcess([
+      '--port',
+      '0',
+      '--cc-api-key',
+      'cc_live_team_key',
+    ]);
     const state = ['--state-url', `${other}/__admin/states`];
     const without = await verify('churncut-api', other, ...state);
     expect(without.out).toMatch(/✘ churncut-api: 14 of 15 interactions failed/);
@@ -132,20 +137,6 @@ describe('churnmock verify pact --provider customer-data-endpoint', () => {
 });
 
 describe('churnmock verify pact usage', () => {
-  /** The verify group as the CLI builds it, erroring into a string instead of exiting. */
-  const parse = async (args: string[]) => {
-    let err = '';
-    const program = new Command('churnmock').exitOverride().configureOutput({
-      writeErr: (s) => {
-        err += s;
-      },
-      writeOut: () => undefined,
-    });
-    addVerifyCommand(program, memoryIo());
-    await program.parseAsync(['verify', 'pact', ...args], { from: 'user' }).catch(() => undefined);
-    return err;
-  };
-
   it.each([
     [
       ['--provider', 'nope', '--base-url', 'http://127.0.0.1:1'],
@@ -158,8 +149,24 @@ describe('churnmock verify pact usage', () => {
       /--header must look like 'Name: value'/,
     ],
     [['--base-url', 'http://127.0.0.1:1'], /required option '--provider <name>' not specified/],
-  ])('%j is refused', async (args, message) => {
-    expect(await parse(args)).toMatch(message);
+  ])('%j is refused: exit 1 and the message on stderr', async (args, message) => {
+    const res = await runCli(['verify', 'pact', ...args]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(message);
+    expect(res.stdout).toBe('');
+  });
+
+  it.each([
+    [
+      ['--provider', 'churncut-api', '--api-key', 'k'],
+      /error: --api-key only applies to a provider Churnkey signs for/,
+    ],
+    [['--provider', 'churncut-api', '--publish'], /error: --publish needs --broker-url/],
+  ])('%j cannot work: exit 2 and the message on stderr', async (args, message) => {
+    const res = await runCli(['verify', 'pact', '--base-url', 'http://127.0.0.1:1', ...args]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(message);
+    expect(res.stdout).toBe('');
   });
 
   it('a missing pact file is reported, not thrown', async () => {

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hmacHex } from '../../../mock/core/crypto.ts';
 import { DEFAULT_CC_OPTIONS } from '../../../mock/vendors/churncut/options.ts';
-
-import { serve, stopServed } from '../../helpers/cli.ts';
+import { closeServed, serveInProcess } from '../../helpers/cli.ts';
 import { expectContract } from '../../helpers/contract.ts';
 import { until } from '../../helpers/wait.ts';
 import {
@@ -14,7 +13,7 @@ import {
 import { CC_AUTH, CUSTOMERS, FLOWS } from './helpers.ts';
 
 afterAll(async () => {
-  stopServed();
+  await closeServed();
   await closeReceivers();
 });
 
@@ -75,42 +74,46 @@ const SMALL = ['--port', '0', '--scale', '0.1'];
 // B: answers 503 to every attempt, so delivery gives up after --webhook-max-attempts 2.
 // C: a plain receiver for the server configured through the environment.
 let receivers: Record<'a' | 'b' | 'c', Receiver>;
-let withFlags: Promise<string>;
-let withEnv: Promise<string>;
+let withFlags: string;
+let withEnv: string;
 
-// Both servers start at once: most of the file's time is two `serve` start-ups.
+// Both servers start in this process, one after the other: `serveInProcess` sets the
+// environment for its run, so runs with an `env` must not overlap.
 beforeAll(async () => {
   receivers = {
     a: await startReceiver({ answers: ['hang'] }),
     b: await startReceiver({ answers: [503, 503, 503] }),
     c: await startReceiver(),
   };
-  withFlags = serve([
-    ...SMALL,
-    '--webhook-url',
-    receivers.a.url,
-    '--webhook-url',
-    receivers.b.url,
-    '--no-rate-limit',
-    '--webhook-max-attempts',
-    '2',
-    '--webhook-backoff-ms',
-    '50',
-    '--webhook-timeout-ms',
-    '500',
-    '--cc-webhook-secret',
-    'whsec_cli',
-  ]).then((s) => s.url);
-  withEnv = serve([...SMALL, '--webhook-url', receivers.c.url], {
-    CHURNMOCK_CC_WEBHOOK_SECRET: 'whsec_env',
-  }).then((s) => s.url);
-  await Promise.all([withFlags, withEnv]);
+  withFlags = (
+    await serveInProcess([
+      ...SMALL,
+      '--webhook-url',
+      receivers.a.url,
+      '--webhook-url',
+      receivers.b.url,
+      '--no-rate-limit',
+      '--webhook-max-attempts',
+      '2',
+      '--webhook-backoff-ms',
+      '50',
+      '--webhook-timeout-ms',
+      '500',
+      '--cc-webhook-secret',
+      'whsec_cli',
+    ])
+  ).url;
+  withEnv = (
+    await serveInProcess([...SMALL, '--webhook-url', receivers.c.url], {
+      CHURNMOCK_CC_WEBHOOK_SECRET: 'whsec_env',
+    })
+  ).url;
 });
 
 describe('serve: ChurnCut flags', () => {
   it('--webhook-url ×2, retries, timeout and --cc-webhook-secret; --no-rate-limit keeps headers, never 429', async () => {
     const { a, b } = receivers;
-    const url = await withFlags;
+    const url = withFlags;
     const { customerId, flowId } = await startFlow(url);
 
     await until(() => a.requests.length >= 2 && b.requests.length >= 2);
@@ -186,7 +189,7 @@ describe('serve: ChurnCut flags', () => {
 
   it('without --no-rate-limit request 1001 is a 429; CHURNMOCK_CC_WEBHOOK_SECRET signs webhooks', async () => {
     const { c } = receivers;
-    const url = await withEnv;
+    const url = withEnv;
     const { flowId } = await startFlow(url);
     const [hit] = (await c.waitFor(1)) as [Received];
     expect(JSON.parse(hit.raw.toString('utf8'))).toMatchObject({

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli, serve, stopServed } from '../../helpers/cli.ts';
+import { closeServed, runCli, serveInProcess } from '../../helpers/cli.ts';
 import { expectContract } from '../../helpers/contract.ts';
 
-afterEach(stopServed);
+afterEach(closeServed);
 
 const dir = mkdtempSync(join(tmpdir(), 'churnmock-flow-'));
 
@@ -21,7 +21,7 @@ describe('serve: hosted-flow flags', () => {
         steps: [{ id: 'call-us', offer: { type: 'CONTACT' } }],
       }),
     );
-    const { url, output } = await serve([
+    const { url, output } = await serveInProcess([
       '--port',
       '0',
       '--flow',
@@ -52,7 +52,7 @@ describe('serve: hosted-flow flags', () => {
     [['--customer-data-timeout-ms', '0'], /customer-data-timeout-ms must be an integer/],
     [['--flow', '/nonexistent/flow.yaml'], /Invalid Cancel Flow definition .*ENOENT/],
   ])('%j is an error with a clear message', async (args, message) => {
-    const r = await cli(['serve', '--port', '0', ...args]);
+    const r = await runCli(['serve', '--port', '0', ...args]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(message);
   });
@@ -60,7 +60,7 @@ describe('serve: hosted-flow flags', () => {
   it('a flow file that does not validate names every problem and exits 1', async () => {
     const flow = join(dir, 'bad.yaml');
     writeFileSync(flow, 'survey: {choices: []}\nsteps:\n  - id: x\n    offer: {type: PAUSE}\n');
-    const r = await cli(['serve', '--port', '0', '--flow', flow]);
+    const r = await runCli(['serve', '--port', '0', '--flow', flow]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/\/survey\/choices must NOT have fewer than 1 items/);
     expect(r.stderr).toMatch(/maxPauseLength/);

@@ -1,17 +1,17 @@
 import { decodeJwt, jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli, serve, stopServed } from '../../helpers/cli.ts';
+import { closeServed, runCli, serveInProcess } from '../../helpers/cli.ts';
 import { expectContract } from '../../helpers/contract.ts';
 
 const REPORT =
   '/organizations/org_1/experimental/reports/subscription-cancellation?periodStart=2022-01-01T00:00:00Z&periodEnd=2025-12-31T00:00:00Z&aggregationField=canceledBy';
 const key = (secret: string) => new TextEncoder().encode(secret);
 
-afterEach(stopServed);
+afterEach(closeServed);
 
 describe('churnmock jwt', () => {
   it('prints an HS256 token for the default secret that expires in an hour', async () => {
-    const r = await cli(['jwt']);
+    const r = await runCli(['jwt']);
     expect(r.code).toBe(0);
     const { payload, protectedHeader } = await jwtVerify(
       r.stdout.trim(),
@@ -23,7 +23,7 @@ describe('churnmock jwt', () => {
   });
 
   it('takes a secret (or CHURNMOCK_REBILLY_JWT_SECRET), a lifetime and permissions', async () => {
-    const r = await cli([
+    const r = await runCli([
       'jwt',
       '--secret',
       's3cret',
@@ -37,18 +37,18 @@ describe('churnmock jwt', () => {
     expect(claims.exp).toBeLessThan(Date.now() / 1000);
     expect(claims.permissions).toEqual(['A', 'B']);
     await expect(jwtVerify(token, key('s3cret'))).rejects.toThrow(/exp/);
-    const env = await cli(['jwt'], { CHURNMOCK_REBILLY_JWT_SECRET: 'from-env' });
+    const env = await runCli(['jwt'], { CHURNMOCK_REBILLY_JWT_SECRET: 'from-env' });
     await expect(jwtVerify(env.stdout.trim(), key('from-env'))).resolves.toBeTruthy();
   });
 
   it('rejects a lifetime it cannot read', async () => {
-    const r = await cli(['jwt', '--expires-in', 'soon']);
+    const r = await runCli(['jwt', '--expires-in', 'soon']);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/--expires-in must be a time span such as 1h/);
   });
 
   it('serve --help lists the Rebilly flags', async () => {
-    const { stdout } = await cli(['serve', '--help']);
+    const { stdout } = await runCli(['serve', '--help']);
     expect(stdout).toContain('--rebilly-api-key');
     expect(stdout).toContain('--rebilly-jwt-secret');
     expect(stdout).toContain('--rebilly-restricted-key');
@@ -57,7 +57,7 @@ describe('churnmock jwt', () => {
 
 describe('serve with Rebilly credentials from the environment', () => {
   it('prints the URL, the key and a working demo token; the old key is refused', async () => {
-    const { url, output } = await serve(['--port', '0', '--scale', '0.05'], {
+    const { url, output } = await serveInProcess(['--port', '0', '--scale', '0.05'], {
       CHURNMOCK_REBILLY_API_KEY: 'sk_test_env',
       CHURNMOCK_REBILLY_JWT_SECRET: 'env-secret',
       CHURNMOCK_REBILLY_RESTRICTED_KEY: 'sk_test_env_limited',
