@@ -5,7 +5,7 @@ import { CHURNCUT_STATES } from '../../mock/vendors/churncut/states.ts';
 import { CHURNKEY_DATA_STATES } from '../../mock/vendors/churnkey-data/states.ts';
 import { REBILLY_REPORTS_STATES } from '../../mock/vendors/rebilly-reports/states.ts';
 import { expectContract } from '../helpers/contract.ts';
-import { CK_HEADERS, customMock } from '../helpers/mock.ts';
+import { CK_HEADERS, ckPost, customMock } from '../helpers/mock.ts';
 
 const CC = { authorization: 'Bearer cc_test_churnmock' };
 
@@ -52,11 +52,7 @@ describe('/__admin/states', () => {
     await request(mock.app).post('/__admin/clock').send({ advance: 'P400D' });
     const again = await setState(CHURNKEY_DATA_STATES.personWithRecords);
     expect(again.body.email).toBe(person);
-    const access = await request(mock.app)
-      .post('/v1/data/dsr/access')
-      .set(CK_HEADERS)
-      .send({ email: person });
-    await expectContract('dsrAccess', access);
+    const access = await ckPost(mock, 'dsrAccess', '/v1/data/dsr/access', { email: person });
     expect(access.body.counts.sessions).toBeGreaterThan(0);
     expect((await request(mock.app).get('/__admin/clock')).body.now).toBe(
       '2025-12-31T00:00:00.000Z',

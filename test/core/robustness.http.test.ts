@@ -8,6 +8,7 @@ import {
   customMock,
   DSR_ACCESS,
   DSR_DELETE,
+  postRaw,
   SESSIONS,
 } from '../helpers/mock.ts';
 
@@ -75,11 +76,7 @@ describe('bad input never yields a 5xx or loses data', () => {
         [DSR_ACCESS, 'dsrAccess'],
         [DSR_DELETE, 'dsrDelete'],
       ] as const) {
-        const res = await request(mock.app)
-          .post(path)
-          .set(CK_HEADERS)
-          .set('content-type', type)
-          .send(body);
+        const res = await postRaw(mock, path, CK_HEADERS, type, body);
         expect(res.status).toBeGreaterThanOrEqual(400);
         expect(res.status).toBeLessThan(500);
         expect(typeof res.body.message).toBe('string');

@@ -22,27 +22,52 @@ export function customMock(options: CreateMockOptions): Promise<Mock> {
   return createMock(options);
 }
 
-/** GET a Churnkey operation with demo credentials and check the body against the contract. */
-export async function ckGet(
+type HeaderSet = Readonly<Record<string, string>>;
+
+/** GET an operation with these credentials and check the body against the contract. */
+export async function getChecked(
   mock: Mock,
+  headers: HeaderSet,
   operationId: string,
   path: string,
   query: Record<string, string | number | boolean> = {},
 ) {
-  const res = await request(mock.app).get(path).query(query).set(CK_HEADERS);
+  const res = await request(mock.app).get(path).query(query).set(headers);
   await expectContract(operationId, res);
   return res;
 }
 
-/** POST JSON to a Churnkey operation with demo credentials and check the body. */
-export async function ckPost(mock: Mock, operationId: string, path: string, body: unknown) {
+/** POST JSON to an operation with these credentials and check the body against the contract. */
+export async function postChecked(
+  mock: Mock,
+  headers: HeaderSet,
+  operationId: string,
+  path: string,
+  body: unknown,
+) {
   const res = await request(mock.app)
     .post(path)
-    .set(CK_HEADERS)
+    .set(headers)
     .send(body as object);
   await expectContract(operationId, res);
   return res;
 }
+
+/** POST a body sent as it is (malformed JSON, another media type) with these headers. */
+export const postRaw = (mock: Mock, path: string, headers: HeaderSet, type: string, body: string) =>
+  request(mock.app).post(path).set(headers).set('content-type', type).send(body);
+
+/** GET a Churnkey operation with demo credentials and check the body against the contract. */
+export const ckGet = (
+  mock: Mock,
+  operationId: string,
+  path: string,
+  query: Record<string, string | number | boolean> = {},
+) => getChecked(mock, CK_HEADERS, operationId, path, query);
+
+/** POST JSON to a Churnkey operation with demo credentials and check the body. */
+export const ckPost = (mock: Mock, operationId: string, path: string, body: unknown) =>
+  postChecked(mock, CK_HEADERS, operationId, path, body);
 
 export const SESSIONS = '/v1/data/sessions';
 export const AGGREGATION = '/v1/data/session-aggregation';

@@ -4,7 +4,7 @@ import { callCustomerDataEndpoint } from '../../../mock/vendors/churnkey-custome
 import { DEMO_CHURNKEY_API_KEY } from '../../../mock/vendors/churnkey-customer-data/index.ts';
 import { signCustomerId } from '../../../mock/vendors/churnkey-customer-data/signature.ts';
 import { pactProvider } from '../../../verify/pact-providers.ts';
-import { consumerPact } from './consumer.ts';
+import { consumerPact, type Interaction, interaction, type PactRequest } from './consumer.ts';
 
 const { like, boolean, integer, string } = MatchersV3;
 
@@ -39,15 +39,24 @@ const call = (base: string, customerId: string, signature?: string) =>
     timeoutMs: 5_000,
   });
 
+/** Churnkey's call: a JSON POST of `body` (the customer id and its signature). */
+const request = (body: object): PactRequest => ({
+  method: 'POST',
+  path: PATH,
+  headers: JSON_HEADERS,
+  body,
+});
+
 describe('Customer Data Endpoint (consumer: Churnkey hosted flow)', () => {
   it('a correctly signed call gets the flat attributes of the docs example', async () => {
-    await pact
-      .addInteraction()
-      .given(CUSTOMER_DATA_STATES.known)
-      .uponReceiving('a correctly signed request for a known customer')
-      .withRequest('POST', PATH, (b) => b.headers(JSON_HEADERS).jsonBody(signed(KNOWN)))
-      .willRespondWith(200, (b) =>
-        b.headers(JSON_HEADERS).jsonBody({
+    await interaction(pact, {
+      state: CUSTOMER_DATA_STATES.known,
+      uponReceiving: 'a correctly signed request for a known customer',
+      request: request(signed(KNOWN)),
+      response: {
+        status: 200,
+        headers: JSON_HEADERS,
+        body: {
           customerId: string(KNOWN),
           subscriptionId: string('sub_xyz789'),
           customerAttributes: {
@@ -57,45 +66,56 @@ describe('Customer Data Endpoint (consumer: Churnkey hosted flow)', () => {
             isOnPaymentRetry: boolean(false),
             supportTicketsLastMonth: integer(2),
           },
-        }),
-      )
-      .executeTest(async (server) => {
-        const result = await call(server.url, KNOWN);
-        expect(result.ok).toBe(true);
-        if (!result.ok) return;
-        expect(result.subscriptionId).toBe('sub_xyz789');
-        expect(result.attributes).toMatchObject({ plan: 'pro', tenureMonths: 18 });
-      });
+        },
+      },
+    }).executeTest(async (server) => {
+      const result = await call(server.url, KNOWN);
+      expect(result.ok).toBe(true);
+      if (!result.ok) return;
+      expect(result.subscriptionId).toBe('sub_xyz789');
+      expect(result.attributes).toMatchObject({ plan: 'pro', tenureMonths: 18 });
+    });
   });
 
-  it('a forged signature is refused with 401', async () => {
-    const forged = signCustomerId(KNOWN, 'not_the_api_key');
-    await pact
-      .addInteraction()
-      .given(CUSTOMER_DATA_STATES.known)
-      .uponReceiving('a request for a known customer with a forged signature')
-      .withRequest('POST', PATH, (b) =>
-        b.headers(JSON_HEADERS).jsonBody({ customerId: KNOWN, signature: forged }),
-      )
-      .willRespondWith(401)
-      .executeTest(async (server) => {
-        const result = await call(server.url, KNOWN, forged);
-        expect(result).toMatchObject({ ok: false, status: 401, code: 'unauthorized' });
+  const forged = signCustomerId(KNOWN, 'not_the_api_key');
+  const refusals: (Interaction & {
+    name: string;
+    customerId: string;
+    signature?: string;
+    code: string;
+  })[] = [
+    {
+      name: 'a forged signature is refused with 401',
+      state: CUSTOMER_DATA_STATES.known,
+      uponReceiving: 'a request for a known customer with a forged signature',
+      request: request({ customerId: KNOWN, signature: forged }),
+      response: { status: 401 },
+      customerId: KNOWN,
+      signature: forged,
+      code: 'unauthorized',
+    },
+    {
+      name: 'a correctly signed call for a customer the endpoint does not know gets 404',
+      state: CUSTOMER_DATA_STATES.unknown,
+      uponReceiving: 'a correctly signed request for an unknown customer',
+      request: request(signed(UNKNOWN)),
+      response: {
+        status: 404,
+        headers: JSON_HEADERS,
+        body: { message: like(`No customer ${UNKNOWN}.`) },
+      },
+      customerId: UNKNOWN,
+      code: 'status',
+    },
+  ];
+  it.each(refusals)('$name', async (refusal) => {
+    await interaction(pact, refusal).executeTest(async (server) => {
+      const result = await call(server.url, refusal.customerId, refusal.signature);
+      expect(result).toMatchObject({
+        ok: false,
+        status: refusal.response.status,
+        code: refusal.code,
       });
-  });
-
-  it('a correctly signed call for a customer the endpoint does not know gets 404', async () => {
-    await pact
-      .addInteraction()
-      .given(CUSTOMER_DATA_STATES.unknown)
-      .uponReceiving('a correctly signed request for an unknown customer')
-      .withRequest('POST', PATH, (b) => b.headers(JSON_HEADERS).jsonBody(signed(UNKNOWN)))
-      .willRespondWith(404, (b) =>
-        b.headers(JSON_HEADERS).jsonBody({ message: like(`No customer ${UNKNOWN}.`) }),
-      )
-      .executeTest(async (server) => {
-        const result = await call(server.url, UNKNOWN);
-        expect(result).toMatchObject({ ok: false, status: 404, code: 'status' });
-      });
+    });
   });
 });

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Mock } from '../../../mock/index.ts';
 import { expectContract } from '../../helpers/contract.ts';
-import { customMock } from '../../helpers/mock.ts';
+import { customMock, postRaw } from '../../helpers/mock.ts';
 import { activeCustomer, CC_AUTH, CHURN, CUSTOMERS, ccGet, ccPost, FLOWS } from './helpers.ts';
 
 let mock: Mock;
@@ -73,11 +73,7 @@ describe('POST /v1/cancellation-flows', () => {
     ['not JSON', 'text/plain', 'hello'],
     ['a huge body', 'application/json', `{"x":"${'a'.repeat(1_100_000)}"}`],
   ])('%s is a 4xx envelope', async (_n, type, body) => {
-    const res = await request(mock.app)
-      .post(FLOWS)
-      .set(CC_AUTH)
-      .set('content-type', type)
-      .send(body);
+    const res = await postRaw(mock, FLOWS, CC_AUTH, type, body);
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
     expect(res.body.success).toBe(false);

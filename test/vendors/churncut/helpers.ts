@@ -1,34 +1,22 @@
-import request from 'supertest';
 import { expect } from 'vitest';
 import type { Mock } from '../../../mock/index.ts';
 import { DEFAULT_CC_OPTIONS } from '../../../mock/vendors/churncut/options.ts';
-
-import { expectContract } from '../../helpers/contract.ts';
+import { getChecked, postChecked } from '../../helpers/mock.ts';
 
 /** Demo credentials for the ChurnCut API. */
 export const CC_AUTH = { authorization: `Bearer ${DEFAULT_CC_OPTIONS.apiKey}` } as const;
 
 /** GET a ChurnCut operation with the demo key and check the body against the contract. */
-export async function ccGet(
+export const ccGet = (
   mock: Mock,
   operationId: string,
   path: string,
   query: Record<string, string | number> = {},
-) {
-  const res = await request(mock.app).get(path).query(query).set(CC_AUTH);
-  await expectContract(operationId, res);
-  return res;
-}
+) => getChecked(mock, CC_AUTH, operationId, path, query);
 
 /** POST JSON to a ChurnCut operation with the demo key and check the body. */
-export async function ccPost(mock: Mock, operationId: string, path: string, body: unknown) {
-  const res = await request(mock.app)
-    .post(path)
-    .set(CC_AUTH)
-    .send(body as object);
-  await expectContract(operationId, res);
-  return res;
-}
+export const ccPost = (mock: Mock, operationId: string, path: string, body: unknown) =>
+  postChecked(mock, CC_AUTH, operationId, path, body);
 
 /** A customer that can start a flow: running subscription, given status. */
 export function activeCustomer(mock: Mock, skip = 0): { id: string; sub: string; index: number } {

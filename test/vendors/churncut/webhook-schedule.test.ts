@@ -131,6 +131,13 @@ function fakeDispatcher(
   return { clock, hooks, step, drain, only };
 }
 
+/** A fake dispatcher that has been sent one cancellation.started: `d` is its delivery. */
+function sentOnce(urls: string[], options?: Parameters<typeof fakeDispatcher>[1]) {
+  const dispatcher = fakeDispatcher(urls, options);
+  dispatcher.hooks.send('cancellation.started', PAYLOAD, SIGNING);
+  return { ...dispatcher, d: dispatcher.only() };
+}
+
 let validateLog: ValidateFunction;
 beforeAll(async () => {
   const file = fileURLToPath(
@@ -195,9 +202,7 @@ describe('webhook retry schedule', () => {
   it('each retry is due backoffMs·2^(n-1) after failed attempt n; the same signed request every time', async () => {
     const base = 1500;
     const r = await receiver([500, 503, 500]);
-    const { clock, hooks, step, only } = fakeDispatcher([r.url], { backoffMs: base });
-    hooks.send('cancellation.started', PAYLOAD, SIGNING);
-    const d = only();
+    const { clock, hooks, step, d } = sentOnce([r.url], { backoffMs: base });
     // Attempts at 0, 1.5, 4.5 and 10.5 s: waits of 1.5, 3 and 6 s.
     const times = [0, 1500, 4500, 10_500].map((t) => START + t);
     for (const [i, t] of times.entries()) {
@@ -241,12 +246,10 @@ describe('webhook retry schedule', () => {
   });
 
   it('the wait doubles up to 60 s and stays there; after maxAttempts the delivery has failed', async () => {
-    const { clock, hooks, drain, only } = fakeDispatcher([await deadUrl()], {
+    const { clock, hooks, drain, d } = sentOnce([await deadUrl()], {
       backoffMs: 20_000,
       maxAttempts: 6,
     });
-    hooks.send('cancellation.started', PAYLOAD, SIGNING);
-    const d = only();
     const times = await drain();
     // Waits of 20, 40, then 60 (not 80, 160, 320) s.
     expect(times).toEqual([0, 20_000, 60_000, 120_000, 180_000, 240_000].map((t) => START + t));
@@ -266,12 +269,10 @@ describe('webhook retry schedule', () => {
   });
 
   it('a base above the cap: the first retry waits 60 s, not the base', async () => {
-    const { clock, hooks, step, only } = fakeDispatcher([await deadUrl()], {
+    const { clock, hooks, step, d } = sentOnce([await deadUrl()], {
       backoffMs: 100_000,
       maxAttempts: 3,
     });
-    hooks.send('cancellation.started', PAYLOAD, SIGNING);
-    const d = only();
     expect(await step()).toBe(START);
     expect(d).toMatchObject({
       status: 'pending',
@@ -290,12 +291,10 @@ describe('webhook retry schedule', () => {
 
   it('non-2xx answers until the last attempt: failed with the last status, no more requests', async () => {
     const r = await receiver([500, 502, 500, 200]);
-    const { clock, hooks, drain, only } = fakeDispatcher([r.url], {
+    const { clock, drain, d } = sentOnce([r.url], {
       backoffMs: 1000,
       maxAttempts: 3,
     });
-    hooks.send('cancellation.started', PAYLOAD, SIGNING);
-    const d = only();
     expect(await drain()).toEqual([START, START + 1000, START + 3000]);
     expect(d).toMatchObject({
       status: 'failed',
@@ -310,12 +309,10 @@ describe('webhook retry schedule', () => {
 
   it('a request unanswered for timeoutMs (on the clock) times out, and the retry follows the backoff', async () => {
     const r = await receiver(['hold']);
-    const { clock, hooks, step, only } = fakeDispatcher([r.url], {
+    const { clock, step, d } = sentOnce([r.url], {
       backoffMs: 1000,
       timeoutMs: 5000,
     });
-    hooks.send('cancellation.started', PAYLOAD, SIGNING);
-    const d = only();
     expect(clock.runNext()).toBe(START);
     await r.received(1);
     // Only the timeout is pending while the request is out.
@@ -355,9 +352,7 @@ describe('webhook retry schedule', () => {
 
   it('reset() cancels pending retries: no attempt after it, however far the clock moves', async () => {
     const r = await receiver([500]);
-    const { clock, hooks, step, only } = fakeDispatcher([r.url]);
-    hooks.send('cancellation.started', PAYLOAD, SIGNING);
-    const d = only();
+    const { clock, hooks, step, d } = sentOnce([r.url]);
     expect(await step()).toBe(START);
     expect(d.status).toBe('pending');
     expect(clock.pending()).toEqual([START + 1000]);

@@ -4,21 +4,10 @@ import {
   callCustomerDataEndpoint,
 } from '../../../mock/vendors/churnkey-customer-data/client.ts';
 import { signCustomerId } from '../../../mock/vendors/churnkey-customer-data/signature.ts';
+import { DOCS_EXAMPLE } from './endpoints.ts';
 
 const URL_ = 'http://endpoint.test/churnkey/customer-data';
 const KEY = 'ck_test_churnmock';
-const SEED_BODY = {
-  customerId: 'cus_abc123',
-  subscriptionId: 'sub_xyz789',
-  customerAttributes: {
-    plan: 'pro',
-    monthlyActiveUsers: 47,
-    tenureMonths: 18,
-    isOnPaymentRetry: false,
-    supportTicketsLastMonth: 2,
-  },
-};
-
 interface Sent {
   url: string;
   init: RequestInit;
@@ -47,7 +36,7 @@ const call = (fetchImpl: typeof fetch, signature?: string | null) =>
 
 describe('callCustomerDataEndpoint: the request', () => {
   it('POSTs JSON {customerId, signature} with the correct signature by default', async () => {
-    const { sent, fetchImpl } = answering(200, SEED_BODY);
+    const { sent, fetchImpl } = answering(200, DOCS_EXAMPLE);
     await call(fetchImpl);
     expect(sent).toHaveLength(1);
     const [{ url, init }] = sent as [Sent];
@@ -73,14 +62,14 @@ describe('callCustomerDataEndpoint: the request', () => {
 
 describe('callCustomerDataEndpoint: a 200 with a valid body', () => {
   it('returns the attributes and the overrides', async () => {
-    const r = await call(answering(200, SEED_BODY).fetchImpl);
+    const r = await call(answering(200, DOCS_EXAMPLE).fetchImpl);
     expect(r).toMatchObject({
       ok: true,
       status: 200,
       customerId: 'cus_abc123',
       subscriptionId: 'sub_xyz789',
-      attributes: SEED_BODY.customerAttributes,
-      body: SEED_BODY,
+      attributes: DOCS_EXAMPLE.customerAttributes,
+      body: DOCS_EXAMPLE,
     });
     expect(r.ms).toBeGreaterThanOrEqual(0);
   });

@@ -1,10 +1,33 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Express } from 'express';
+import { parse } from 'yaml';
+import { contractFile } from '../../../mock/core/paths.ts';
 import { verifySignature } from '../../../mock/vendors/churnkey-customer-data/signature.ts';
 import { listen as listenLocally } from '../../helpers/wait.ts';
 
 export const API_KEY = 'ck_test_churnmock';
 export const PATH = '/churnkey/customer-data';
+
+/** The body of a 200 from a Customer Data Endpoint. */
+export interface CustomerData {
+  customerId?: string;
+  subscriptionId?: string;
+  customerAttributes: Record<string, string | number | boolean>;
+}
+
+/**
+ * The docs' example answer for cus_abc123, as the contract documents it (the 200 example of
+ * `postCustomerData`): what the reference endpoint serves, and what a client reads.
+ */
+export const DOCS_EXAMPLE: CustomerData = documentedExample();
+
+function documentedExample(): CustomerData {
+  const { paths } = parse(readFileSync(contractFile('churnkey-customer-data'), 'utf8'));
+  const example = paths[PATH]?.post?.responses?.['200']?.content?.['application/json']?.example;
+  if (!example) throw new Error(`the contract documents no 200 example for POST ${PATH}`);
+  return example;
+}
 
 const servers: Server[] = [];
 

@@ -10,22 +10,13 @@ import {
   customMock,
   DSR_ACCESS,
   DSR_DELETE,
+  postRaw,
   SESSIONS,
 } from '../../helpers/mock.ts';
+import { DSR_KINDS } from './helpers.ts';
 
 /** The DSR count fields of the contract, every one zero (an unknown or erased person). */
-const ZERO_COUNTS = Object.fromEntries(
-  [
-    'events',
-    'sessions',
-    'campaigns',
-    'invoices',
-    'failedPayments',
-    'subscriptions',
-    'charges',
-    'emails',
-  ].map((kind) => [kind, 0]),
-);
+const ZERO_COUNTS = Object.fromEntries(DSR_KINDS.map((kind) => [kind, 0]));
 
 let mock: Mock;
 beforeEach(async () => {
@@ -86,11 +77,7 @@ describe('POST /v1/data/dsr/access', () => {
   });
 
   it('400 for malformed JSON and for a missing body, in the Churnkey shape', async () => {
-    const broken = await request(mock.app)
-      .post(DSR_ACCESS)
-      .set(CK_HEADERS)
-      .set('content-type', 'application/json')
-      .send('{"email": ');
+    const broken = await postRaw(mock, DSR_ACCESS, CK_HEADERS, 'application/json', '{"email": ');
     expect(broken.status).toBe(400);
     expect(broken.body.message).toMatch(/Malformed JSON/);
     await expectContract('dsrAccess', broken);
@@ -163,11 +150,7 @@ describe('POST /v1/data/dsr/delete', () => {
 
   it('a bad delete request changes nothing', async () => {
     const before = await total();
-    const res = await request(mock.app)
-      .post(DSR_DELETE)
-      .set(CK_HEADERS)
-      .set('content-type', 'application/json')
-      .send('{"email":');
+    const res = await postRaw(mock, DSR_DELETE, CK_HEADERS, 'application/json', '{"email":');
     expect(res.status).toBe(400);
     expect(await total()).toBe(before);
   });

@@ -4,7 +4,7 @@ import type { Mock } from '../../../mock/index.ts';
 import { DEMO_CLAIMS, demoToken, mintToken } from '../../../mock/vendors/rebilly-reports/auth.ts';
 import { DEFAULT_REBILLY_CREDENTIALS } from '../../../mock/vendors/rebilly-reports/options.ts';
 import { customMock } from '../../helpers/mock.ts';
-import { type PathForm, RB_KEY, rbGet, YEAR_2025 } from './http.ts';
+import { type PathForm, problem, RB_KEY, rbGet, YEAR_2025 } from './http.ts';
 
 const SECRET = DEFAULT_REBILLY_CREDENTIALS.jwtSecret;
 const FORMS: PathForm[] = ['experimental', 'organization', 'stable'];
@@ -123,12 +123,7 @@ describe('401: missing, unknown, expired, forged or malformed', () => {
     for (const form of FORMS) {
       const res = await rbGet(mock, YEAR_2025, await headers(), form);
       expect(res.status).toBe(401);
-      expect(res.body).toEqual({
-        type: 'about:blank',
-        title: 'Unauthorized',
-        status: 401,
-        detail: 'Invalid credentials used.',
-      });
+      expect(res.body).toEqual(problem(401, 'Unauthorized', 'Invalid credentials used.'));
       expect(res.headers['x-churnmock-auth-reason']).toMatch(reason);
     }
   });

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Mock } from '../../../mock/index.ts';
 import { expectContract } from '../../helpers/contract.ts';
 import { customMock } from '../../helpers/mock.ts';
-import { PATHS, RB_KEY, rbGet, YEAR_2025 } from './http.ts';
+import { PATHS, problem, RB_KEY, rbGet, YEAR_2025 } from './http.ts';
 
 let mock: Mock;
 beforeAll(async () => {
@@ -222,11 +222,8 @@ describe('bad input never yields a 500', () => {
   it('an unknown path under a Rebilly prefix is a 404 problem document', async () => {
     const res = await request(mock.app).get('/experimental/reports/nope').set(RB_KEY);
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({
-      type: 'about:blank',
-      title: 'Not Found',
-      status: 404,
-      detail: 'No route for GET /experimental/reports/nope',
-    });
+    expect(res.body).toEqual(
+      problem(404, 'Not Found', 'No route for GET /experimental/reports/nope'),
+    );
   });
 });

@@ -1,8 +1,7 @@
-import request from 'supertest';
 import type { Mock } from '../../../mock/index.ts';
 import { REBILLY_OPERATIONS } from '../../../mock/vendors/rebilly-reports/handlers.ts';
 import { DEFAULT_REBILLY_CREDENTIALS } from '../../../mock/vendors/rebilly-reports/options.ts';
-import { expectContract } from '../../helpers/contract.ts';
+import { getChecked } from '../../helpers/mock.ts';
 
 /** The demo API key's header. */
 export const RB_KEY = { 'REB-APIKEY': DEFAULT_REBILLY_CREDENTIALS.apiKey } as const;
@@ -24,13 +23,17 @@ export const YEAR_2025 = {
 } as const;
 
 /** GETs the report and checks the body against the contract for that path's operation. */
-export async function rbGet(
+export const rbGet = (
   mock: Mock,
   query: Record<string, string | number>,
   headers: Record<string, string> = RB_KEY,
   form: PathForm = 'experimental',
-) {
-  const res = await request(mock.app).get(PATHS[form]).query(query).set(headers);
-  await expectContract(REBILLY_OPERATIONS[form], res);
-  return res;
-}
+) => getChecked(mock, headers, REBILLY_OPERATIONS[form], PATHS[form], query);
+
+/** The problem document (RFC 9457) of a refused request, as the mock sends it. */
+export const problem = (status: number, title: string, detail: string) => ({
+  type: 'about:blank',
+  title,
+  status,
+  detail,
+});

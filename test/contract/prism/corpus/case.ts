@@ -32,18 +32,17 @@ export const get = (name: string, path: string, status: number, more: More = {})
   ...more,
 });
 
-export const post = (
-  name: string,
-  path: string,
-  body: unknown,
-  status: number,
-  more: More = {},
-): Case => ({ name, method: 'POST', path, body, status, ...more });
+/** A case with a JSON body, for one method. */
+const withBody =
+  (method: 'POST' | 'PUT') =>
+  (name: string, path: string, body: unknown, status: number, more: More = {}): Case => ({
+    name,
+    method,
+    path,
+    body,
+    status,
+    ...more,
+  });
 
-export const put = (
-  name: string,
-  path: string,
-  body: unknown,
-  status: number,
-  more: More = {},
-): Case => ({ name, method: 'PUT', path, body, status, ...more });
+export const post = withBody('POST');
+export const put = withBody('PUT');
