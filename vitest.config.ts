@@ -8,6 +8,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // A worker runs file after file in one process: modules, compiled contracts and the shared
+    // default mock are loaded once per worker, not once per file (the suite's largest cost);
+    // setup.ts starts every file from the seed, and tests restore what they change in process.env.
+    isolate: false,
+    setupFiles: ['./test/helpers/setup.ts'],
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     projects: [
       {

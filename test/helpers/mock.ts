@@ -11,10 +11,18 @@ export const CK_HEADERS = {
 
 let shared: Promise<Mock> | null = null;
 
-/** The default-data mock, built once per test file. */
+/**
+ * The default-data mock, built once per test worker and shared by its files (the workers are
+ * not isolated: see vitest.config.ts); each file starts it from the seed (`resetShared`).
+ */
 export function defaultMock(): Promise<Mock> {
   shared ??= createMock();
   return shared;
+}
+
+/** Restores the shared mock's seeded state, if a file before built it (test/helpers/setup.ts). */
+export async function resetShared(): Promise<void> {
+  if (shared) (await shared).reset();
 }
 
 /** A mock with options of its own (not shared). */
