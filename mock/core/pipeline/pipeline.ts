@@ -161,13 +161,16 @@ function fastStages(
       send(res, jsonReply(gate.denied, [...common, ...gate.headers]));
       return true;
     }
-    send(
-      res,
-      cachedReply(hit, req.headers, m.head ?? [], gate?.headers, [
-        ...common,
-        ...(gate?.headers ?? []),
-      ]),
-    );
+    // Stage 12, with the header lists built once per entry (only the gate's are per request).
+    const head = m.head ?? [];
+    const notModified = req.headers['if-none-match'] === hit.etag;
+    if (notModified) {
+      const headers = [...common, ...(gate?.headers ?? []), 'etag', hit.etag];
+      send(res, { status: 304, headers, body: null });
+    } else {
+      const headers = gate ? [...head, ...gate.headers] : head;
+      send(res, { status: hit.status, headers, body: hit.body });
+    }
     return true;
   };
 }
