@@ -2,33 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Mock } from '../../mock/index.ts';
+import { ADMIN_CONTRACT } from '../../mock/admin/index.ts';
+import { loadContract } from '../../mock/core/contract.ts';
+import { contractFile } from '../../mock/core/paths.ts';
+import { type Mock, REGISTRY } from '../../mock/index.ts';
 import { expectContract } from '../helpers/contract.ts';
 import { CK_HEADERS, customMock } from '../helpers/mock.ts';
 
 const README = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
-const OPERATIONS: Record<string, string> = {
-  'GET /v1/data/sessions': 'listSessions',
-  'GET /v1/data/session-aggregation': 'aggregateSessions',
-  'POST /v1/data/dsr/access': 'dsrAccess',
-  'POST /v1/data/dsr/delete': 'dsrDelete',
-  'GET /v1/customers': 'listCustomers',
-  'GET /v1/customers/cus_abc123': 'getCustomer',
-  'POST /v1/cancellation-flows': 'createCancellationFlow',
-  'GET /v1/cancellation-flows/flow_123456': 'getCancellationFlow',
-  'GET /v1/analytics/churn': 'getChurnAnalytics',
-  'GET /v1/analytics/retention': 'getRetentionAnalytics',
-  'POST /__admin/webhooks': 'addWebhook',
-  'GET /__admin/webhooks/deliveries': 'listWebhookDeliveries',
-  'GET /experimental/reports/subscription-cancellation': 'GetSubscriptionCancellationReport',
-  'GET /organizations/org_churnmock/experimental/reports/subscription-cancellation':
-    'GetOrganizationSubscriptionCancellationReport',
-  'GET /reports/subscription-cancellation': 'GetStableSubscriptionCancellationReport',
-  'GET /__admin/churnkey/flow-url': 'getHostedFlowUrl',
-  'GET /__admin/churnkey/flow': 'getHostedFlowConfig',
-  'PUT /__admin/churnkey/flow': 'setHostedFlowConfig',
-  'GET /__admin/churnkey/sessions': 'listHostedSessions',
-};
 /** Calls that create something answer 201. */
 const CREATED = new Set(['POST /v1/cancellation-flows']);
 
@@ -71,15 +52,45 @@ const calls = README.split('\n')
   .filter((l) => l.startsWith('curl '))
   .map(parseCurl);
 
+/** An operation of a contract and the paths it answers (`{id}` is any one segment). */
+interface Route {
+  readonly id: string;
+  readonly method: string;
+  readonly pattern: RegExp;
+  /** A vendor API's operation (every one needs a README example), not the admin API's. */
+  readonly vendor: boolean;
+}
+
+async function routesOf(file: string, vendor: boolean): Promise<Route[]> {
+  return (await loadContract(file)).operations.map((op) => ({
+    id: op.id,
+    method: op.method.toUpperCase(),
+    pattern: new RegExp(`^${op.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+    vendor,
+  }));
+}
+
+const routeOf = (routes: readonly Route[], c: Call) =>
+  routes.find((r) => r.method === c.method && r.pattern.test(c.url.pathname));
+
 let mock: Mock;
+let routes: Route[];
 beforeAll(async () => {
   mock = await customMock({});
+  // Every served vendor contract of the registry, and the admin API's.
+  const served = REGISTRY.vendors.filter((v) => v.build).map((v) => contractFile(v.id));
+  routes = [
+    ...(await Promise.all(served.map((f) => routesOf(f, true)))).flat(),
+    ...(await routesOf(ADMIN_CONTRACT, false)),
+  ];
 });
 
 describe('README examples', () => {
-  it('has an example for every API operation', () => {
-    const covered = new Set(calls.map((c) => `${c.method} ${c.url.pathname}`));
-    for (const op of Object.keys(OPERATIONS)) expect(covered).toContain(op);
+  it('has an example for every operation of every vendor API', () => {
+    const covered = new Set(calls.map((c) => routeOf(routes, c)?.id));
+    const vendorRoutes = routes.filter((r) => r.vendor);
+    expect(vendorRoutes.length).toBeGreaterThan(REGISTRY.vendors.length);
+    expect(vendorRoutes.filter((r) => !covered.has(r.id)).map((r) => r.id)).toEqual([]);
     expect(calls.some((c) => c.headers['x-ck-api-key'] === CK_HEADERS['x-ck-api-key'])).toBe(true);
   });
 
@@ -102,7 +113,8 @@ describe('README examples', () => {
     const dsr = body as { counts?: { events: number }; deletedCounts?: { events: number } };
     if (c.url.pathname.startsWith('/v1/data/dsr/'))
       expect((dsr.deletedCounts ?? dsr.counts)?.events).toBeGreaterThan(0);
-    const op = OPERATIONS[`${c.method} ${c.url.pathname}`];
-    if (op) await expectContract(op, res);
+    const route = routeOf(routes, c);
+    expect(route, `${c.method} ${c.url.pathname} is an operation of a contract`).toBeDefined();
+    await expectContract(route?.id ?? '', res);
   });
 });
