@@ -1,4 +1,5 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
+import { httpUrlFlag, integerFlag } from '../mock/core/flags.ts';
 import type { CliIo } from '../mock/core/vendor.ts';
 import { customerDataReportJson, formatCustomerDataReport } from './customer-data-report.ts';
 import {
@@ -8,18 +9,6 @@ import {
   DEFAULT_CUSTOMER_ID,
   DEFAULT_TIMEOUT_MS,
 } from './customer-data-run.ts';
-
-const integer = (name: string, min: number, max: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}.`);
-  return n;
-};
-
-const httpUrl = (v: string) => {
-  if (!/^https?:\/\/./.test(v)) throw new InvalidArgumentError('url must be an http(s) URL.');
-  return v;
-};
 
 interface CustomerDataFlags {
   url: string;
@@ -41,7 +30,7 @@ export function addCustomerDataCommand(verify: Command, io: CliIo): Command {
     .requiredOption(
       '--url <url>',
       'your endpoint, e.g. http://127.0.0.1:3000/churnkey/customer-data',
-      httpUrl,
+      httpUrlFlag('url'),
     )
     .addOption(
       new Option('--api-key <key>', 'the Churnkey API key your endpoint checks signatures with')
@@ -56,17 +45,17 @@ export function addCustomerDataCommand(verify: Command, io: CliIo): Command {
     .option('--json', 'print the report as JSON', false)
     .addOption(
       new Option('--latency-budget <ms>', 'the p95 must be within this')
-        .argParser(integer('latency-budget', 1, 60_000))
+        .argParser(integerFlag('latency-budget', 1, 60_000))
         .default(DEFAULT_BUDGET_MS),
     )
     .addOption(
       new Option('--timeout <ms>', 'a call not answered by then fails')
-        .argParser(integer('timeout', 1, 20_000))
+        .argParser(integerFlag('timeout', 1, 20_000))
         .default(DEFAULT_TIMEOUT_MS),
     )
     .addOption(
       new Option('--calls <n>', 'sequential calls the p95 is measured over')
-        .argParser(integer('calls', 1, 200))
+        .argParser(integerFlag('calls', 1, 200))
         .default(DEFAULT_CALLS),
     )
     .action(async (flags: CustomerDataFlags) => {

@@ -1,15 +1,11 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { httpUrlFlag } from '../mock/core/flags.ts';
 import type { CliIo } from '../mock/core/vendor.ts';
 import { PACT_PROVIDERS, pactProvider } from './pact-providers.ts';
 import { reportHeader, reportSummary } from './pact-report.ts';
 import { type HeaderOption, parseHeaderOption } from './pact-request-filter.ts';
 import type { PactVerification } from './pact-runner.ts';
 import { resignWith } from './pact-signing.ts';
-
-const url = (what: string) => (v: string) => {
-  if (!/^https?:\/\/./.test(v)) throw new InvalidArgumentError(`${what} must be an http(s) URL.`);
-  return v.replace(/\/+$/, '');
-};
 
 const header = (v: string, prev: HeaderOption[] = []) => {
   try {
@@ -88,11 +84,11 @@ export function addPactCommand(verify: Command, io: CliIo): Command {
         .choices(PACT_PROVIDERS.map((p) => p.name))
         .makeOptionMandatory(),
     )
-    .requiredOption('--base-url <url>', 'where the provider listens', url('base-url'))
+    .requiredOption('--base-url <url>', 'where the provider listens', httpUrlFlag('base-url'))
     .option(
       '--state-url <url>',
       "Pact state-change URL: POST {state, params, action}; a churnmock's is <base>/__admin/states",
-      url('state-url'),
+      httpUrlFlag('state-url'),
     )
     .option(
       '--header <header>',
@@ -113,7 +109,7 @@ export function addPactCommand(verify: Command, io: CliIo): Command {
     .option(
       '--broker-url <url>',
       "take the provider's pacts from a Pact Broker (consumers' main branch and deployed versions); credentials from PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PACT_BROKER_PASSWORD",
-      url('broker-url'),
+      httpUrlFlag('broker-url'),
     )
     .option(
       '--provider-version <version>',

@@ -108,7 +108,7 @@ export function buildCli<D>(registry: Registry<D>, io: CliIo = processIo): Comma
     )
     .addOption(
       new Option('--webhook-url <url>', "POST webhooks here (every vendor's events; repeatable)")
-        .argParser((v: string, prev: string[] = []) => [...prev, httpUrlFlag(v)])
+        .argParser((v: string, prev: string[] = []) => [...prev, httpUrlFlag()(v)])
         .default([]),
     )
     .addOption(

@@ -10,8 +10,11 @@ export const integerFlag =
     return n;
   };
 
-/** A commander parser for an http(s) URL flag. */
-export const httpUrlFlag = (v: string): string => {
-  if (!/^https?:\/\/./.test(v)) throw new InvalidArgumentError('must be an http(s) URL.');
-  return v;
-};
+/** A commander parser for an http(s) URL flag; `name` starts its error message when given. */
+export const httpUrlFlag =
+  (name?: string) =>
+  (v: string): string => {
+    if (!/^https?:\/\/./.test(v))
+      throw new InvalidArgumentError(`${name ? `${name} ` : ''}must be an http(s) URL.`);
+    return v;
+  };

@@ -34,10 +34,12 @@ export function createHttpServer(app: RequestListener): Server {
 
 /** Listens on `port` and `host`; resolves with the base URL once listening (rejects on error). */
 export async function listen(server: Server, port: number, host: string): Promise<string> {
-  server.listen(port, host);
   await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
     server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
+import { createServer } from 'node:net';
+import { listen as listenOn } from '../../mock/core/http-server.ts';
 
 /** Polls `check` every `stepMs` until it holds; throws after `ms`. */
 export async function until(check: () => boolean, ms = 10_000, stepMs = 20): Promise<void> {
@@ -24,13 +25,5 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts `server` on 127.0.0.1 (a free port by default); resolves with its base URL. */
-export async function listen(server: Server, port = 0): Promise<string> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+export const listen = (server: Server, port = 0): Promise<string> =>
+  listenOn(server, port, '127.0.0.1');

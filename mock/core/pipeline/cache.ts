@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Operation } from '../contract.ts';
 import type { CachedResponse, ResponseCache } from './response-cache.ts';
-import { JSON_TYPE, type Reply } from './send.ts';
+import { headerList, JSON_TYPE, type Reply } from './send.ts';
 import type { HeaderList, VendorModule } from './types.ts';
 
 /**
@@ -36,11 +36,9 @@ export function cachedReply(
   return { status: hit.status, headers: extra.length ? [...head, ...extra] : head, body: hit.body };
 }
 
-/** The header list of a cached answer (content type, ETag, its own headers), built once. */
+/** The header list of a cached answer (content type, ETag, its own headers). */
 export function cachedHead(hit: CachedResponse, common: HeaderList = []): string[] {
-  const head = [...common, 'content-type', JSON_TYPE, 'etag', hit.etag];
-  for (const [k, v] of Object.entries(hit.headers)) head.push(k, v);
-  return head;
+  return [...common, 'content-type', JSON_TYPE, 'etag', hit.etag, ...headerList(hit.headers)];
 }
 
 /** Stage: stores a 200 GET answer under its key; returns the entry (with its ETag). */

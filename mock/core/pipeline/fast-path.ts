@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { headerList } from './send.ts';
 import type { HeaderList } from './types.ts';
 
 /** A fast route: answers from the raw query string, or returns false to let Express handle it. */
@@ -16,7 +17,7 @@ export class FastPath {
   readonly common: HeaderList;
 
   constructor(headers: Readonly<Record<string, string>>) {
-    this.common = Object.entries(headers).flat();
+    this.common = headerList(headers);
   }
 
   add(path: string, handler: FastHandler): void {

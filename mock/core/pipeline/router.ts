@@ -5,8 +5,6 @@ import { compileOperation, type PipelineOptions, sendError } from './pipeline.ts
 import { ResponseCache } from './response-cache.ts';
 import type { VendorModule } from './types.ts';
 
-export type { PipelineOptions } from './pipeline.ts';
-
 /** Stage 4: JSON bodies up to 1 MB (only operations that take a body parse one). */
 const jsonBody = express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] });
 

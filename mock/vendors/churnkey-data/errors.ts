@@ -1,4 +1,5 @@
 import type { HandlerResult } from '../../core/pipeline/types.ts';
+import { invalidRequestMessage } from '../../core/pipeline/validate.ts';
 import type { Problem } from '../../core/validation.ts';
 
 /** Churnkey's error body: JSON with a `message` (the official SDK reads it), plus every problem. */
@@ -24,9 +25,5 @@ export const unauthorized = (message: string): HandlerResult => ({
 
 export const badRequest = (problems: Problem[]): HandlerResult => ({
   status: 400,
-  body: churnkeyError(
-    400,
-    `Invalid request: ${problems.map((p) => `${p.in} ${p.name} ${p.message}`).join('; ')}`,
-    problems,
-  ),
+  body: churnkeyError(400, invalidRequestMessage(problems), problems),
 });

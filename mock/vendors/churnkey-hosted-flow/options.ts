@@ -42,7 +42,7 @@ export const HOSTED_FLOW_CLI: VendorCli<HostedFlowOptions> = {
       'your Customer Data Endpoint; the hosted flow POSTs {customerId, signature} to it',
     )
       .env('CHURNMOCK_CUSTOMER_DATA_URL')
-      .argParser(httpUrlFlag),
+      .argParser(httpUrlFlag()),
     new Option(
       '--churnkey-api-key <key>',
       'Churnkey API key: signs Customer Data Endpoint calls, checks hosted-page authHash',

@@ -5,21 +5,13 @@
  * (signed with its API key; it knows the pact's customers, so it needs no states) — with the
  * same runner as `churnmock verify pact`. Exits non-zero when any interaction fails.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { createReferenceEndpoint } from '../../../examples/customer-data-endpoint/app.ts';
 import { createMock, DEFAULT_OPTIONS } from '../../../mock/index.ts';
 import { DEMO_CHURNKEY_API_KEY } from '../../../mock/vendors/churnkey-customer-data/index.ts';
 import { runPactVerification } from '../../../verify/pact-command.ts';
 import { PACT_PROVIDERS } from '../../../verify/pact-providers.ts';
-
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+import { listen } from '../../helpers/wait.ts';
 
 const started = performance.now();
 const mock = await createMock(DEFAULT_OPTIONS);
