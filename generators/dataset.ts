@@ -16,9 +16,21 @@ export interface SeededData {
   readonly churnkey: ChurnkeyDataset;
 }
 
-/** Generates the seeded data; pure: same options, same data. */
-export function generateSeededData(options: WorldOptions): SeededData {
-  return seededVendorData(generateWorld(options));
+/**
+ * Generates the seeded data; pure: same options, same data. `progress` hears what was just
+ * generated (for a start-up that takes a while).
+ */
+export function generateSeededData(
+  options: WorldOptions,
+  progress?: (done: string) => void,
+): SeededData {
+  const world = generateWorld(options);
+  progress?.(`${world.customers.length.toLocaleString('en-US')} customers`);
+  const data = seededVendorData(world);
+  progress?.(
+    `${data.churnkey.sessions.length.toLocaleString('en-US')} Churnkey sessions, ${data.churncut.flows.count.toLocaleString('en-US')} ChurnCut flows`,
+  );
+  return data;
 }
 
 /** The world's customers as JSON-lines records (`churnmock generate`), before the vendors'. */

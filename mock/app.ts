@@ -5,7 +5,12 @@ import { parseAsOf } from '../generators/time.ts';
 import { adminModule } from './admin/index.ts';
 import { providerStates } from './admin/states.ts';
 import { loadContract } from './core/contract.ts';
-import { type MockOptions, type MockOptionsInput, resolveOptions } from './core/options.ts';
+import {
+  type MockOptions,
+  type MockOptionsInput,
+  mergeOptions,
+  resolveOptions,
+} from './core/options.ts';
 import { contractFile } from './core/paths.ts';
 import { FastPath } from './core/pipeline/fast-path.ts';
 import { sendError } from './core/pipeline/pipeline.ts';
@@ -41,8 +46,28 @@ export interface Mock<D = unknown, I = Readonly<Record<string, VendorInstance>>>
   readonly vendors: I;
   /** The built vendors in the registry's order. */
   readonly built: readonly BuiltVendor[];
-  /** Restores every vendor's seeded state, the clock, the webhooks and the caches. */
-  reset(): void;
+  /**
+   * Restores every vendor's seeded state (rate limits included), the clock, the caches, and
+   * empties the webhook delivery and event logs. Webhook targets are kept (a test's receiver
+   * stays registered) unless `webhookTargets` is true: then they are the configured ones again.
+   */
+  reset(options?: ResetOptions): void;
+  /** Cancels pending webhook retries (before the process or the test ends). */
+  stop(): void;
+}
+
+/** What a reset also restores. */
+export interface ResetOptions {
+  /** Drop the webhook targets added since start (keep only `webhooks.urls`). */
+  readonly webhookTargets?: boolean;
+}
+
+/** How the engine is run: its timers, and who hears how start-up goes. */
+export interface EngineHooks {
+  /** Wall time and timers (webhook retries, rate windows, timeouts); a fake one in tests. */
+  readonly scheduler?: Scheduler;
+  /** Told what start-up is doing, as it goes ("generating the seeded world"). */
+  readonly progress?: (step: string) => void;
 }
 
 function moduleFor(modules: readonly VendorModule[], path: string): VendorModule | undefined {
@@ -56,12 +81,15 @@ function moduleFor(modules: readonly VendorModule[], path: string): VendorModule
 export async function createMockFrom<D>(
   registry: Registry<D>,
   input: MockOptionsInput = {},
-  /** Wall time and timers (webhook retries, rate windows, timeouts); a fake one in tests. */
-  scheduler: Scheduler = realScheduler,
+  { scheduler = realScheduler, progress }: EngineHooks = {},
 ): Promise<Mock<D>> {
   const options = resolveOptions(input);
   const asOf = parseAsOf(options.asOf);
-  const data = registry.data({ seed: options.seed, asOf, scale: options.scale });
+  progress?.(`generating the seeded world (seed ${options.seed}, scale ${options.scale})`);
+  const data = registry.data(
+    { seed: options.seed, asOf, scale: options.scale },
+    progress && ((done) => progress(`  generated ${done}`)),
+  );
   const clock = new MockClock(asOf);
   const webhooks = new WebhookDispatcher(options.webhooks, scheduler);
 
@@ -80,12 +108,13 @@ export async function createMockFrom<D>(
   };
   for (const definition of registry.vendors) {
     if (!definition.build) continue;
+    progress?.(`building ${definition.title}`);
     if (definition.id in vendors) throw new Error(`Vendor "${definition.id}" is registered twice`);
     const own = options.vendors[definition.id] as object | undefined;
-    const instance: VendorInstance = await definition.build(context, {
-      ...(definition.defaults as object),
-      ...own,
-    });
+    const instance: VendorInstance = await definition.build(
+      context,
+      mergeOptions(definition.defaults as object, own),
+    );
     vendors[definition.id] = instance;
     const module: VendorModule | null = instance.api
       ? {
@@ -98,9 +127,9 @@ export async function createMockFrom<D>(
   }
 
   const caches: ResponseCache[] = [];
-  const reset = () => {
+  const reset = ({ webhookTargets = false }: ResetOptions = {}) => {
     for (const b of built) b.instance.reset();
-    webhooks.reset();
+    webhooks.reset({ targets: webhookTargets });
     clock.reset();
     for (const c of caches) c.clear();
   };
@@ -138,6 +167,7 @@ export async function createMockFrom<D>(
   app.use(cors({ exposedHeaders: exposed }));
   for (const b of built) b.instance.mount?.(app);
   const modules = [...built.flatMap((b) => (b.module ? [b.module] : [])), admin];
+  progress?.(`compiling ${modules.length} contracts`);
   for (const module of modules) {
     const contract = await loadContract(module.contractFile);
     caches.push(
@@ -173,5 +203,17 @@ export async function createMockFrom<D>(
   const listener: RequestListener = (req, res) => {
     if (!fast.handle(req, res)) app(req, res);
   };
-  return { app: listener, express: app, options, clock, data, webhooks, vendors, built, reset };
+  const stop = () => webhooks.stop();
+  return {
+    app: listener,
+    express: app,
+    options,
+    clock,
+    data,
+    webhooks,
+    vendors,
+    built,
+    reset,
+    stop,
+  };
 }

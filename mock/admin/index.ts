@@ -11,8 +11,8 @@ export const ADMIN_CONTRACT = contractFile('churnmock-admin');
 
 export interface AdminHooks {
   readonly clock: MockClock;
-  /** Restores every store's seeded snapshot and the clock's start. */
-  reset(): void;
+  /** Restores every store's seeded snapshot and the clock's start (`webhookTargets`: drop added ones). */
+  reset(options?: { readonly webhookTargets?: boolean }): void;
   /** What the health check reports beside `status`. */
   info(): Record<string, unknown>;
   /** Webhook targets and delivery log (every vendor's events). */
@@ -76,8 +76,8 @@ export function adminModule(hooks: AdminHooks): VendorModule {
     errorBody: plainErrorBody,
     handlers: {
       getHealth: () => ({ status: 200, body: { status: 'ok', ...hooks.info() } }),
-      reset: () => {
-        hooks.reset();
+      reset: ({ query }: HandlerInput) => {
+        hooks.reset({ webhookTargets: query.webhookTargets === 'drop' });
         return {
           status: 200,
           body: { reset: true, now: new Date(hooks.clock.now()).toISOString() },

@@ -51,12 +51,35 @@ export const DEFAULT_OPTIONS: MockOptions = {
   vendors: {},
 };
 
-/** The defaults with `input` over them (webhooks field by field, vendors id by id). */
+/** Any part of `T` may be left out, at any depth (arrays are given whole). */
+export type DeepPartial<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { readonly [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  Object.getPrototypeOf(v) === Object.prototype;
+
+/**
+ * `over` merged into `base` at every depth: plain objects key by key, anything else (arrays,
+ * scalars, null) replacing; keys whose value is `undefined` leave the base's.
+ */
+export function mergeOptions<T extends object>(base: T, over: unknown): T {
+  if (!isPlainObject(over)) return base;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    const b = out[k];
+    out[k] = isPlainObject(b) && isPlainObject(v) ? mergeOptions(b, v) : v;
+  }
+  return out as T;
+}
+
+/** The defaults with `input` over them, at every depth (webhooks field by field, vendors id by id). */
 export function resolveOptions(input: MockOptionsInput = {}): MockOptions {
-  return {
-    ...DEFAULT_OPTIONS,
-    ...input,
-    webhooks: { ...DEFAULT_WEBHOOK_OPTIONS, ...input.webhooks },
-    vendors: { ...input.vendors },
-  };
+  return mergeOptions(DEFAULT_OPTIONS, input);
 }

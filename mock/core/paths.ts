@@ -1,7 +1,27 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The package's root folder (where `contracts/` and `pacts/` are). */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * The package's root folder (where `package.json`, `contracts/` and `pacts/` are), found from
+ * this file upwards: the same from the sources (`mock/core/`) and the build (`dist/mock/core/`).
+ */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'contracts'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('churnmock: cannot find its package folder');
+    dir = up;
+  }
+  return `${dir}/`;
+}
+
+export const PACKAGE_ROOT = packageRoot();
+
+/** The package's version (`churnmock --version`). */
+export const PACKAGE_VERSION: string = (
+  JSON.parse(readFileSync(`${PACKAGE_ROOT}package.json`, 'utf8')) as { version: string }
+).version;
 
 /**
  * The OpenAPI contract of an API: `contracts/<id>.openapi.yaml`, whose base name is the id the

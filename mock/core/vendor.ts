@@ -36,8 +36,6 @@ export interface VendorInstance {
   readonly states?: StateTable;
   /** Lines of the start-up banner, given the base URL (default: its title and first prefix). */
   banner?(base: string): readonly string[] | Promise<readonly string[]>;
-  /** Work that can wait until the server listens (lookup tables); must not change answers. */
-  warm?(): void;
 }
 
 /** A vendor's served API: the pipeline's view of it, the contract file coming from the id. */
@@ -125,8 +123,17 @@ export interface CliIo {
   exitCode: number | undefined;
   /** Ends the program now with `code` (never returns: the in-process host throws). */
   exit(code: number): never;
+  /** Standard error is a terminal (start-up progress is shown). */
+  readonly interactive: boolean;
   /** A server `serve` started: the process host stops it on SIGINT/SIGTERM, a test closes it. */
-  served(server: Server): void;
+  served(served: Served): void;
+}
+
+/** A server `serve` started, and how to stop it. */
+export interface Served {
+  readonly server: Server;
+  /** Stops listening; requests in flight get `graceMs`, then every connection is closed. */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** The parameters of the seeded world: the same three always give the same data. */
@@ -139,8 +146,11 @@ export interface WorldParams {
 
 /** A list of vendors and the seeded data they share: what the engine is built from. */
 export interface Registry<D = unknown> {
-  /** Generates the seeded data every vendor draws from (pure: same params, same data). */
-  data(params: WorldParams): D;
+  /**
+   * Generates the seeded data every vendor draws from (pure: same params, same data);
+   * `progress` hears each part as it is done ("750,000 customers").
+   */
+  data(params: WorldParams, progress?: (done: string) => void): D;
   /** Records of the shared data itself (customers) for `generate`, before the vendors'. */
   records(data: D): Iterable<unknown>;
   counts(data: D): Readonly<Record<string, number>>;

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Mock } from '../../mock/index.ts';
+import type { Mock } from '../../mock/create.ts';
 import { expectContract } from '../helpers/contract.ts';
 import { ckGet, customMock, SESSIONS } from '../helpers/mock.ts';
 

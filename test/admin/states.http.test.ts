@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Mock } from '../../mock/index.ts';
+import type { Mock } from '../../mock/create.ts';
 import { CHURNCUT_STATES } from '../../mock/vendors/churncut/states.ts';
 import { CHURNKEY_DATA_STATES } from '../../mock/vendors/churnkey-data/states.ts';
 import { REBILLY_REPORTS_STATES } from '../../mock/vendors/rebilly-reports/states.ts';

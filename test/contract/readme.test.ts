@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_CONTRACT } from '../../mock/admin/index.ts';
 import { loadContract } from '../../mock/core/contract.ts';
 import { contractFile } from '../../mock/core/paths.ts';
-import { type Mock, REGISTRY } from '../../mock/index.ts';
+import { type Mock, REGISTRY } from '../../mock/create.ts';
 import { expectContract } from '../helpers/contract.ts';
 import { CK_HEADERS, customMock } from '../helpers/mock.ts';
 
@@ -116,5 +116,13 @@ describe('README examples', () => {
     const route = routeOf(routes, c);
     expect(route, `${c.method} ${c.url.pathname} is an operation of a contract`).toBeDefined();
     await expectContract(route?.id ?? '', res);
+  });
+});
+
+describe('README test-suite examples', () => {
+  const dir = join(import.meta.dirname, '..', '..', 'examples', 'test-suite');
+  const blocks = [...README.matchAll(/```(?:ts|js)\n([\s\S]*?)```/g)].map((m) => m[1]);
+  it.each(readdirSync(dir))('%s is in the README as it is run', (file) => {
+    expect(blocks).toContain(readFileSync(join(dir, file), 'utf8'));
   });
 });

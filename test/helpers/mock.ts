@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { type CreateMockOptions, createMock, type Mock } from '../../mock/index.ts';
+import { type CreateMockOptions, createMock, type Mock } from '../../mock/create.ts';
 import { DEFAULT_CK_CREDENTIALS } from '../../mock/vendors/churnkey-data/options.ts';
 import { expectContract } from './contract.ts';
 

@@ -42,8 +42,34 @@ export interface Delivery {
   readonly history: Attempt[];
 }
 
+/** One event a vendor emitted, with its deliveries (one per target at the time). */
+export interface WebhookEvent {
+  /** The event type (`cancellation.retained`). */
+  readonly event: string;
+  /** The JSON payload as sent. */
+  readonly payload: unknown;
+  /** When it was emitted (wall time, ISO 8601). */
+  readonly emitted_at: string;
+  /** Its deliveries, one per target; empty when no target was set. */
+  readonly deliveries: readonly Delivery[];
+}
+
+/** How `waitFor` picks and how long it waits. */
+export interface WaitForOptions {
+  /** Rejects after this long (default 5000 ms). */
+  readonly timeoutMs?: number;
+  /** Only events this accepts (default: every event of the type). */
+  readonly where?: (event: WebhookEvent) => boolean;
+}
+
 const MAX_DELAY_MS = 60_000;
 const KEEP = 10_000;
+
+interface Waiter {
+  readonly type: string;
+  readonly accept: (e: WebhookEvent) => boolean;
+  settle(e: WebhookEvent, error?: string): void;
+}
 
 /** Wait before the retry that follows failed attempt `attempt` (1-based): backoffMs·2^(n-1), capped. */
 export function retryDelay(backoffMs: number, attempt: number): number {
@@ -59,6 +85,11 @@ export function retryDelay(backoffMs: number, attempt: number): number {
 export class WebhookDispatcher {
   #targets: string[];
   #deliveries: Delivery[] = [];
+  /** Emitted events since start or the last reset (bounded), oldest first. */
+  #events: WebhookEvent[] = [];
+  /** Events a `waitFor` already returned (each is returned once). */
+  readonly #taken = new WeakSet<WebhookEvent>();
+  readonly #waiters = new Set<Waiter>();
   /** Timers of attempts not yet started. */
   readonly #timers = new Set<TimerHandle>();
   /** Attempts started and not yet recorded. */
@@ -77,6 +108,56 @@ export class WebhookDispatcher {
     return this.#targets;
   }
 
+  /** Events emitted since start or the last reset (at most 10,000), oldest first. */
+  events(): readonly WebhookEvent[] {
+    return this.#events;
+  }
+
+  /**
+   * Resolves with the oldest event of type `event` (that `where` accepts) no earlier `waitFor`
+   * returned, once it is delivered to a target, or at once when no target was set; waits for
+   * it when there is none yet. Rejects when its every delivery failed, or after `timeoutMs`.
+   */
+  waitFor(event: string, { timeoutMs = 5000, where = () => true }: WaitForOptions = {}) {
+    return new Promise<WebhookEvent>((resolve, reject) => {
+      const timer = this.scheduler.setTimeout(() => {
+        this.#waiters.delete(waiter);
+        const seen = this.#events.filter((e) => e.event === event).length;
+        reject(
+          new Error(
+            `No "${event}" webhook${seen ? ' that matched and was delivered' : ''} within ${timeoutMs} ms (${seen} "${event}" event${seen === 1 ? '' : 's'} emitted since start or the last reset; targets: ${this.#targets.join(', ') || 'none'})`,
+          ),
+        );
+      }, timeoutMs);
+      const waiter: Waiter = {
+        type: event,
+        accept: where,
+        settle: (e, error) => {
+          this.scheduler.clearTimeout(timer);
+          this.#waiters.delete(waiter);
+          this.#taken.add(e);
+          if (error) reject(new Error(error));
+          else resolve(e);
+        },
+      };
+      this.#waiters.add(waiter);
+      for (const e of this.#events) if (this.#offer(e)) return;
+    });
+  }
+
+  /** Gives `e` to the first waiter that wants it when it is settled; true when one took it. */
+  #offer(e: WebhookEvent): boolean {
+    if (this.#taken.has(e)) return false;
+    const outcome = settled(e);
+    if (!outcome) return false;
+    for (const w of this.#waiters) {
+      if (w.type !== e.event || !w.accept(e)) continue;
+      w.settle(e, outcome === 'failed' ? failedMessage(e) : undefined);
+      return true;
+    }
+    return false;
+  }
+
   /** Adds a target (ignored when already present). */
   addTarget(url: string): void {
     if (!this.#targets.includes(url)) this.#targets.push(url);
@@ -93,6 +174,15 @@ export class WebhookDispatcher {
    */
   send(event: string, payload: unknown, sign: Signing): void {
     const body = JSON.stringify(payload);
+    const deliveries: Delivery[] = [];
+    const emitted: WebhookEvent = {
+      event,
+      payload,
+      emitted_at: new Date(this.scheduler.now()).toISOString(),
+      deliveries,
+    };
+    this.#events.push(emitted);
+    if (this.#events.length > KEEP) this.#events.shift();
     for (const url of this.#targets) {
       const d: Delivery = {
         id: `whd_${randomBytes(9).toString('base64url')}`,
@@ -106,10 +196,12 @@ export class WebhookDispatcher {
         created_at: new Date(this.scheduler.now()).toISOString(),
         history: [],
       };
+      deliveries.push(d);
       this.#deliveries.push(d);
       if (this.#deliveries.length > KEEP) this.#deliveries.shift();
-      this.#schedule(d, body, sign, 0);
+      this.#schedule(d, body, sign, 0, emitted);
     }
+    this.#offer(emitted);
   }
 
   /**
@@ -121,20 +213,26 @@ export class WebhookDispatcher {
     while (this.#inFlight.size > 0) await Promise.allSettled(this.#inFlight);
   }
 
-  #schedule(d: Delivery, body: string, sign: Signing, delay: number): void {
+  #schedule(d: Delivery, body: string, sign: Signing, delay: number, e: WebhookEvent): void {
     const generation = this.#generation;
     d.next_attempt_at = new Date(this.scheduler.now() + delay).toISOString();
     const timer = this.scheduler.setTimeout(() => {
       this.#timers.delete(timer);
       if (generation !== this.#generation) return;
-      const attempt = this.#attempt(d, body, sign, generation);
+      const attempt = this.#attempt(d, body, sign, generation, e);
       this.#inFlight.add(attempt);
       void attempt.finally(() => this.#inFlight.delete(attempt));
     }, delay);
     this.#timers.add(timer);
   }
 
-  async #attempt(d: Delivery, body: string, sign: Signing, generation: number): Promise<void> {
+  async #attempt(
+    d: Delivery,
+    body: string,
+    sign: Signing,
+    generation: number,
+    e: WebhookEvent,
+  ): Promise<void> {
     const h = sign.headers;
     let code: number | null = null;
     let error: string | null = null;
@@ -181,16 +279,40 @@ export class WebhookDispatcher {
       d.status = 'failed';
       d.next_attempt_at = null;
     } else {
-      this.#schedule(d, body, sign, retryDelay(this.options.backoffMs, d.attempts));
+      this.#schedule(d, body, sign, retryDelay(this.options.backoffMs, d.attempts), e);
     }
+    this.#offer(e);
   }
 
-  /** Drops pending retries, the delivery log and admin-added targets. */
-  reset(): void {
+  /**
+   * Drops pending retries, the delivery and event logs; the targets are kept unless
+   * `targets` is true (then they are the configured ones again, admin-added ones dropped).
+   */
+  reset({ targets = false }: { readonly targets?: boolean } = {}): void {
+    this.stop();
+    this.#deliveries = [];
+    this.#events = [];
+    if (targets) this.#targets = [...this.options.urls];
+  }
+
+  /** Cancels every attempt not yet started and forgets those in flight (on close). */
+  stop(): void {
     this.#generation++;
     for (const t of this.#timers) this.scheduler.clearTimeout(t);
     this.#timers.clear();
-    this.#deliveries = [];
-    this.#targets = [...this.options.urls];
   }
+}
+
+/** 'delivered' once one delivery succeeded (or there is none), 'failed' once all failed. */
+function settled(e: WebhookEvent): 'delivered' | 'failed' | null {
+  if (e.deliveries.length === 0 || e.deliveries.some((d) => d.status === 'delivered'))
+    return 'delivered';
+  return e.deliveries.every((d) => d.status === 'failed') ? 'failed' : null;
+}
+
+function failedMessage(e: WebhookEvent): string {
+  const why = e.deliveries.map(
+    (d) => `${d.url}: ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, last ${d.last_error}`,
+  );
+  return `The "${e.event}" webhook was emitted but every delivery failed (${why.join('; ')})`;
 }

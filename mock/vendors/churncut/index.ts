@@ -1,10 +1,11 @@
 import type { SeededData } from '../../../generators/dataset.ts';
 import { type BuildContext, defineVendor, type VendorInstance } from '../../core/vendor.ts';
 import type { Signing } from '../../core/webhooks/dispatcher.ts';
+import { CHURNCUT_CLI } from './cli.ts';
 import { CHURNCUT_PREFIXES, churncutModule } from './handlers.ts';
 import { FlowLifecycle } from './lifecycle.ts';
 import { seededFlowJson, toCustomerDetail } from './materialize.ts';
-import { CHURNCUT_CLI, type ChurnCutOptions, DEFAULT_CC_OPTIONS } from './options.ts';
+import { type ChurnCutOptions, DEFAULT_CC_OPTIONS, DOCUMENTED_RATE_LIMIT } from './options.ts';
 import { mountFlowPage } from './page.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { churncutStates } from './states.ts';
@@ -43,7 +44,14 @@ export const churncut = defineVendor({
     const flows = new FlowLifecycle(store, clock, (event, payload) =>
       webhooks.send(event, payload, signing),
     );
-    const limiter = new RateLimiter(options.rateLimit, options.enforceRateLimit, scheduler);
+    const { rateLimit } = options;
+    const limiter = new RateLimiter(
+      rateLimit === false ? DOCUMENTED_RATE_LIMIT : rateLimit,
+      rateLimit !== false,
+      scheduler,
+    );
+    // A test that resets the mock or moves its clock starts with a fresh allowance.
+    clock.onChange(() => limiter.clear());
     return {
       store,
       flows,
@@ -58,7 +66,10 @@ export const churncut = defineVendor({
         app.use(CHURNCUT_PREFIXES, limiter.middleware());
         mountFlowPage(app, store, flows);
       },
-      reset: () => store.reset(),
+      reset() {
+        store.reset();
+        limiter.clear();
+      },
       banner: (base) => [
         `  ChurnCut API        ${base}/v1/customers | /v1/cancellation-flows | /v1/analytics/*   ${data.world.customers.length} customers, ${store.data.flows.count} past flows`,
         `    header: Authorization: Bearer ${options.apiKey}   webhooks: ${webhooks.targets().join(', ') || 'none yet (POST /__admin/webhooks)'}`,

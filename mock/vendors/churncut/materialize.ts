@@ -33,7 +33,7 @@ export function toCustomerSummary(store: ChurnCutStore, i: number): Record<strin
   };
 }
 
-interface HistoryEntry {
+export interface HistoryEntry {
   event: 'cancellation_attempted';
   date: string;
   outcome: string;

@@ -18,7 +18,8 @@ interface Window {
  * request; it runs as the fast path's gate for cached answers and as Express middleware (before
  * body parsing and routing) for the rest, so every ChurnCut response (404s, 405s and
  * malformed-JSON 400s included) carries the headers and each request counts exactly once.
- * Windows run on `clock` (wall time by default, not the mock's as-of date).
+ * Windows run on `clock` (wall time by default, not the mock's as-of date); a reset of the mock
+ * and every move of the mock clock clear them.
  */
 export class RateLimiter {
   readonly #windows = new Map<string, Window>();
@@ -52,6 +53,11 @@ export class RateLimiter {
     const wait = Math.max(1, Math.ceil((w.start + WINDOW_MS - t) / 1000));
     const denied = ccError(429, 'rate_limit_exceeded', MESSAGES.rateLimited(this.limit, wait));
     return { headers: limits, denied: { ...denied, headers: { 'retry-after': String(wait) } } };
+  }
+
+  /** Forgets every window: the next request of each key starts a new one. */
+  clear(): void {
+    this.#windows.clear();
   }
 
   /** The same check as Express middleware. */

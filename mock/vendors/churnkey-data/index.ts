@@ -1,8 +1,9 @@
 import type { SeededData } from '../../../generators/dataset.ts';
 import { type BuildContext, defineVendor, type VendorInstance } from '../../core/vendor.ts';
+import { CHURNKEY_DATA_CLI } from './cli.ts';
 import { churnkeyDataModule } from './handlers.ts';
 import { toSessionJson } from './materialize.ts';
-import { CHURNKEY_DATA_CLI, type ChurnkeyCredentials, DEFAULT_CK_CREDENTIALS } from './options.ts';
+import { type ChurnkeyCredentials, DEFAULT_CK_CREDENTIALS } from './options.ts';
 import { churnkeyDataStates } from './states.ts';
 import { ChurnkeyDataStore } from './store.ts';
 
@@ -30,12 +31,13 @@ export const churnkeyData = defineVendor({
     creds: ChurnkeyCredentials,
   ): ChurnkeyDataInstance & VendorInstance {
     const store = new ChurnkeyDataStore(data.world, data.churnkey);
+    // Lookup tables (e-mails, ids) now, before the server listens: the first answers are fast.
+    store.warm();
     return {
       store,
       api: churnkeyDataModule(store, clock, creds),
       states: churnkeyDataStates(store, clock),
       reset: () => store.reset(),
-      warm: () => store.warm(),
       banner: (base: string) => [
         `  Churnkey Data API   ${base}/v1/data/*   ${data.world.customers.length} customers, ${store.size(clock.now())} sessions`,
         `    headers: x-ck-api-key: ${creds.apiKey}   x-ck-app: ${creds.appId}`,

@@ -1,8 +1,9 @@
 import type { SeededData } from '../../../generators/dataset.ts';
 import { type BuildContext, defineVendor, type VendorInstance } from '../../core/vendor.ts';
 import type { ChurnkeyDataInstance } from '../churnkey-data/index.ts';
+import { HOSTED_FLOW_CLI } from './cli.ts';
 import { hostedFlowModule } from './handlers.ts';
-import { DEFAULT_HOSTED_FLOW_OPTIONS, HOSTED_FLOW_CLI, type HostedFlowOptions } from './options.ts';
+import { DEFAULT_HOSTED_FLOW_OPTIONS, type HostedFlowOptions } from './options.ts';
 import { HOSTED_FLOW_PATH, mountHostedFlow } from './page.ts';
 import { authHashOf, HostedFlowSimulator } from './simulator.ts';
 

@@ -3,9 +3,10 @@ import { generateRebillyReports } from '../../../generators/rebilly-reports.ts';
 import type { World } from '../../../generators/world.ts';
 import { type BuildContext, defineVendor, type VendorInstance } from '../../core/vendor.ts';
 import { rebillyBanner } from './banner.ts';
+import { REBILLY_CLI } from './cli.ts';
 import { rebillyReportsModule } from './handlers.ts';
 import { addJwtCommand } from './jwt-command.ts';
-import { DEFAULT_REBILLY_CREDENTIALS, REBILLY_CLI, type RebillyCredentials } from './options.ts';
+import { DEFAULT_REBILLY_CREDENTIALS, type RebillyCredentials } from './options.ts';
 import { rebillyReportsStates } from './states.ts';
 import { RebillyReportsStore } from './store.ts';
 

@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { usageError } from '../../core/flags.ts';
 import type { CliIo } from '../../core/vendor.ts';
 import { DEMO_CLAIMS, mintToken, REPORT_PERMISSION } from './auth.ts';
 import { DEFAULT_REBILLY_CREDENTIALS } from './options.ts';
@@ -21,17 +22,18 @@ export function addJwtCommand(program: Command, io: CliIo): void {
         .default(DEFAULT_REBILLY_CREDENTIALS.jwtSecret),
     )
     .addOption(
-      new Option(
-        '--expires-in <span>',
-        'lifetime: 1h, 30m, 7d; a negative one (-1h) is expired',
-      ).default('1h'),
+      new Option('--expires-in <span>', 'lifetime: 1h, 30m, 7d; a negative one (-1h) is expired')
+        .env('CHURNMOCK_JWT_EXPIRES_IN')
+        .default('1h'),
     )
-    .addOption(new Option('--sub <id>', 'subject claim').default(DEMO_CLAIMS.sub))
+    .addOption(
+      new Option('--sub <id>', 'subject claim').env('CHURNMOCK_JWT_SUB').default(DEMO_CLAIMS.sub),
+    )
     .addOption(
       new Option(
         '--permissions <list>',
         `comma-separated permissions claim (the report needs ${REPORT_PERMISSION} or *); omitted = all`,
-      ),
+      ).env('CHURNMOCK_JWT_PERMISSIONS'),
     );
   cmd.action(async (flags: JwtFlags) => {
     const claims: Record<string, unknown> = { sub: flags.sub };
@@ -43,8 +45,9 @@ export function addJwtCommand(program: Command, io: CliIo): void {
     try {
       io.out(`${await mintToken(flags.secret, claims, flags.expiresIn)}\n`);
     } catch {
-      cmd.error(
-        `error: --expires-in must be a time span such as 1h, 30m, 7d or -1h, got "${flags.expiresIn}"`,
+      usageError(
+        cmd,
+        `--expires-in must be a time span such as 1h, 30m, 7d or -1h, got "${flags.expiresIn}"`,
       );
     }
   });

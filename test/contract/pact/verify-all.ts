@@ -7,7 +7,7 @@
  */
 import { createServer } from 'node:http';
 import { createReferenceEndpoint } from '../../../examples/customer-data-endpoint/app.ts';
-import { createMock, DEFAULT_OPTIONS } from '../../../mock/index.ts';
+import { createMock, DEFAULT_OPTIONS } from '../../../mock/create.ts';
 import { DEMO_CHURNKEY_API_KEY } from '../../../mock/vendors/churnkey-customer-data/index.ts';
 import { runPactVerification } from '../../../verify/pact-command.ts';
 import { PACT_PROVIDERS } from '../../../verify/pact-providers.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReferenceEndpoint } from '../../../examples/customer-data-endpoint/app.ts';
 import { loadContract, type Operation } from '../../../mock/core/contract.ts';
-import { createMock, DEFAULT_OPTIONS, VENDORS } from '../../../mock/index.ts';
+import { createMock, DEFAULT_OPTIONS, VENDORS } from '../../../mock/create.ts';
 import { DEMO_CHURNKEY_API_KEY } from '../../../mock/vendors/churnkey-customer-data/index.ts';
 import { expectContract } from '../../helpers/contract.ts';
 import { type Prism, startPrism } from '../../helpers/prism.ts';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { monthlyUsdCents, offerTypesFor, REASONS } from '../../../generators/churncut-offers.ts';
-import type { Mock } from '../../../mock/index.ts';
+import type { Mock } from '../../../mock/create.ts';
 import { customMock } from '../../helpers/mock.ts';
 import { CHURN, ccGet, RETENTION } from './helpers.ts';
 

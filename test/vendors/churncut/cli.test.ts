@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hmacHex } from '../../../mock/core/crypto.ts';
-import { DEFAULT_CC_OPTIONS } from '../../../mock/vendors/churncut/options.ts';
+import { DOCUMENTED_RATE_LIMIT } from '../../../mock/vendors/churncut/options.ts';
 import { closeServed, serveInProcess } from '../../helpers/cli.ts';
 import { expectContract } from '../../helpers/contract.ts';
 import { until } from '../../helpers/wait.ts';
@@ -66,7 +66,7 @@ async function burst(base: string, n: number) {
   return out;
 }
 
-const LIMIT = DEFAULT_CC_OPTIONS.rateLimit;
+const LIMIT = DOCUMENTED_RATE_LIMIT;
 /** Any free port; a small world, so the server starts quickly. */
 const SMALL = ['--port', '0', '--scale', '0.1'];
 

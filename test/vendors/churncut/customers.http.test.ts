@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { riskOf } from '../../../generators/churncut.ts';
-import type { Mock } from '../../../mock/index.ts';
+import type { Mock } from '../../../mock/create.ts';
 import { seededFlowIndex } from '../../../mock/vendors/churncut/ids.ts';
 import { seededFlowJson, toCustomerDetail } from '../../../mock/vendors/churncut/materialize.ts';
 import { expectContract } from '../../helpers/contract.ts';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Mock } from '../../../mock/index.ts';
+import type { Mock } from '../../../mock/create.ts';
 import { expectContract } from '../../helpers/contract.ts';
 import { customMock, postRaw } from '../../helpers/mock.ts';
 import { activeCustomer, CC_AUTH, CHURN, CUSTOMERS, ccGet, ccPost, FLOWS } from './helpers.ts';

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Mock } from '../../../mock/index.ts';
+import type { Mock } from '../../../mock/create.ts';
 import { DEFAULT_CC_OPTIONS } from '../../../mock/vendors/churncut/options.ts';
 import { getChecked, postChecked } from '../../helpers/mock.ts';
 

@@ -1,6 +1,6 @@
 import { base, en, Faker } from '@faker-js/faker';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Mock } from '../../../mock/index.ts';
+import type { Mock } from '../../../mock/create.ts';
 import { AGGREGATION, ckGet, defaultMock, SESSIONS } from '../../helpers/mock.ts';
 
 type Row = { count: number } & Record<string, string | number | boolean | null>;

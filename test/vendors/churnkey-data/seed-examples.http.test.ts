@@ -6,8 +6,8 @@ import {
   seededVendorData,
 } from '../../../generators/seed-examples.ts';
 import { generateWorld } from '../../../generators/world.ts';
-import type { Mock } from '../../../mock/index.ts';
-import { DEFAULT_OPTIONS } from '../../../mock/index.ts';
+import type { Mock } from '../../../mock/create.ts';
+import { DEFAULT_OPTIONS } from '../../../mock/create.ts';
 import { ckGet, ckPost, customMock } from '../../helpers/mock.ts';
 import { DSR_KINDS } from './helpers.ts';
 

@@ -48,12 +48,13 @@ describe('serve: hosted-flow flags', () => {
   });
 
   it.each([
-    [['--customer-data-url', 'ftp://x'], /must be an http\(s\) URL/],
-    [['--customer-data-timeout-ms', '0'], /customer-data-timeout-ms must be an integer/],
-    [['--flow', '/nonexistent/flow.yaml'], /Invalid Cancel Flow definition .*ENOENT/],
-  ])('%j is an error with a clear message', async (args, message) => {
+    [['--customer-data-url', 'ftp://x'], /must be an http\(s\) URL/, 2],
+    [['--customer-data-timeout-ms', '0'], /customer-data-timeout-ms must be an integer/, 2],
+    [['--customer-data-timeout-ms', '1e3'], /customer-data-timeout-ms must be an integer/, 2],
+    [['--flow', '/nonexistent/flow.yaml'], /Invalid Cancel Flow definition .*ENOENT/, 1],
+  ])('%j is an error with a clear message and its exit code', async (args, message, code) => {
     const r = await runCli(['serve', '--port', '0', ...args]);
-    expect(r.code).not.toBe(0);
+    expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
   });
 

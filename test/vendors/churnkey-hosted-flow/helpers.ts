@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { expect } from 'vitest';
 import type { Customer } from '../../../generators/world.ts';
-import type { Mock } from '../../../mock/index.ts';
+import type { Mock } from '../../../mock/create.ts';
 import { expectContract } from '../../helpers/contract.ts';
 
 export const FLOW_ADMIN = '/__admin/churnkey/flow';

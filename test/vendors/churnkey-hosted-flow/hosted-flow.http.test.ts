@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hmacHex } from '../../../mock/core/crypto.ts';
-import type { Mock } from '../../../mock/index.ts';
+import type { Mock } from '../../../mock/create.ts';
 import { DEFAULT_HOSTED_FLOW_OPTIONS } from '../../../mock/vendors/churnkey-hosted-flow/options.ts';
 import { expectContract } from '../../helpers/contract.ts';
 import { AGGREGATION, ckGet, customMock, SESSIONS } from '../../helpers/mock.ts';

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Mock } from '../../../mock/index.ts';
+import type { Mock } from '../../../mock/create.ts';
 import { DEMO_CLAIMS, demoToken, mintToken } from '../../../mock/vendors/rebilly-reports/auth.ts';
 import { DEFAULT_REBILLY_CREDENTIALS } from '../../../mock/vendors/rebilly-reports/options.ts';
 import { customMock } from '../../helpers/mock.ts';

@@ -41,10 +41,11 @@ describe('churnmock jwt', () => {
     await expect(jwtVerify(env.stdout.trim(), key('from-env'))).resolves.toBeTruthy();
   });
 
-  it('rejects a lifetime it cannot read', async () => {
+  it('rejects a lifetime it cannot read: a usage error, exit 2', async () => {
     const r = await runCli(['jwt', '--expires-in', 'soon']);
-    expect(r.code).not.toBe(0);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--expires-in must be a time span such as 1h/);
+    expect(r.stderr).toContain('(run "churnmock jwt --help" for usage)');
   });
 
   it('serve --help lists the Rebilly flags', async () => {

@@ -1,4 +1,4 @@
-import type { Mock } from '../../../mock/index.ts';
+import type { Mock } from '../../../mock/create.ts';
 import { REBILLY_OPERATIONS } from '../../../mock/vendors/rebilly-reports/handlers.ts';
 import { DEFAULT_REBILLY_CREDENTIALS } from '../../../mock/vendors/rebilly-reports/options.ts';
 import { getChecked } from '../../helpers/mock.ts';

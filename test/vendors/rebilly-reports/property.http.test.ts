@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generateRebillyReports } from '../../../generators/rebilly-reports.ts';
 import { parseAsOf } from '../../../generators/time.ts';
 import { generateWorld } from '../../../generators/world.ts';
-import type { Mock } from '../../../mock/index.ts';
-import { DEFAULT_OPTIONS } from '../../../mock/index.ts';
+import type { Mock } from '../../../mock/create.ts';
+import { DEFAULT_OPTIONS } from '../../../mock/create.ts';
 import { AGGREGATION_FIELDS } from '../../../mock/vendors/rebilly-reports/fields.ts';
 import type { ReportRow } from '../../../mock/vendors/rebilly-reports/report.ts';
 import {

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Mock } from '../../../mock/index.ts';
+import type { Mock } from '../../../mock/create.ts';
 import { AGGREGATION_FIELDS } from '../../../mock/vendors/rebilly-reports/fields.ts';
 import type { ReportRow } from '../../../mock/vendors/rebilly-reports/report.ts';
 import { expectContract } from '../../helpers/contract.ts';

@@ -1,0 +1,110 @@
+import type { Server } from 'node:http';
+import { createMockFrom, type EngineHooks, type Mock } from './app.ts';
+import { ConfigurationError } from './core/errors.ts';
+import { createHttpServer, listen } from './core/http-server.ts';
+import type { MockOptionsInput } from './core/options.ts';
+import type { ServedApi } from './core/served-api.ts';
+import type { Registry } from './core/vendor.ts';
+
+/** Where a mock listens. */
+export interface Address {
+  readonly port: number;
+  readonly host: string;
+}
+
+/** The path every prefix starts with, whole segments only ('/v1' for '/v1/a' and '/v1/b'). */
+function commonPath(prefixes: readonly string[]): string {
+  const split = prefixes.map((p) => p.split('/').filter(Boolean));
+  const first = split[0] ?? [];
+  let n = 0;
+  while (n < first.length && split.every((s) => s[n] === first[n])) n++;
+  return first
+    .slice(0, n)
+    .map((s) => `/${s}`)
+    .join('');
+}
+
+/** A mock built and listening: the CLI's `serve` and the programmatic `startMock` share it. */
+export type { ServedApi };
+
+export interface ListeningMock<D = unknown> {
+  readonly mock: Mock<D>;
+  readonly server: Server;
+  /** Base URL (`http://127.0.0.1:4010`). */
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  /** The vendor APIs it serves, in the registry's order. */
+  readonly apis: readonly ServedApi[];
+  /**
+   * Stops listening, ends idle keep-alive connections and cancels pending webhook retries;
+   * requests in flight get `graceMs` to finish, then their connections are closed. Resolves
+   * when the server is closed (at once when already closed).
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Why a listen failed, in a line a user can act on. */
+function listenError(e: unknown, { port, host }: Address): unknown {
+  const code = (e as { code?: string }).code;
+  if (code === 'EADDRINUSE') return new ConfigurationError(`port ${port} is in use; try --port 0`);
+  if (code === 'EACCES')
+    return new ConfigurationError(`port ${port} needs privileges here; try a port above 1023`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new ConfigurationError(
+      `cannot listen on host "${host}": it is not an address of this machine (try 127.0.0.1)`,
+    );
+  return e;
+}
+
+/**
+ * Builds the mock over `registry` (every lookup table included), then listens: once this
+ * resolves, every request is answered at full speed.
+ */
+export async function listenMock<D>(
+  registry: Registry<D>,
+  options: MockOptionsInput,
+  address: Address,
+  hooks: EngineHooks = {},
+): Promise<ListeningMock<D>> {
+  const mock = await createMockFrom(registry, options, hooks);
+  const server = createHttpServer(mock.app);
+  let url: string;
+  try {
+    url = await listen(server, address.port, address.host);
+  } catch (e) {
+    mock.stop();
+    throw listenError(e, address);
+  }
+  const bound = server.address();
+  const port = typeof bound === 'object' && bound ? bound.port : address.port;
+  const closed = new Promise<void>((resolve) => server.once('close', () => resolve()));
+  let closing = false;
+  const close = async (graceMs = 0) => {
+    if (!closing) {
+      closing = true;
+      mock.stop();
+      server.close();
+      server.closeIdleConnections();
+      if (graceMs <= 0) server.closeAllConnections();
+      else {
+        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        timer.unref();
+        void closed.then(() => clearTimeout(timer));
+      }
+    }
+    await closed;
+  };
+  const apis = mock.built.flatMap((b) =>
+    b.module
+      ? [
+          {
+            id: b.definition.id,
+            title: b.definition.title,
+            url: `${url}${commonPath(b.module.prefixes)}`,
+          },
+        ]
+      : [],
+  );
+  return { mock, server, url, port, host: address.host, apis, close };
+}
