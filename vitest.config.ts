@@ -1,9 +1,12 @@
+import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /** Consumer pact tests write pacts/*.json; every other test may read them, so they run first. */
 const CONSUMER_PACTS = 'test/contract/pact/**/*.consumer.test.ts';
 
 export default defineConfig({
+  // The README's test-suite examples import the package by name: here, its sources.
+  resolve: { alias: { churnmock: fileURLToPath(new URL('./mock/index.ts', import.meta.url)) } },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -25,6 +28,18 @@ export default defineConfig({
           name: 'tests',
           include: ['test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, CONSUMER_PACTS],
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        // The README's recipes as a user runs them: a file with its own mock, and a
+        // globalSetup that starts one mock for the files that `inject` its URL.
+        extends: true,
+        test: {
+          name: 'examples',
+          include: ['examples/test-suite/*.test.ts'],
+          globalSetup: ['./examples/test-suite/global-setup.ts'],
+          setupFiles: [],
           sequence: { groupOrder: 1 },
         },
       },

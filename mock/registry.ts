@@ -1,5 +1,7 @@
 import { generateSeededData, type SeededData, worldRecords } from '../generators/dataset.ts';
+import type { DeepPartial } from './core/options.ts';
 import type { Registry } from './core/vendor.ts';
+import type { VendorOptions } from './vendor-options.ts';
 import { churncut } from './vendors/churncut/index.ts';
 import { churnkeyCustomerData } from './vendors/churnkey-customer-data/index.ts';
 import { churnkeyData } from './vendors/churnkey-data/index.ts';
@@ -39,7 +41,14 @@ export type VendorInstances = {
     : never;
 };
 
-/** Each vendor's options type, by vendor id. */
-export type VendorOptions = {
-  readonly [D in Definition as D['id']]?: Partial<D['defaults']>;
+/** Each built vendor's options, derived from the list (`VendorOptions` must equal it). */
+type DerivedOptions = {
+  readonly [D in Definition as D extends { build: unknown } ? D['id'] : never]?: DeepPartial<
+    D['defaults']
+  >;
 };
+/** True only for identical types (optional-only object types are otherwise assignable both ways). */
+type Same<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+/** Fails the typecheck when `VendorOptions` (mock/vendor-options.ts) and VENDORS disagree. */
+export const VENDOR_OPTIONS_MATCH: Same<DerivedOptions, VendorOptions> = true;
