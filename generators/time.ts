@@ -1,3 +1,6 @@
+import { utc } from '@date-fns/utc';
+import { parseISO } from 'date-fns';
+
 /** Time helpers shared by the generators and the mock; all UTC, all in epoch milliseconds. */
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
@@ -54,10 +57,24 @@ export function billingPeriod(
   return [from, to];
 }
 
-/** Parses an as-of date; throws on anything `new Date` cannot read. */
+/** A calendar date, or a date-time with seconds (and a fraction) optional and a zone required. */
+const AS_OF_FORM = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+
+/**
+ * Parses an as-of date to epoch ms: `YYYY-MM-DD` (midnight UTC) or an ISO 8601 date-time with
+ * `Z` or an offset (`2025-12-31T00:00:00Z`, `2025-12-31T02:00:00.000+02:00`). Throws on any
+ * other form, and on a day the calendar does not have (`2025-02-30`, `2025-13-01`,
+ * `2025-02-29`), which `new Date` would roll over into the next month.
+ */
 export function parseAsOf(value: string): number {
-  const t = new Date(value).getTime();
-  if (Number.isNaN(t)) throw new Error(`invalid as-of date: ${value}`);
+  if (!AS_OF_FORM.test(value))
+    throw new Error(
+      `as-of must be a date such as 2025-12-31 or 2025-12-31T00:00:00Z (or with an offset, +02:00), got "${value}".`,
+    );
+  // date-fns checks the calendar (month 1-12, the month's days, leap years, 00-23:59:59).
+  const t = parseISO(value, { in: utc }).getTime();
+  if (Number.isNaN(t))
+    throw new Error(`as-of must be a real calendar date: ${value} does not exist.`);
   return t;
 }
 

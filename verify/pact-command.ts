@@ -1,11 +1,12 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { httpUrlFlag } from '../mock/core/flags.ts';
+import { httpUrlFlag, usageError } from '../mock/core/flags.ts';
+import { coloursAllowed } from '../mock/core/terminal.ts';
 import type { CliIo } from '../mock/core/vendor.ts';
+import { runVerifier } from './pact-process.ts';
 import { PACT_PROVIDERS, pactProvider } from './pact-providers.ts';
 import { reportHeader, reportSummary } from './pact-report.ts';
 import { type HeaderOption, parseHeaderOption } from './pact-request-filter.ts';
 import type { PactVerification } from './pact-runner.ts';
-import { resignWith } from './pact-signing.ts';
 
 const header = (v: string, prev: HeaderOption[] = []) => {
   try {
@@ -45,7 +46,7 @@ export function pactVerification(flags: PactFlags): PactVerification {
     stateUrl: flags.stateUrl,
     headers: flags.header,
     pactFiles: flags.pact,
-    ...(provider.signed && flags.apiKey ? { rewriteBody: resignWith(flags.apiKey) } : {}),
+    ...(provider.signed && flags.apiKey ? { signWith: flags.apiKey } : {}),
     ...(flags.brokerUrl
       ? {
           broker: {
@@ -59,15 +60,22 @@ export function pactVerification(flags: PactFlags): PactVerification {
   };
 }
 
-/** Runs one verification, prints the report and returns whether it passed. */
+/**
+ * Runs one verification, prints the report (with Pact's lines for each interaction) and returns
+ * whether it passed. Pact's colours are kept only when `colours`: by default when standard
+ * output is a terminal and NO_COLOR is not set.
+ */
 export async function runPactVerification(
   v: PactVerification,
   out: (text: string) => void = (text) => void process.stdout.write(text),
+  {
+    err = (text: string) => void process.stderr.write(text),
+    colours = coloursAllowed(process.stdout),
+  }: { err?: (text: string) => void; colours?: boolean } = {},
 ): Promise<boolean> {
-  // Pact's verifier (a native core) is loaded only when a verification runs.
-  const { verifyPact } = await import('./pact-runner.ts');
   out(`${reportHeader(v)}\n`);
-  const outcome = await verifyPact(v);
+  // Pact's verifier (a native core) is loaded only when a verification runs, in its own process.
+  const outcome = await runVerifier(v, { out, err, colours });
   out(`\n${reportSummary(v, outcome)}\n`);
   return outcome.ok;
 }
@@ -82,40 +90,63 @@ export function addPactCommand(verify: Command, io: CliIo): Command {
     .addOption(
       new Option('--provider <name>', 'which pacts to verify')
         .choices(PACT_PROVIDERS.map((p) => p.name))
+        .env('CHURNMOCK_PACT_PROVIDER')
         .makeOptionMandatory(),
     )
-    .requiredOption('--base-url <url>', 'where the provider listens', httpUrlFlag('base-url'))
-    .option(
-      '--state-url <url>',
-      "Pact state-change URL: POST {state, params, action}; a churnmock's is <base>/__admin/states",
-      httpUrlFlag('state-url'),
+    .addOption(
+      new Option('--base-url <url>', 'where the provider listens')
+        .argParser(httpUrlFlag('base-url'))
+        .env('CHURNMOCK_BASE_URL')
+        .makeOptionMandatory(),
     )
-    .option(
-      '--header <header>',
-      "'Name: value'; replaces that credential where the pact sends its demo value, else is added to every request (repeatable)",
-      header,
-      [],
+    .addOption(
+      new Option(
+        '--state-url <url>',
+        "Pact state-change URL: POST {state, params, action}; a churnmock's is <base>/__admin/states",
+      )
+        .argParser(httpUrlFlag('state-url'))
+        .env('CHURNMOCK_STATE_URL'),
     )
-    .option(
-      '--pact <file>',
-      'a pact file to verify instead of the committed one (repeatable)',
-      (v: string, prev: string[] = []) => [...prev, v],
-      [],
+    .addOption(
+      new Option(
+        '--header <header>',
+        "'Name: value'; replaces that credential where the pact sends its demo value, else is added to every request (repeatable)",
+      )
+        .argParser(header)
+        .env('CHURNMOCK_HEADER')
+        .default([]),
     )
-    .option(
-      '--api-key <key>',
-      "customer-data-endpoint only: sign each request with this Churnkey API key instead of the pact's demo key",
+    .addOption(
+      new Option('--pact <file>', 'a pact file to verify instead of the committed one (repeatable)')
+        .argParser((v: string, prev: string[] = []) => [...prev, v])
+        .env('CHURNMOCK_PACT')
+        .default([]),
     )
-    .option(
-      '--broker-url <url>',
-      "take the provider's pacts from a Pact Broker (consumers' main branch and deployed versions); credentials from PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PACT_BROKER_PASSWORD",
-      httpUrlFlag('broker-url'),
+    .addOption(
+      new Option(
+        '--api-key <key>',
+        "customer-data-endpoint only: sign each request with this Churnkey API key instead of the pact's demo key",
+      ).env('CHURNMOCK_CHURNKEY_API_KEY'),
     )
-    .option(
-      '--provider-version <version>',
-      'the provider version the results belong to (e.g. the git sha)',
+    .addOption(
+      new Option(
+        '--broker-url <url>',
+        "take the provider's pacts from a Pact Broker (consumers' main branch and deployed versions); credentials from PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PACT_BROKER_PASSWORD",
+      )
+        .argParser(httpUrlFlag('broker-url'))
+        .env('CHURNMOCK_BROKER_URL'),
     )
-    .option('--provider-branch <branch>', 'the provider branch the results belong to')
+    .addOption(
+      new Option(
+        '--provider-version <version>',
+        'the provider version the results belong to (e.g. the git sha)',
+      ).env('CHURNMOCK_PROVIDER_VERSION'),
+    )
+    .addOption(
+      new Option('--provider-branch <branch>', 'the provider branch the results belong to').env(
+        'CHURNMOCK_PROVIDER_BRANCH',
+      ),
+    )
     .option('--publish', 'publish the verification results to the broker', false)
     .addHelpText(
       'after',
@@ -128,15 +159,18 @@ Examples:
   churnmock verify pact --provider customer-data-endpoint \
     --base-url https://app.example.com/churnkey/customer-data --api-key ck_live_…`,
     )
-    .action(async (flags: PactFlags) => {
+    .action(async function (this: Command, flags: PactFlags) {
       let v: PactVerification;
       try {
         v = pactVerification(flags);
       } catch (e) {
-        io.err(`error: ${(e as Error).message}\n`);
-        io.exitCode = 2;
-        return;
+        // Flags that cannot work together: a usage error (exit 2), like commander's own.
+        return usageError(this, (e as Error).message);
       }
-      io.exitCode = (await runPactVerification(v, (text) => io.out(text))) ? 0 : 1;
+      const passed = await runPactVerification(v, (text) => io.out(text), {
+        err: (text) => io.err(text),
+        colours: coloursAllowed(io.stdout),
+      });
+      io.exitCode = passed ? 0 : 1;
     });
 }

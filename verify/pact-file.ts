@@ -1,4 +1,16 @@
 import { readFileSync } from 'node:fs';
+import { PACKAGE_ROOT } from '../mock/core/paths.ts';
+
+/** The directory of the committed consumer pacts (`npm test` rewrites them). */
+export const PACT_DIR = `${PACKAGE_ROOT}pacts`;
+
+/**
+ * The pact file Pact writes for a provider: `<consumer>-<provider>.json`. Here rather than with
+ * the providers, so that the verifier's process does not load the registry.
+ */
+export function pactFile(p: { readonly consumer: string; readonly name: string }): string {
+  return `${PACT_DIR}/${p.consumer}-${p.name}.json`;
+}
 
 /** The parts of a Pact V4 file the verifier wrapper reads. */
 export interface PactFile {

@@ -1,8 +1,7 @@
-import { contractFile, PACKAGE_ROOT } from '../mock/core/paths.ts';
+import { contractFile } from '../mock/core/paths.ts';
 import { REGISTRY } from '../mock/registry.ts';
 
-/** The directory of the committed consumer pacts (`npm test` rewrites them). */
-export const PACT_DIR = `${PACKAGE_ROOT}pacts`;
+export { PACT_DIR, pactFile } from './pact-file.ts';
 
 /** One provider the committed pacts describe. */
 export interface PactProvider {
@@ -34,11 +33,6 @@ export const PACT_PROVIDERS: readonly PactProvider[] = REGISTRY.vendors.flatMap(
       ]
     : [],
 );
-
-/** The pact file Pact writes for a provider: `<consumer>-<provider>.json`. */
-export function pactFile(p: PactProvider): string {
-  return `${PACT_DIR}/${p.consumer}-${p.name}.json`;
-}
 
 /** A provider by name; throws an error listing the names when unknown. */
 export function pactProvider(name: string): PactProvider {

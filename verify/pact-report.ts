@@ -17,7 +17,7 @@ export function reportHeader(v: PactVerification): string {
         ? `  pacts: ${files.map(shown).join(', ')}`
         : '',
     v.endpointPath ? `  endpoint: every request goes to ${v.baseUrl}${v.endpointPath}` : '',
-    v.rewriteBody ? '  signatures: computed with your --api-key' : '',
+    v.signWith ? '  signatures: computed with your --api-key' : '',
     v.stateUrl
       ? `  provider states: POST ${v.stateUrl}`
       : "  provider states: none set up (no --state-url); interactions use the pact's example ids",

@@ -1,13 +1,9 @@
 import { Verifier } from '@pact-foundation/pact';
-import { type PactFile, readPact, stateNames } from './pact-file.ts';
+import { type PactFile, pactFile, readPact, stateNames } from './pact-file.ts';
 import { failuresOf, type InteractionFailure, type VerifierJson } from './pact-outcome.ts';
-import { type PactProvider, pactFile } from './pact-providers.ts';
-import {
-  type BodyRewrite,
-  type HeaderOption,
-  headerRules,
-  requestFilter,
-} from './pact-request-filter.ts';
+import type { PactProvider } from './pact-providers.ts';
+import { type HeaderOption, headerRules, requestFilter } from './pact-request-filter.ts';
+import { resignWith } from './pact-signing.ts';
 import { stateUrlHandlers } from './pact-states.ts';
 
 /** Where a Pact Broker is, and whether to publish the results to it. */
@@ -18,7 +14,10 @@ export interface BrokerOptions {
   readonly publish: boolean;
 }
 
-/** One run of Pact's verifier: which pacts, against what, with which states and headers. */
+/**
+ * One run of Pact's verifier: which pacts, against what, with which states and headers. Plain
+ * data (JSON): the verifier runs in a process of its own (`pact-process.ts`).
+ */
 export interface PactVerification {
   readonly provider: PactProvider;
   readonly baseUrl: string;
@@ -29,8 +28,8 @@ export interface PactVerification {
   readonly pactFiles?: readonly string[];
   /** Take the provider's pacts from a broker instead of files. */
   readonly broker?: BrokerOptions;
-  /** Changes request bodies on the way (Churnkey's signature for another API key). */
-  readonly rewriteBody?: BodyRewrite;
+  /** Re-sign each request body with this Churnkey API key instead of the pact's demo key. */
+  readonly signWith?: string;
   /** Send every request to this path instead of the pact's (an endpoint at its own URL). */
   readonly endpointPath?: string;
 }
@@ -94,7 +93,7 @@ export function verifierOptions(
       : {}),
     requestFilter: requestFilter(
       headerRules(pacts, v.headers ?? []),
-      v.rewriteBody ?? null,
+      v.signWith ? resignWith(v.signWith) : null,
       v.endpointPath ?? null,
     ),
   };

@@ -1,10 +1,8 @@
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseAsOf } from '../../generators/time.ts';
 import { addVerifyCommand } from '../../verify/index.ts';
 import { ConfigurationError } from '../core/errors.ts';
-import { httpUrlFlag, integerFlag } from '../core/flags.ts';
+import { httpUrlListFlag, integerFlag, positiveDecimalFlag } from '../core/flags.ts';
 import {
   DEFAULT_HOST,
   DEFAULT_OPTIONS,
@@ -12,26 +10,20 @@ import {
   DEFAULT_WEBHOOK_OPTIONS,
   type MockOptionsInput,
 } from '../core/options.ts';
+import { PACKAGE_VERSION } from '../core/paths.ts';
 import type { CliIo, Registry } from '../core/vendor.ts';
-import { datasetCounts, datasetRecords } from '../dataset.ts';
+import { writeDataset } from './generate.ts';
 import { processIo } from './io.ts';
 import { startServer } from './serve.ts';
+import { envFallback, exitCodeOf, hintUsage } from './usage.ts';
 
-const positive = (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0 || n > 1000)
-    throw new InvalidArgumentError('scale must be a number above 0 (at most 1000).');
-  return n;
-};
+/** `--as-of`: a real calendar date (see `parseAsOf`), kept as its ISO string. */
 const date = (v: string) => {
   try {
-    parseAsOf(v);
-  } catch {
-    throw new InvalidArgumentError(
-      'as-of must be a date such as 2025-12-31 or 2025-12-31T00:00:00Z.',
-    );
+    return new Date(parseAsOf(v)).toISOString();
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
   }
-  return new Date(v).toISOString();
 };
 
 /** Options shared by every command that builds the seeded world. */
@@ -55,7 +47,7 @@ function dataOptions(cmd: Command): Command {
         'data size: 1 ≈ 7,500 customers and 10,000 sessions; grows linearly',
       )
         .env('CHURNMOCK_SCALE')
-        .argParser(positive)
+        .argParser(positiveDecimalFlag('scale', 1000))
         .default(1),
     );
 }
@@ -70,6 +62,8 @@ interface DataFlags {
 interface ServeFlags extends DataFlags, Record<string, unknown> {
   port: number;
   host: string;
+  quiet: boolean;
+  json: boolean;
   validateResponses: boolean;
   webhookUrl: string[];
   webhookMaxAttempts: number;
@@ -86,19 +80,30 @@ export function buildCli<D>(registry: Registry<D>, io: CliIo = processIo): Comma
     .description(
       `Stateful, contract-driven mock of churn-retention APIs (${registry.vendors.map((v) => v.title).join(', ')}).`,
     )
-    .showHelpAfterError()
+    .version(PACKAGE_VERSION, '-V, --version', 'print the version')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
-    .exitOverride((err) => io.exit(err.exitCode));
+    // --help and --version exit 0; every usage error exits 2 (README, CLI: exit codes).
+    .exitOverride((err) => io.exit(exitCodeOf(err)));
+
+  const port = new Option(
+    '--port <n>',
+    'port to listen on (0 = any free port; PORT is read too, CHURNMOCK_PORT first)',
+  )
+    .env('CHURNMOCK_PORT')
+    .argParser(integerFlag('port', 0, 65535))
+    .default(DEFAULT_PORT);
 
   const serve = dataOptions(program.command('serve').description('start the mock server'))
-    .addOption(
-      new Option('--port <n>', 'port to listen on (0 = any free port)')
-        .env('PORT')
-        .argParser(integerFlag('port', 0, 65535))
-        .default(DEFAULT_PORT),
-    )
+    .addOption(port)
     .addOption(
       new Option('--host <host>', 'interface to bind').env('CHURNMOCK_HOST').default(DEFAULT_HOST),
+    )
+    .addOption(new Option('--quiet', 'print nothing once listening (errors still go to stderr)'))
+    .addOption(
+      new Option(
+        '--json',
+        'print one JSON line once listening ({"url", "port", "host", "pid", "readyMs", "apis"}), nothing else',
+      ).conflicts('quiet'),
     )
     .addOption(
       new Option(
@@ -107,25 +112,33 @@ export function buildCli<D>(registry: Registry<D>, io: CliIo = processIo): Comma
       ).default(false),
     )
     .addOption(
-      new Option('--webhook-url <url>', "POST webhooks here (every vendor's events; repeatable)")
-        .argParser((v: string, prev: string[] = []) => [...prev, httpUrlFlag()(v)])
-        .default([]),
+      new Option(
+        '--webhook-url <url>',
+        "POST webhooks here (every vendor's events; repeatable, or a comma-separated list)",
+      )
+        .env('CHURNMOCK_WEBHOOK_URL')
+        .argParser(httpUrlListFlag('webhook-url'))
+        .default([], 'none'),
     )
     .addOption(
       new Option('--webhook-max-attempts <n>', 'attempts per webhook delivery, the first included')
+        .env('CHURNMOCK_WEBHOOK_MAX_ATTEMPTS')
         .argParser(integerFlag('webhook-max-attempts', 1, 100))
         .default(DEFAULT_WEBHOOK_OPTIONS.maxAttempts),
     )
     .addOption(
       new Option('--webhook-backoff-ms <n>', 'first webhook retry delay; doubles each retry')
+        .env('CHURNMOCK_WEBHOOK_BACKOFF_MS')
         .argParser(integerFlag('webhook-backoff-ms', 1, 3_600_000))
         .default(DEFAULT_WEBHOOK_OPTIONS.backoffMs),
     )
     .addOption(
       new Option('--webhook-timeout-ms <n>', 'a webhook attempt not answered by then is retried')
+        .env('CHURNMOCK_WEBHOOK_TIMEOUT_MS')
         .argParser(integerFlag('webhook-timeout-ms', 1, 600_000))
         .default(DEFAULT_WEBHOOK_OPTIONS.timeoutMs),
     );
+  envFallback(serve, port, 'PORT');
   for (const v of registry.vendors) for (const o of v.cli?.options ?? []) serve.addOption(o);
   serve.action(async (flags: ServeFlags) => {
     const vendors: Record<string, unknown> = {};
@@ -144,7 +157,8 @@ export function buildCli<D>(registry: Registry<D>, io: CliIo = processIo): Comma
       vendors: vendors as MockOptionsInput['vendors'],
     };
     try {
-      await startServer(registry, options, flags.port, flags.host, io);
+      const output = flags.json ? 'json' : flags.quiet ? 'quiet' : 'banner';
+      await startServer(registry, options, { port: flags.port, host: flags.host }, io, output);
     } catch (e) {
       if (!(e instanceof ConfigurationError)) throw e;
       io.err(`churnmock: ${e.message}\n`);
@@ -153,23 +167,17 @@ export function buildCli<D>(registry: Registry<D>, io: CliIo = processIo): Comma
   });
 
   dataOptions(program.command('generate').description('write the seeded dataset as JSON lines'))
-    .requiredOption('--out <file>', 'where to write (use - for standard output)')
+    .addOption(
+      new Option('--out <file>', 'where to write (use - for standard output)')
+        .env('CHURNMOCK_OUT')
+        .makeOptionMandatory(),
+    )
     .action(async (flags: DataFlags & { out: string }) => {
       const params = { seed: flags.seed, asOf: parseAsOf(flags.asOf), scale: flags.scale };
-      const data = registry.data(params);
-      const out = flags.out === '-' ? io.stdout : createWriteStream(flags.out);
-      const write = async (record: unknown) => {
-        if (!out.write(`${JSON.stringify(record)}\n`)) await once(out, 'drain');
-      };
-      for (const record of datasetRecords(registry, params, data)) await write(record);
-      if (out !== io.stdout) {
-        out.end();
-        await once(out, 'finish');
-        const counts = Object.entries(datasetCounts(registry, data)).map(([k, n]) => `${n} ${k}`);
-        io.err(`wrote ${counts.join(', ')} to ${flags.out}\n`);
-      }
+      await writeDataset(registry, params, flags.out, io);
     });
   for (const v of registry.vendors) v.commands?.(program, io);
   addVerifyCommand(program, io);
+  hintUsage(program);
   return program;
 }

@@ -1,8 +1,7 @@
-import type { Server } from 'node:http';
-import { createMockFrom, type Mock } from '../app.ts';
-import { createHttpServer, listen } from '../core/http-server.ts';
+import type { Mock } from '../app.ts';
 import type { MockOptionsInput } from '../core/options.ts';
 import type { CliIo, Registry } from '../core/vendor.ts';
+import { type Address, type ListeningMock, listenMock } from '../listen.ts';
 
 /** The start-up banner: where the mock is, then each vendor's lines in the registry's order. */
 export async function bannerLines(mock: Mock, base: string, readyMs: number): Promise<string[]> {
@@ -20,24 +19,37 @@ export async function bannerLines(mock: Mock, base: string, readyMs: number): Pr
   return lines;
 }
 
-/** Builds the mock, listens, and prints where it is and how to call it. */
+/** How `serve` tells the world it is up. */
+export type ServeOutput = 'banner' | 'json' | 'quiet';
+
+/** Milliseconds since the process started (module loading included). */
+const sinceProcessStart = () => Math.round(performance.now());
+
+/**
+ * Builds the mock, listens once it answers at full speed, and says so: the banner (default),
+ * one JSON line (`--json`) or nothing (`--quiet`). On a terminal, the banner mode shows each
+ * start-up step with the time since the process started.
+ */
 export async function startServer<D>(
   registry: Registry<D>,
   options: MockOptionsInput,
-  port: number,
-  host: string,
+  address: Address,
   io: CliIo,
-): Promise<{ mock: Mock<D>; server: Server }> {
-  const started = performance.now();
-  const mock = await createMockFrom(registry, options);
-  const server = createHttpServer(mock.app);
-  const base = await listen(server, port, host);
-  const ms = Math.round(performance.now() - started);
-  io.out(`${(await bannerLines(mock as Mock, base, ms)).join('\n')}\n`);
-  // Lookup tables for e-mails and ids are built after listening, so readiness is not delayed.
-  setImmediate(() => {
-    for (const b of mock.built) b.instance.warm?.();
-  });
-  io.served(server);
-  return { mock, server };
+  output: ServeOutput = 'banner',
+): Promise<ListeningMock<D>> {
+  const progress =
+    output === 'banner' && io.interactive
+      ? (step: string) =>
+          io.err(`${(performance.now() / 1000).toFixed(1).padStart(6)} s  ${step}\n`)
+      : undefined;
+  const listening = await listenMock(registry, options, address, { progress });
+  const ms = sinceProcessStart();
+  if (output === 'json') {
+    const { url, port, host, apis } = listening;
+    io.out(`${JSON.stringify({ url, port, host, pid: process.pid, readyMs: ms, apis })}\n`);
+  } else if (output === 'banner') {
+    io.out(`${(await bannerLines(listening.mock as Mock, listening.url, ms)).join('\n')}\n`);
+  }
+  io.served(listening);
+  return listening;
 }

@@ -1,16 +1,14 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { buildCli } from '../../mock/cli/program.ts';
-import type { CliIo, Registry } from '../../mock/core/vendor.ts';
+import type { CliIo, Registry, Served } from '../../mock/core/vendor.ts';
 import { REGISTRY } from '../../mock/registry.ts';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = ['--import', 'tsx', join(ROOT, 'mock/cli/main.ts')];
-const BIN = [join(ROOT, 'bin/churnmock.js')];
 
 /** Runs `node ...argv` to completion; resolves with exit code and output even on failure. */
 async function runNode(argv: string[], env: Record<string, string>) {
@@ -35,9 +33,9 @@ export function cli(args: string[], env: Record<string, string> = {}) {
   return runNode([...CLI, ...args], env);
 }
 
-/** Runs the published entry, `bin/churnmock.js`, as a child process (as `npx churnmock` does). */
-export function bin(args: string[], env: Record<string, string> = {}) {
-  return runNode([...BIN, ...args], env);
+/** Starts the CLI as a child process with piped streams, for a test that drives them itself. */
+export function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [...CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
 }
 
 const children: ChildProcess[] = [];
@@ -79,7 +77,9 @@ export class CliExit extends Error {
 }
 
 /** An in-process CLI host: output in strings, exits as CliExit, servers kept for closing. */
-export function memoryIo(): CliIo & { readonly text: { out: string; err: string } } {
+export function memoryIo(
+  interactive = false,
+): CliIo & { readonly text: { out: string; err: string } } {
   const text = { out: '', err: '' };
   const stdout = new PassThrough();
   stdout.on('data', (d: Buffer) => {
@@ -94,17 +94,18 @@ export function memoryIo(): CliIo & { readonly text: { out: string; err: string 
       text.err += s;
     },
     stdout,
+    interactive,
     exitCode: undefined,
     exit(code): never {
       throw new CliExit(code);
     },
-    served(server) {
-      inProcess.push(server);
+    served(served) {
+      inProcess.push(served);
     },
   };
 }
 
-const inProcess: Server[] = [];
+const inProcess: Served[] = [];
 
 /**
  * Runs the CLI in this process (the program has no side effects at import): resolves with the
@@ -137,15 +138,7 @@ export async function runCli(
 
 /** Closes every server an in-process `serve` started; call it from `afterEach`. */
 export async function closeServed(): Promise<void> {
-  await Promise.all(
-    inProcess.splice(0).map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          s.closeAllConnections();
-          s.close(() => resolve());
-        }),
-    ),
-  );
+  await Promise.all(inProcess.splice(0).map((s) => s.close()));
 }
 
 /**

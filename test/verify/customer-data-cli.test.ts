@@ -130,9 +130,15 @@ describe('churnmock verify customer-data', () => {
       ['--url', 'http://127.0.0.1:9/x', '--api-key', 'k', '--latency-budget', 'x'],
       /latency-budget must be an integer/,
     ],
-  ])('rejects %j', async (args, message) => {
+    [
+      ['--url', 'http://127.0.0.1:9/x', '--api-key', 'k', '--timeout', '1e3'],
+      /timeout must be an integer/,
+    ],
+  ])('rejects %j: exit 2, the message and a hint', async (args, message) => {
     const { code, stderr } = await runCli(['verify', 'customer-data', ...args]);
-    expect(code).not.toBe(0);
+    expect(code).toBe(2);
     expect(stderr).toMatch(message);
+    expect(stderr).toContain('(run "churnmock verify customer-data --help" for usage)');
+    expect(stderr).not.toContain('Usage:');
   });
 });

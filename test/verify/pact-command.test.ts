@@ -1,17 +1,38 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReferenceEndpoint } from '../../examples/customer-data-endpoint/app.ts';
-import { closeServed, runCli, serveInProcess } from '../helpers/cli.ts';
+import { buildCli } from '../../mock/cli/program.ts';
+import { REGISTRY } from '../../mock/registry.ts';
+import { closeServed, memoryIo, runCli, serveInProcess } from '../helpers/cli.ts';
 import { BROKEN, broken, closeAll, listen } from '../vendors/churnkey-customer-data/endpoints.ts';
 
-const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
-const plain = (s: string) => s.replace(ANSI, '');
+const ESC = String.fromCharCode(27);
 
+// In-process output is not a terminal: Pact's lines come through it without colours.
 const verify = async (provider: string, url: string, ...more: string[]) => {
   const res = await runCli(['verify', 'pact', '--provider', provider, '--base-url', url, ...more]);
-  return { ...res, out: plain(res.stdout) };
+  return { ...res, out: res.stdout };
 };
+
+/** `verify pact` written to a terminal (an `isTTY` stream), with `env` set for the run. */
+async function verifyOnTerminal(args: string[], env: Record<string, string | undefined>) {
+  const io = { ...memoryIo(), stdout: Object.assign(new PassThrough(), { isTTY: true }) };
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  const set = (vars: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(vars))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+  };
+  set(env);
+  try {
+    await buildCli(REGISTRY, io).parseAsync(['verify', 'pact', ...args], { from: 'user' });
+  } finally {
+    set(saved);
+  }
+  return io.text.out;
+}
 
 afterAll(async () => {
   await closeServed();
@@ -32,7 +53,22 @@ describe('churnmock verify pact against a second, independently started mock', (
     const res = await verify(provider, url, '--state-url', `${url}/__admin/states`);
     expect(res.out).toContain(`provider states: POST ${url}/__admin/states`);
     expect(res.out).toContain(`✔ ${provider}: ${n} of ${n} interactions verified`);
+    // Pact's own lines for each interaction, through the same output, without escape codes.
+    expect(res.out).toContain('has status code');
+    expect(res.out).not.toContain(ESC);
+    expect(res.stderr).not.toContain(ESC);
     expect(res.code).toBe(0);
+  });
+
+  it("keeps Pact's colours on a terminal, drops them with NO_COLOR", async () => {
+    const args = ['--provider', 'rebilly-reports-api', '--base-url', url];
+    args.push('--state-url', `${url}/__admin/states`);
+    const coloured = await verifyOnTerminal(args, { NO_COLOR: undefined });
+    expect(coloured).toContain(`${ESC}[`);
+    const plain = await verifyOnTerminal(args, { NO_COLOR: '1' });
+    expect(plain).toContain('has status code');
+    expect(plain).toContain('✔ rebilly-reports-api: 7 of 7 interactions verified');
+    expect(plain).not.toContain(ESC);
   });
 
   it('without a state URL the interactions that need ids fail, and the report says why', async () => {
@@ -149,10 +185,12 @@ describe('churnmock verify pact usage', () => {
       /--header must look like 'Name: value'/,
     ],
     [['--base-url', 'http://127.0.0.1:1'], /required option '--provider <name>' not specified/],
-  ])('%j is refused: exit 1 and the message on stderr', async (args, message) => {
+  ])('%j is refused: exit 2, the message and a hint on stderr', async (args, message) => {
     const res = await runCli(['verify', 'pact', ...args]);
-    expect(res.code).toBe(1);
+    expect(res.code).toBe(2);
     expect(res.stderr).toMatch(message);
+    expect(res.stderr).toContain('(run "churnmock verify pact --help" for usage)');
+    expect(res.stderr).not.toContain('Usage:');
     expect(res.stdout).toBe('');
   });
 
@@ -162,10 +200,11 @@ describe('churnmock verify pact usage', () => {
       /error: --api-key only applies to a provider Churnkey signs for/,
     ],
     [['--provider', 'churncut-api', '--publish'], /error: --publish needs --broker-url/],
-  ])('%j cannot work: exit 2 and the message on stderr', async (args, message) => {
+  ])('%j cannot work: exit 2, the message and a hint on stderr', async (args, message) => {
     const res = await runCli(['verify', 'pact', '--base-url', 'http://127.0.0.1:1', ...args]);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(message);
+    expect(res.stderr).toContain('(run "churnmock verify pact --help" for usage)');
     expect(res.stdout).toBe('');
   });
 
