@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx churnmock` works without a build step.
-import { register } from 'tsx/esm/api';
+// The `churnmock` command: the compiled CLI (npm run build), run by plain node.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../mock/cli/main.ts');
+const main = new URL('../dist/mock/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  // Only in a clone of the repository: the package ships dist/.
+  process.stderr.write(
+    'churnmock: dist/ is not built; run "npm run build" first (or "npm run churnmock --" to run the sources)\n',
+  );
+  process.exit(1);
+}
+await import(main.href);
