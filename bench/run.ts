@@ -1,11 +1,12 @@
 // `npm run bench`: churnmock's performance targets, one table at the end.
-//   BENCH_ONLY=large|throughput   run one phase only
+//   BENCH_ONLY=large|throughput|startup   run one phase only (startup needs npm run build)
 //   BENCH_CPU_PROF=<dir>          write a --cpu-prof of the scale-100 mock into <dir>
 // Exits 0 when every figure was measured (targets missed or not); 1 when one could not be.
 import { availableParallelism, loadavg } from 'node:os';
 import { runComparison } from './comparison.ts';
 import { runLargeData } from './large-data.ts';
 import { installCleanup } from './servers.ts';
+import { runStartup } from './startup.ts';
 import { fmtMs } from './stats.ts';
 import { printTable, type Row } from './table.ts';
 
@@ -25,6 +26,7 @@ async function main(): Promise<number> {
   if (busy > 1)
     console.log('WARNING: the machine is already busy: every figure below will be pessimistic');
   const rows: Row[] = [];
+  if (!only || only === 'startup') rows.push(...(await runStartup()));
   if (!only || only === 'large') rows.push(...(await runLargeData()));
   if (!only || only === 'throughput') rows.push(...(await runComparison()));
   printTable(rows);
