@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * Hex HMAC-SHA256 of `data` keyed with `secret`: the one construction behind every signature
@@ -10,11 +10,13 @@ export function hmacHex(secret: string, data: string | Uint8Array): string {
 }
 
 /**
- * Whether two strings are equal, compared in constant time (for their UTF-8 bytes). Never
- * throws: strings of different lengths are simply not equal (`timingSafeEqual` alone throws).
+ * Whether two strings are equal, compared in constant time: the one comparison of every
+ * credential and signature (API keys, app ids, HMACs). Both sides are hashed first (SHA-256 of
+ * their UTF-8 bytes), so neither the position of the first difference nor the length of the
+ * expected value shows in the time taken; never throws.
  */
 export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return x.length === y.length && timingSafeEqual(x, y);
+  const x = createHash('sha256').update(a, 'utf8').digest();
+  const y = createHash('sha256').update(b, 'utf8').digest();
+  return timingSafeEqual(x, y);
 }

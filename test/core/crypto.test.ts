@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hmacHex, safeEqual } from '../../mock/core/crypto.ts';
 
@@ -21,4 +23,34 @@ describe('safeEqual', () => {
   ])('%j vs %j → %s (never throws)', (a, b, want) => {
     expect(safeEqual(a, b)).toBe(want);
   });
+});
+
+describe('credential checks', () => {
+  // Timing cannot be asserted in a test; what can be is that every vendor's authenticator
+  // compares the credentials it is given with safeEqual and never with === or !==.
+  const vendors = join(import.meta.dirname, '..', '..', 'mock', 'vendors');
+  const authFiles = readdirSync(vendors)
+    .map((id) => join(vendors, id, 'auth.ts'))
+    .filter((f) => {
+      try {
+        readFileSync(f);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+
+  it('covers the vendors that check an API key', () => {
+    expect(authFiles.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(authFiles.map((f) => [f.slice(vendors.length + 1)]))(
+    '%s compares credentials in constant time',
+    (rel) => {
+      const text = readFileSync(join(vendors, rel), 'utf8');
+      expect(text).toContain('safeEqual(');
+      expect(text).not.toMatch(/[!=]==\s*(creds|options|credentials)\.\w+/);
+      expect(text).not.toMatch(/(creds|options|credentials)\.\w+\s*[!=]==/);
+    },
+  );
 });

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { safeEqual } from '../../core/crypto.ts';
 import type { HandlerResult } from '../../core/pipeline/types.ts';
 import { ccError, MESSAGES } from './errors.ts';
 import type { ChurnCutOptions } from './options.ts';
@@ -8,7 +9,8 @@ export function churncutAuthenticator(options: Pick<ChurnCutOptions, 'apiKey'>) 
   return (headers: IncomingHttpHeaders): HandlerResult | null => {
     const match = /^Bearer (\S+)$/i.exec(headers.authorization ?? '');
     if (!match) return ccError(401, 'unauthorized', MESSAGES.missingAuth);
-    if (match[1] !== options.apiKey) return ccError(401, 'invalid_api_key', MESSAGES.invalidKey);
+    if (!safeEqual(match[1] ?? '', options.apiKey))
+      return ccError(401, 'invalid_api_key', MESSAGES.invalidKey);
     return null;
   };
 }

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { safeEqual } from '../../core/crypto.ts';
 import type { HandlerResult } from '../../core/pipeline/types.ts';
 import { MESSAGES, unauthorized } from './errors.ts';
 import type { ChurnkeyCredentials } from './options.ts';
@@ -13,8 +14,10 @@ export function churnkeyAuthenticator(creds: ChurnkeyCredentials) {
     const app = headers['x-ck-app'];
     if (!key) return unauthorized(MESSAGES.missingHeader('x-ck-api-key'));
     if (!app) return unauthorized(MESSAGES.missingHeader('x-ck-app'));
-    if (key !== creds.apiKey || app !== creds.appId)
-      return unauthorized(MESSAGES.invalidCredentials);
+    // Both compared, whichever is wrong: the time says nothing of which.
+    const keyOk = safeEqual(String(key), creds.apiKey);
+    const appOk = safeEqual(String(app), creds.appId);
+    if (!keyOk || !appOk) return unauthorized(MESSAGES.invalidCredentials);
     return null;
   };
 }

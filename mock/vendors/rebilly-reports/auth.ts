@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { errors, jwtVerify, SignJWT } from 'jose';
+import { safeEqual } from '../../core/crypto.ts';
 import type { HandlerResult } from '../../core/pipeline/types.ts';
 import { forbidden, MESSAGES, unauthorized } from './errors.ts';
 import type { RebillyCredentials } from './options.ts';
@@ -61,8 +62,9 @@ export function rebillyAuthenticator(
   return (headers) => {
     const apiKey = headers['reb-apikey'];
     if (apiKey !== undefined) {
-      if (apiKey === creds.apiKey) return null;
-      if (apiKey === creds.restrictedApiKey) return forbidden(MESSAGES.auth.noPermission);
+      const given = String(apiKey);
+      if (safeEqual(given, creds.apiKey)) return null;
+      if (safeEqual(given, creds.restrictedApiKey)) return forbidden(MESSAGES.auth.noPermission);
       return unauthorized(MESSAGES.auth.unknownKey);
     }
     const authorization = headers.authorization;
