@@ -153,6 +153,10 @@ export async function createMockFrom<D>(
   });
 
   const app = express();
+  // The vendors' paths are exact: `/V1/DATA/SESSIONS` and `/v1/data/sessions/` are unknown
+  // paths (404), as the contracts list them; so are /__admin's (set before the first route).
+  app.enable('case sensitive routing');
+  app.enable('strict routing');
   app.disable('x-powered-by');
   app.set('etag', false);
   // Browsers may read what a vendor's clients read (paging, rate limits) and what the mock adds.
