@@ -2,14 +2,21 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpServer, MAX_HEADER_BYTES } from '../../mock/core/http-server.ts';
+import {
+  createHttpServer,
+  MAX_HEADER_BYTES,
+  type ServerLimits,
+} from '../../mock/core/http-server.ts';
+import type { Mock } from '../../mock/create.ts';
 import { expectContract } from '../helpers/contract.ts';
 import { customMock } from '../helpers/mock.ts';
 
 let server: Server;
 let base: string;
+let mock: Mock;
 beforeAll(async () => {
-  server = createHttpServer((await customMock({})).app);
+  mock = await customMock({});
+  server = createHttpServer(mock.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -19,8 +26,8 @@ const REPORT = '/experimental/reports/subscription-cancellation';
 const PERIOD = 'periodStart=2025-01-01T00:00:00Z&periodEnd=2025-12-31T23:59:59Z';
 
 /** Sends raw bytes and returns the raw answer (the server closes the connection). */
-function raw(text: string): Promise<string> {
-  const { port } = server.address() as AddressInfo;
+function raw(text: string | Buffer, on: Server = server): Promise<string> {
+  const { port } = on.address() as AddressInfo;
   return new Promise((resolve, reject) => {
     let answer = '';
     const socket = connect(port, '127.0.0.1', () => socket.write(text));
@@ -62,4 +69,110 @@ describe('the HTTP server', () => {
     await expectContract('getHealth', { status: health.status, body });
     expect(health.status).toBe(200);
   });
+
+  it('answers a malformed request followed by a large body with the 400, never a reset (20 tries)', async () => {
+    const junk = Buffer.concat([
+      Buffer.from('HELLO /\r\n\r\n'),
+      Buffer.alloc(2 * 1024 * 1024, 120),
+    ]);
+    for (let i = 0; i < 20; i++) {
+      const answer = await raw(junk);
+      expect(answer, `try ${i}`).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    }
+  });
+
+  it('refuses a body announced over 1 MB from its Content-Length, before any of it is sent', async () => {
+    const answer = await raw(
+      'POST /v1/data/dsr/delete HTTP/1.1\r\nHost: x\r\nx-ck-api-key: data_test_churnmock\r\nx-ck-app: app_churnmock\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n{"email":',
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    const body = JSON.parse(
+      answer
+        .slice(answer.indexOf('{'))
+        .replace(/\r\n0\r\n\r\n$/, '')
+        .split('\r\n')[0] ?? '',
+    );
+    await expectContract('dsrDelete', { status: 413, body });
+    expect(body).toEqual({ message: 'Request body too large (limit 1 MB)' });
+  });
+
+  it('answers CONNECT with a JSON 405 (it is not a proxy)', async () => {
+    const answer = await raw('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+    expect(answer).toContain(
+      '{"message":"Method CONNECT not allowed on example.com:443; churnmock is not a proxy"}',
+    );
+  });
+});
+
+/** The body of a chunked answer; throws unless it ends with the last (zero) chunk. */
+function unchunk(data: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (;;) {
+    const eol = data.indexOf('\r\n', at);
+    if (eol < 0) throw new Error(`cut short after ${at} bytes: no last chunk`);
+    const size = Number.parseInt(data.subarray(at, eol).toString(), 16);
+    if (size === 0) return Buffer.concat(parts);
+    if (eol + 2 + size > data.length) throw new Error(`cut short inside a chunk at ${at}`);
+    parts.push(data.subarray(eol + 2, eol + 2 + size));
+    at = eol + 2 + size + 2;
+  }
+}
+
+describe("the HTTP server's own limits and close", () => {
+  const FAST: Partial<ServerLimits> = {
+    headersTimeoutMs: 300,
+    requestTimeoutMs: 600,
+    checkIntervalMs: 50,
+  };
+  let quick: Server;
+  beforeAll(async () => {
+    quick = createHttpServer(mock.app, FAST);
+    await new Promise<void>((resolve) => quick.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => quick.close(() => resolve())));
+
+  it('answers headers that never end with a JSON 408', async () => {
+    const answer = await raw('GET /__admin/health HTTP/1.1\r\nHost: x\r\n', quick);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    expect(answer).toContain('{"message":"The request did not arrive in time."}');
+  });
+
+  it('answers a body that trickles in too slowly with a JSON 408', async () => {
+    const answer = await raw(
+      'POST /__admin/clock HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+      quick,
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+  });
+
+  it('closing lets a response being written to a slow reader finish, whole', async () => {
+    const closing = createHttpServer(mock.app);
+    await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve));
+    const { port } = closing.address() as AddressInfo;
+    const socket = connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      'GET /v1/data/sessions?limit=10000 HTTP/1.1\r\nHost: x\r\nx-ck-api-key: data_test_churnmock\r\nx-ck-app: app_churnmock\r\n\r\n',
+    );
+    // A slow reader: nothing is read until the server has been told to close.
+    socket.pause();
+    await new Promise((r) => setTimeout(r, 500));
+    const closed = new Promise<void>((resolve) => closing.close(() => resolve()));
+    const chunks: Buffer[] = [];
+    socket.on('data', (d: Buffer) => chunks.push(d));
+    socket.resume();
+    await new Promise((resolve) => socket.once('close', resolve));
+    await closed;
+    const answer = Buffer.concat(chunks);
+    const head = answer.subarray(0, answer.indexOf('\r\n\r\n')).toString();
+    expect(head).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(head).toMatch(/transfer-encoding: chunked/i);
+    const body = unchunk(answer.subarray(answer.indexOf('\r\n\r\n') + 4));
+    expect(body.length).toBeGreaterThan(4 * 1024 * 1024);
+    const sessions = JSON.parse(body.toString()) as unknown[];
+    await expectContract('listSessions', { status: 200, body: sessions });
+    expect(sessions.length).toBeGreaterThan(1000);
+  }, 30_000);
 });

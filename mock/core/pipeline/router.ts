@@ -1,12 +1,32 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Contract } from '../contract.ts';
 import type { FastPath } from './fast-path.ts';
 import { compileOperation, type PipelineOptions, sendError } from './pipeline.ts';
 import { ResponseCache } from './response-cache.ts';
 import type { VendorModule } from './types.ts';
 
+/** The largest request body an operation takes. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
 /** Stage 4: JSON bodies up to 1 MB (only operations that take a body parse one). */
-const jsonBody = express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] });
+const jsonBody = express.json({
+  limit: BODY_LIMIT_BYTES,
+  type: ['application/json', 'application/*+json'],
+});
+
+/**
+ * A body announced larger than the limit is refused from its `Content-Length` at once (the
+ * body parser would read it all first); the rest of it is read and dropped, and the
+ * connection closed after the answer.
+ */
+function bodyLimit(vendor: VendorModule): RequestHandler {
+  return (req, res, next) => {
+    const length = Number(req.headers['content-length']);
+    if (!(length > BODY_LIMIT_BYTES)) return next();
+    req.resume();
+    sendError(res, vendor, 413, 'Request body too large (limit 1 MB)', { connection: 'close' });
+  };
+}
 
 /**
  * Stage 1, the route table: every operation of a vendor's contract at its path (credentials,
@@ -28,7 +48,7 @@ export function mountVendor(
     app[op.method](
       op.expressPath,
       stages.credentials,
-      ...(op.body ? [jsonBody] : []),
+      ...(op.body ? [bodyLimit(vendor), jsonBody] : []),
       stages.handle,
     );
     methodsByPath.set(op.expressPath, [
