@@ -1,4 +1,6 @@
+import { UTCDate } from '@date-fns/utc';
 import { base, en, Faker } from '@faker-js/faker';
+import { getISOWeek, getISOWeekYear } from 'date-fns';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Mock } from '../../../mock/create.ts';
 import { AGGREGATION, ckGet, defaultMock, SESSIONS } from '../../helpers/mock.ts';
@@ -16,15 +18,83 @@ const aggregate = async (query: Record<string, string | number | boolean>) => {
   return res.body as Row[];
 };
 
-/** Counts /sessions results under a filter by paging through them. */
-async function countListed(query: Record<string, string | number | boolean>): Promise<number> {
-  let total = 0;
+type Listed = Record<string, unknown> & {
+  customer: Record<string, unknown>;
+  acceptedOffer: Record<string, unknown> | null;
+};
+
+/** Every session /sessions lists under a filter, paging through them. */
+async function listAll(query: Record<string, string | number | boolean>): Promise<Listed[]> {
+  const all: Listed[] = [];
   for (let skip = 0; ; skip += 10_000) {
     const res = await ckGet(mock, 'listSessions', SESSIONS, { ...query, limit: 10_000, skip });
     expect(res.status).toBe(200);
-    total += res.body.length;
-    if (res.body.length < 10_000) return total;
+    all.push(...res.body);
+    if (res.body.length < 10_000) return all;
   }
+}
+
+/** Counts /sessions results under a filter by paging through them. */
+const countListed = async (query: Record<string, string | number | boolean>): Promise<number> =>
+  (await listAll(query)).length;
+
+/**
+ * Each breakdown dimension read from a listed session's JSON, independently of the mock's
+ * accessors (the ISO week from date-fns).
+ */
+const FROM_JSON: Record<string, (s: Listed) => Row[string]> = {
+  month: (s) => String(s.createdAt).slice(0, 7),
+  day: (s) => String(s.createdAt).slice(0, 10),
+  week: (s) => {
+    const d = new UTCDate(String(s.createdAt));
+    return `${getISOWeekYear(d)}-W${String(getISOWeek(d)).padStart(2, '0')}`;
+  },
+  trial: (s) => s.trial as boolean,
+  billingInterval: (s) => s.customer.billingInterval as string,
+  planId: (s) => s.customer.planId as string,
+  aborted: (s) => s.aborted as boolean,
+  canceled: (s) => s.canceled as boolean,
+  offerType: (s) => (s.acceptedOffer?.offerType as string | undefined) ?? null,
+  saveType: (s) =>
+    s.aborted ? 'ABANDON' : ((s.acceptedOffer?.offerType as string | undefined) ?? null),
+  couponId: (s) => (s.acceptedOffer?.couponId as string | undefined) ?? null,
+  pauseDuration: (s) => (s.acceptedOffer?.pauseDuration as number | undefined) ?? null,
+  blueprintId: (s) => s.blueprintId as string,
+  abtest: (s) => s.abtest as string | null,
+  surveyResponse: (s) => s.surveyChoiceValue as string | null,
+  response: (s) => s.surveyChoiceValue as string | null,
+  segmentId: (s) => s.segmentId as string | null,
+  currency: (s) => s.customer.currency as string,
+  bounced: (s) => s.bounced as boolean,
+};
+
+/** The contract's row order: ascending by the dimensions in order, `false` first, `null` last. */
+function byDimensions(dims: readonly string[]) {
+  return (x: Row, y: Row): number => {
+    for (const d of dims) {
+      const a = x[d] ?? null;
+      const b = y[d] ?? null;
+      if (a === b) continue;
+      if (a === null) return 1;
+      if (b === null) return -1;
+      return a < b ? -1 : 1;
+    }
+    return 0;
+  };
+}
+
+/** The aggregation computed by brute force: listed sessions grouped by their JSON values. */
+function groupListed(sessions: readonly Listed[], dims: readonly string[]): Row[] {
+  const groups = new Map<string, Row>();
+  for (const s of sessions) {
+    const row: Row = { count: 0 };
+    for (const d of dims) row[d] = (FROM_JSON[d] as (s: Listed) => Row[string])(s);
+    const key = JSON.stringify(dims.map((d) => row[d]));
+    const group = groups.get(key) ?? row;
+    group.count++;
+    groups.set(key, group);
+  }
+  return [...groups.values()].sort(byDimensions(dims));
 }
 
 describe("GET /v1/data/session-aggregation — the docs' examples", () => {
@@ -140,5 +210,37 @@ describe('aggregation agrees with /sessions (property test over random filter co
       const grouped = rows.filter((r) => r[dim] === largest[dim]).reduce((n, r) => n + r.count, 0);
       expect(await countListed({ ...query, [filterName]: largest[dim] as string })).toBe(grouped);
     }
+  });
+});
+
+// Every dimension at once passes 2^53 as a mixed-radix product of the dictionaries (day 1456 ×
+// week 210 × month 48 × …): the widest breakdowns the contract allows must still be exact.
+const WIDEST = [...DIMENSIONS, 'day'];
+
+describe('the widest breakdowns (every dimension) equal a brute-force grouping of /sessions', () => {
+  const f = new Faker({ locale: [en, base], seed: 53 });
+  const drawn = Array.from({ length: 6 }, () => {
+    const query: Record<string, string | number | boolean> = {};
+    for (const key of f.helpers.arrayElements(Object.keys(FILTERS), { min: 1, max: 3 })) {
+      query[key] = f.helpers.arrayElement(FILTERS[key] ?? []);
+    }
+    const dims = f.helpers
+      .shuffle(WIDEST)
+      .map((d) => (d === 'surveyResponse' && f.datatype.boolean() ? 'response' : d));
+    return { query, breakdown: dims.join('-') };
+  });
+  const cases = [
+    { query: { bounced: true }, breakdown: WIDEST.join('-') },
+    { query: {}, breakdown: WIDEST.join('-') },
+    { query: { bounced: true }, breakdown: WIDEST.filter((d) => d !== 'bounced').join('-') },
+    ...drawn,
+  ];
+
+  it.each(cases)('%j', async ({ query, breakdown }) => {
+    const dims = breakdown.split('-');
+    const rows = await aggregate({ ...query, breakdown });
+    const expected = groupListed(await listAll(query), dims);
+    expect(rows.length).toBe(expected.length);
+    expect(rows).toEqual(expected);
   });
 });
