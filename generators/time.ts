@@ -1,6 +1,3 @@
-import { utc } from '@date-fns/utc';
-import { parseISO } from 'date-fns';
-
 /** Time helpers shared by the generators and the mock; all UTC, all in epoch milliseconds. */
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
@@ -57,8 +54,95 @@ export function billingPeriod(
   return [from, to];
 }
 
-/** A calendar date, or a date-time with seconds (and a fraction) optional and a zone required. */
-const AS_OF_FORM = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+/**
+ * How a date or date-time parameter may be written. Every form is ISO 8601's year-month-day
+ * with a four-digit year (so every time it names is one a Date holds and an ISO string writes);
+ * a syntax says which of the variants a caller takes.
+ */
+export interface TimeSyntax {
+  /** Which dates may stand alone, as midnight UTC: none, `YYYY-MM-DD`, or `YYYY` and `YYYY-MM` too. */
+  readonly dates: 'none' | 'day' | 'partial';
+  /** `t` or a space between date and time and a lower-case `z` (RFC 3339 allows them), not only `T`/`Z`. */
+  readonly lenient: boolean;
+  /** Whether `hh:mm` without seconds is a time. */
+  readonly secondsOptional: boolean;
+  /** Whether a date-time without `Z` or an offset is read (as UTC) rather than refused. */
+  readonly zoneOptional: boolean;
+}
+
+/** RFC 3339 `date-time` (Rebilly): seconds and a zone required. */
+export const RFC3339: TimeSyntax = {
+  dates: 'none',
+  lenient: true,
+  secondsOptional: false,
+  zoneOptional: false,
+};
+/** A `YYYY-MM-DD` date or an RFC 3339 date-time (ChurnCut's analytics, `format: date` or `date-time`). */
+export const DATE_OR_RFC3339: TimeSyntax = { ...RFC3339, dates: 'day' };
+/**
+ * ECMAScript's date-time string format, what `new Date(x)` reads the same on every engine
+ * (Churnkey's dates): `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, `hh:mm` with optional seconds and
+ * zone. A date-time without a zone is UTC here (`new Date` would take the machine's zone).
+ */
+export const JS_DATE: TimeSyntax = {
+  dates: 'partial',
+  lenient: true,
+  secondsOptional: true,
+  zoneOptional: true,
+};
+/** The as-of date: `YYYY-MM-DD`, or a date-time with `T`, seconds optional, a zone required. */
+export const AS_OF: TimeSyntax = {
+  dates: 'day',
+  lenient: false,
+  secondsOptional: true,
+  zoneOptional: false,
+};
+
+/**
+ * Why a text is not a time: `syntax` when it is not written in the syntax asked for (a word,
+ * a five-digit year, a missing zone), `calendar` when it names a day or second the calendar
+ * does not have (`2025-02-30`, `2025-13-01`, `24:00`, a leap second `23:59:60`).
+ */
+export type TimeRefusal = 'syntax' | 'calendar';
+
+const TIME =
+  /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:([Tt ])(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?)?)?)?$/;
+
+const isLeap = (y: number): boolean => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+const daysIn = (y: number, month: number): number =>
+  month === 2 ? (isLeap(y) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+
+/**
+ * THE parser of every date and date-time a request or an option carries: epoch milliseconds,
+ * offsets honoured, fractions past milliseconds dropped; or why it is not one. Strict where
+ * `new Date` and `Date.parse` are not: they roll `2025-02-30` over into March, and JSON Schema's
+ * `date-time` format lets the leap second `23:59:60` through, which no Date can hold.
+ */
+export function parseTime(text: string, syntax: TimeSyntax): number | TimeRefusal {
+  const m = TIME.exec(text);
+  if (!m) return 'syntax';
+  const [, y, mo, d, sep, h, mi, s, fraction, z, sign, oh, om] = m;
+  if (mo === undefined || d === undefined) {
+    if (syntax.dates !== 'partial') return 'syntax';
+  } else if (sep === undefined && syntax.dates === 'none') return 'syntax';
+  if (sep !== undefined) {
+    if (!syntax.lenient && (sep !== 'T' || z === 'z')) return 'syntax';
+    if (s === undefined && !syntax.secondsOptional) return 'syntax';
+    if (z === undefined && sign === undefined && !syntax.zoneOptional) return 'syntax';
+  }
+  const n = (v: string | undefined, missing = 0): number => (v === undefined ? missing : Number(v));
+  const [year, month, day] = [n(y), n(mo, 1), n(d, 1)];
+  const [hour, minute, second, offH, offM] = [n(h), n(mi), n(s), n(oh), n(om)];
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return 'calendar';
+  if (hour > 23 || minute > 59 || second > 59 || offH > 23 || offM > 59) return 'calendar';
+  const ms = fraction ? Number(fraction.slice(0, 3).padEnd(3, '0')) : 0;
+  const offset = (sign === '-' ? -1 : 1) * (offH * 60 + offM) * 60_000;
+  // Not Date.UTC: it reads the years 0-99 as 1900-1999.
+  const t = new Date(0);
+  t.setUTCFullYear(year, month - 1, day);
+  t.setUTCHours(hour, minute, second, ms);
+  return t.getTime() - offset;
+}
 
 /**
  * Parses an as-of date to epoch ms: `YYYY-MM-DD` (midnight UTC) or an ISO 8601 date-time with
@@ -67,13 +151,12 @@ const AS_OF_FORM = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}
  * `2025-02-29`), which `new Date` would roll over into the next month.
  */
 export function parseAsOf(value: string): number {
-  if (!AS_OF_FORM.test(value))
+  const t = parseTime(value, AS_OF);
+  if (t === 'syntax')
     throw new Error(
       `as-of must be a date such as 2025-12-31 or 2025-12-31T00:00:00Z (or with an offset, +02:00), got "${value}".`,
     );
-  // date-fns checks the calendar (month 1-12, the month's days, leap years, 00-23:59:59).
-  const t = parseISO(value, { in: utc }).getTime();
-  if (Number.isNaN(t))
+  if (t === 'calendar')
     throw new Error(`as-of must be a real calendar date: ${value} does not exist.`);
   return t;
 }

@@ -1,5 +1,6 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { JS_DATE, parseTime } from '../../generators/time.ts';
 import type { JsonSchema, Operation } from './contract.ts';
 
 /** One problem with a request or response, in the words a user can act on. */
@@ -21,38 +22,54 @@ export function makeAjv(coerce: boolean): Ajv2020 {
   });
   addFormats.default(ajv);
   // A contract's date parameter that its vendor reads as JavaScript's `new Date(x)` does
-  // (the contract marks it `x-churnmock-js-date`, citing the vendor's document).
+  // (the contract marks it `x-churnmock-js-date`, citing the vendor's document), read by the
+  // one strict parser: the forms `new Date` reads alike everywhere, on days that exist.
   ajv.addKeyword({
     keyword: 'x-churnmock-js-date',
     type: 'string',
     errors: false,
     validate: (enabled: boolean, value: string) =>
-      !enabled || !Number.isNaN(new Date(value).getTime()),
+      !enabled || typeof parseTime(value, JS_DATE) === 'number',
   });
   return ajv;
 }
 
-function describe(e: ErrorObject): string {
+function describe(e: ErrorObject, schema?: JsonSchema): string {
   switch (e.keyword) {
     case 'enum':
       return `must be one of: ${(e.params.allowedValues as unknown[]).join(', ')}`;
     case 'x-churnmock-js-date':
-      return 'must be a date JavaScript can parse, e.g. 2023-01-01 or 2023-01-01T00:00:00Z';
-    case 'additionalProperties':
-      return `has an unexpected property "${String(e.params.additionalProperty)}"`;
+      return 'must be a real date or date-time, e.g. 2023-01-01 or 2023-01-01T00:00:00Z (ISO 8601; not 2025-02-30, not a leap second)';
+    case 'additionalProperties': {
+      const allowed = Object.keys(propertiesAt(schema, e.schemaPath) ?? {});
+      return `has an unexpected property "${String(e.params.additionalProperty)}"${allowed.length ? ` (it takes ${allowed.map((p) => `"${p}"`).join(', ')})` : ''}`;
+    }
     default:
       return e.message ?? 'is invalid';
   }
 }
 
+/** The `properties` of the schema holding the keyword at `schemaPath` (`#/properties/body/additionalProperties`). */
+function propertiesAt(schema: JsonSchema | undefined, schemaPath: string): object | undefined {
+  let at: unknown = schema;
+  for (const segment of schemaPath.split('/').slice(1, -1))
+    at = (at as Record<string, unknown> | undefined)?.[
+      segment.replace(/~1/g, '/').replace(/~0/g, '~')
+    ];
+  const properties = (at as { properties?: unknown } | undefined)?.properties;
+  return properties && typeof properties === 'object' ? properties : undefined;
+}
+
 /**
  * Turns ajv errors into problems, one per distinct message. Request errors are over
  * `{query, path, body}` (the first path segment says where); with `root`, the whole instance
- * is that part (a response body).
+ * is that part (a response body). With the `schema` validated, an unexpected property's
+ * problem names the properties the object takes.
  */
 export function toProblems(
   errors: readonly ErrorObject[] | null | undefined,
   root?: Problem['in'],
+  schema?: JsonSchema,
 ): Problem[] {
   const seen = new Set<string>();
   const out: Problem[] = [];
@@ -66,7 +83,7 @@ export function toProblems(
     const problem: Problem = {
       in: where as Problem['in'],
       name: name || where,
-      message: describe(e),
+      message: describe(e, schema),
     };
     const key = `${problem.in}|${problem.name}|${problem.message}`;
     if (!seen.has(key)) {
@@ -113,11 +130,12 @@ export function compileRequestValidator(
     const kind = numericKind(p.schema);
     return kind && (p.in === 'query' || p.in === 'path') ? [{ in: p.in, name: p.name, kind }] : [];
   });
-  const body = op.body
-    ? strict.compile({ type: 'object', properties: { body: op.body.schema } })
-    : null;
+  const bodySchema = op.body && { type: 'object', properties: { body: op.body.schema } };
+  const body = bodySchema ? strict.compile(bodySchema) : null;
   const checkBody = (input: RequestInput): Problem[] =>
-    body && input.body !== undefined && !body({ body: input.body }) ? toProblems(body.errors) : [];
+    body && input.body !== undefined && !body({ body: input.body })
+      ? toProblems(body.errors, undefined, bodySchema ?? undefined)
+      : [];
   return (input) => {
     // ajv's coercion reads `0x10`, `1e3`, ` 10`, `1.0` and `` as numbers (Number()); a number
     // in a URL is plain decimal digits, so anything else is refused, named once.

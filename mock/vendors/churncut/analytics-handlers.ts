@@ -1,6 +1,8 @@
 import { DAY, iso } from '../../../generators/time.ts';
 import type { HandlerInput, HandlerResult } from '../../core/pipeline/types.ts';
+import { invalidRequestMessage } from '../../core/pipeline/validate.ts';
 import type { MockClock } from '../../core/time/clock.ts';
+import type { Problem } from '../../core/validation.ts';
 import {
   bucketStarts,
   churnReport,
@@ -9,6 +11,7 @@ import {
   MAX_BUCKETS,
   percent,
   retentionReport,
+  utcDay,
 } from './analytics.ts';
 import { attemptsBetween, churnsBetween, runningAt } from './analytics-data.ts';
 import { ccError, MESSAGES } from './errors.ts';
@@ -16,10 +19,32 @@ import type { ChurnCutStore } from './store.ts';
 
 const day = (t: number): string => iso(t).slice(0, 10);
 
-/** [start, end + 1 day) from the query, defaulting to the 30 days ending on the clock's date. */
-function period(query: HandlerInput['query'], now: number) {
-  const end = typeof query.end_date === 'string' ? dayOf(query.end_date) : dayOf(iso(now));
-  const start = typeof query.start_date === 'string' ? dayOf(query.start_date) : end - 29 * DAY;
+interface Period {
+  readonly start: number;
+  readonly end: number;
+  readonly endExclusive: number;
+}
+
+/** One of the period's dates as a UTC day; undefined when not given, a problem when unusable. */
+function dateParam(query: HandlerInput['query'], name: string): number | undefined | Problem {
+  const value = query[name];
+  if (typeof value !== 'string') return undefined;
+  const d = dayOf(value);
+  return typeof d === 'number' ? d : { in: 'query', name, message: MESSAGES.badDate[d] };
+}
+
+/**
+ * [start, end + 1 day) from the query, defaulting to the 30 days ending on the clock's date;
+ * or every date the contract's formats let through that is no date (a leap second, an offset
+ * without minutes), each a problem.
+ */
+function period(query: HandlerInput['query'], now: number): Period | { problems: Problem[] } {
+  const endDay = dateParam(query, 'end_date');
+  const startDay = dateParam(query, 'start_date');
+  const problems = [startDay, endDay].filter((d): d is Problem => typeof d === 'object');
+  if (problems.length) return { problems };
+  const end = (endDay as number | undefined) ?? utcDay(now);
+  const start = (startDay as number | undefined) ?? end - 29 * DAY;
   return { start, end, endExclusive: end + DAY };
 }
 
@@ -27,6 +52,10 @@ function period(query: HandlerInput['query'], now: number) {
 export function analyticsHandlers(store: ChurnCutStore, clock: MockClock) {
   const range = (query: HandlerInput['query']) => {
     const p = period(query, clock.now());
+    if ('problems' in p) {
+      const message = invalidRequestMessage(p.problems);
+      return { error: ccError(400, 'invalid_request', message, p.problems) };
+    }
     if (p.start > p.end) return { error: ccError(400, 'invalid_request', MESSAGES.badRange) };
     return { p };
   };

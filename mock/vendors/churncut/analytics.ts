@@ -1,7 +1,7 @@
 import { utc } from '@date-fns/utc';
 import { addMonths, startOfMonth } from 'date-fns';
 import { OFFER_TYPES, type OfferType } from '../../../generators/churncut-offers.ts';
-import { DAY } from '../../../generators/time.ts';
+import { DATE_OR_RFC3339, DAY, parseTime, type TimeRefusal } from '../../../generators/time.ts';
 import { upperBound } from '../../core/search.ts';
 
 export type Granularity = 'day' | 'week' | 'month';
@@ -13,10 +13,25 @@ export const MAX_BUCKETS = 3660;
 export const percent = (part: number, whole: number): number =>
   whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 100;
 
-/** UTC midnight of a YYYY-MM-DD or date-time string (truncated to its UTC day). */
-export function dayOf(value: string): number {
-  const t = new Date(value.length === 10 ? `${value}T00:00:00Z` : value).getTime();
-  return t - (((t % DAY) + DAY) % DAY);
+/** UTC midnight of the day of an epoch-ms time. */
+export const utcDay = (t: number): number => t - (((t % DAY) + DAY) % DAY);
+
+/** The UTC days a period may name: those a `YYYY-MM-DD` date can write. */
+const DAYS = {
+  first: Date.parse('0000-01-01T00:00:00Z'),
+  last: Date.parse('9999-12-31T00:00:00Z'),
+};
+
+/**
+ * UTC midnight of a `YYYY-MM-DD` date or an RFC 3339 date-time (truncated to its UTC day), or
+ * why it is not one: `range` for a time whose UTC day has a year a date cannot write
+ * (`9999-12-31T23:00:00-05:00` is in the year 10000).
+ */
+export function dayOf(value: string): number | TimeRefusal | 'range' {
+  const t = parseTime(value, DATE_OR_RFC3339);
+  if (typeof t !== 'number') return t;
+  const day = utcDay(t);
+  return day < DAYS.first || day > DAYS.last ? 'range' : day;
 }
 
 /** Bucket start times covering [start, endExclusive): days, 7-day weeks from start, or months. */

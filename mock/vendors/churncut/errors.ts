@@ -59,7 +59,17 @@ export const MESSAGES = {
     `Subscription ${sub} does not belong to customer ${customer}`,
   subscriptionInactive: (sub: string) =>
     `Subscription ${sub} has ended; a churned customer cannot start a flow`,
+  badRedirect: (why: string) =>
+    `${why}; send an absolute http(s) URL with a host, e.g. https://your-app.com/subscription/cancelled`,
   badRange: 'start_date must not be after end_date',
+  // What `dayOf` refuses, by why.
+  badDate: {
+    syntax:
+      'must be a date (YYYY-MM-DD) or an RFC 3339 date-time with a time zone, e.g. 2024-01-01 or 2024-01-01T00:00:00Z',
+    calendar:
+      'names a day or time the calendar does not have (such as 2025-02-30, or the leap second 23:59:60)',
+    range: 'must fall on a UTC day from 0000-01-01 to 9999-12-31',
+  },
   tooManyBuckets: (n: number) =>
     `The period has ${n} buckets at this granularity; at most 3660 are allowed`,
   rateLimited: (limit: number, seconds: number) =>

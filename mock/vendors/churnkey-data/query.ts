@@ -1,4 +1,5 @@
 import type { SessionRecord } from '../../../generators/churnkey-data.ts';
+import { JS_DATE, parseTime } from '../../../generators/time.ts';
 import {
   type Accessor,
   CASE_INSENSITIVE,
@@ -45,8 +46,11 @@ export function compileFilter(query: Readonly<Record<string, unknown>>): Session
     equals.push({ name, value, negated });
     predicates.push(negated ? (s) => field(s) !== value : (s) => field(s) === value);
   }
-  const date = (v: unknown): number | null =>
-    typeof v === 'string' ? new Date(v).getTime() : null;
+  // The contract (x-churnmock-js-date) refused what this parser refuses, before this runs.
+  const date = (v: unknown): number | null => {
+    const t = typeof v === 'string' ? parseTime(v, JS_DATE) : null;
+    return typeof t === 'number' ? t : null;
+  };
   return {
     start: date(query.startDate),
     end: date(query.endDate),

@@ -1,4 +1,4 @@
-import { parseDateTime } from './date-time.ts';
+import { parseTime, RFC3339 } from '../../../generators/time.ts';
 import { MESSAGES } from './errors.ts';
 import type { FieldSpec } from './fields.ts';
 
@@ -32,8 +32,8 @@ const F = MESSAGES.filter;
 
 function scalar(field: string, spec: FieldSpec, text: string): number | string {
   if (spec.type === 'number') return NUMBER.test(text) ? Number(text) : F.notNumber(field, text);
-  const t = parseDateTime(text);
-  return Number.isNaN(t) ? F.notDateTime(field, text) : t;
+  const t = parseTime(text, RFC3339);
+  return typeof t === 'number' ? t : F.notDateTime(field, text);
 }
 
 function parseTerm(field: string, spec: FieldSpec, item: string): Term | string {

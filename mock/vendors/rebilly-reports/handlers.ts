@@ -1,9 +1,9 @@
 import type { CodedField } from '../../../generators/rebilly-reports.ts';
+import { parseTime, RFC3339 } from '../../../generators/time.ts';
 import type { HandlerInput, HandlerResult } from '../../core/pipeline/types.ts';
 import type { MockClock } from '../../core/time/clock.ts';
 import type { VendorApi } from '../../core/vendor.ts';
 import { rebillyAuthenticator } from './auth.ts';
-import { parseDateTime } from './date-time.ts';
 import { badRequest, type InvalidField, MESSAGES, rebillyError } from './errors.ts';
 import { FILTER_FIELDS } from './fields.ts';
 import { parseFilter } from './filter.ts';
@@ -25,19 +25,20 @@ function readQuery(
   now: number,
 ): ReportQuery | InvalidField[] {
   const invalid: InvalidField[] = [];
-  const start = parseDateTime(String(query.periodStart));
-  const end = parseDateTime(String(query.periodEnd));
-  // The contract's date-time format lets a few impossible instants through (23:59:60).
-  if (Number.isNaN(start)) invalid.push({ field: 'periodStart', message: MESSAGES.dateTime });
-  if (Number.isNaN(end)) invalid.push({ field: 'periodEnd', message: MESSAGES.dateTime });
-  if (start > end)
+  const start = parseTime(String(query.periodStart), RFC3339);
+  const end = parseTime(String(query.periodEnd), RFC3339);
+  // The contract's date-time format lets impossible instants through (23:59:60), and offsets
+  // without minutes (+02).
+  if (typeof start !== 'number') invalid.push({ field: 'periodStart', message: MESSAGES.dateTime });
+  if (typeof end !== 'number') invalid.push({ field: 'periodEnd', message: MESSAGES.dateTime });
+  if (typeof start === 'number' && typeof end === 'number' && start > end)
     invalid.push({
       field: 'periodStart',
       message: MESSAGES.periodOrder(String(query.periodEnd)),
     });
   const filter = parseFilter(typeof query.filter === 'string' ? query.filter : '', FILTER_FIELDS);
   for (const message of filter.problems) invalid.push({ field: 'filter', message });
-  if (invalid.length) return invalid;
+  if (invalid.length || typeof start !== 'number' || typeof end !== 'number') return invalid;
   // Cancellations after the mock clock's "now" have not happened yet.
   return {
     from: start,

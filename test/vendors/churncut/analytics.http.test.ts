@@ -173,3 +173,53 @@ describe('GET /v1/analytics/retention', () => {
     mock.reset();
   });
 });
+
+describe('analytics dates, read by one strict parser: never a 500', () => {
+  const BAD: [string, Record<string, string>, string, RegExp][] = [
+    // The contract's date-time format lets the leap second through; no Date can hold it.
+    ['a leap second', { start_date: '2016-12-31T23:59:60Z' }, 'start_date', /calendar does not/],
+    ['a leap second as end_date', { end_date: '2016-12-31T23:59:60Z' }, 'end_date', /calendar/],
+    ['an offset without minutes', { end_date: '2024-01-31T00:00:00+02' }, 'end_date', /RFC 3339/],
+    ['a day February does not have', { start_date: '2025-02-30' }, 'start_date', /format "date"/],
+    ['a six-digit year', { end_date: '300000-01-01' }, 'end_date', /format "date"/],
+    [
+      'a time whose UTC day is in the year 10000',
+      { start_date: '2024-01-01', end_date: '9999-12-31T23:00:00-05:00' },
+      'end_date',
+      /from 0000-01-01 to 9999-12-31/,
+    ],
+  ];
+
+  it.each(BAD)('%s is a 400 invalid_request naming the parameter', async (_n, q, name, why) => {
+    for (const [op, path] of [
+      ['getChurnAnalytics', CHURN],
+      ['getRetentionAnalytics', RETENTION],
+    ] as const) {
+      const res = await ccGet(mock, op, path, q);
+      expect(res.status).toBe(400);
+      expect(res.body.success).toBe(false);
+      expect(res.body.error.code).toBe('invalid_request');
+      expect(res.body.error.message).toContain(`query ${name}`);
+      const details = res.body.error.details as { in: string; name: string; message: string }[];
+      expect(details.length).toBeGreaterThan(0);
+      for (const d of details) expect(d).toMatchObject({ in: 'query', name });
+      expect(details.map((d) => d.message).join(' ')).toMatch(why);
+      expect(res.headers['x-ratelimit-limit']).toBeDefined();
+    }
+  });
+
+  it('the second before a leap second, and the first and last days a date can write, answer 200', async () => {
+    const queries: Record<string, string>[] = [
+      { start_date: '2016-12-31T23:59:59Z', end_date: '2017-01-01T00:00:00Z' },
+      { start_date: '0000-01-01', end_date: '0000-01-31', granularity: 'day' },
+      { start_date: '9999-12-01', end_date: '9999-12-31T23:59:59.999Z', granularity: 'month' },
+    ];
+    for (const q of queries) {
+      const res = await ccGet(mock, 'getChurnAnalytics', CHURN, q);
+      expect(res.status).toBe(200);
+      expect(res.body.data.period.start).toBe(q.start_date?.slice(0, 10));
+      const retention = await ccGet(mock, 'getRetentionAnalytics', RETENTION, q);
+      expect(retention.status).toBe(200);
+    }
+  });
+});

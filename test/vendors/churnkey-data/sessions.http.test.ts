@@ -219,3 +219,58 @@ describe('GET /v1/data/sessions — bad input', () => {
     expect(notModified.status).toBe(304);
   });
 });
+
+describe('GET /v1/data/sessions and /session-aggregation — dates, read by one strict parser', () => {
+  const REAL_DATE = /must be a real date or date-time, e\.g\. 2023-01-01/;
+  it.each([
+    ['a leap second', { startDate: '2016-12-31T23:59:60Z' }, 'startDate'],
+    ['a day February does not have', { endDate: '2025-02-30' }, 'endDate'],
+    ['a day-and-time February does not have', { startDate: '2025-02-30T00:00:00Z' }, 'startDate'],
+    ['month 13', { startDate: '2025-13-01' }, 'startDate'],
+    ['hour 24', { endDate: '2025-01-01T24:00:00Z' }, 'endDate'],
+    ['a six-digit year', { startDate: '300000-01-01' }, 'startDate'],
+    ['an expanded year', { startDate: '+300000-01-01' }, 'startDate'],
+    ['a spelling other than ISO 8601', { startDate: 'May 1, 2023' }, 'startDate'],
+  ])('%s is a 400 in Churnkey’s shape naming the parameter', async (_name, query, name) => {
+    for (const [path, op] of [
+      [SESSIONS, 'listSessions'],
+      ['/v1/data/session-aggregation', 'aggregateSessions'],
+    ] as const) {
+      const res = await ckGet(mock, op, path, query);
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([
+        { in: 'query', name, message: expect.stringMatching(REAL_DATE) },
+      ]);
+      expect(res.body.message).toMatch(new RegExp(`^Invalid request: query ${name} must be`));
+    }
+  });
+
+  it('a bad date is listed with the other problems of the request', async () => {
+    const res = await ckGet(mock, 'listSessions', SESSIONS, {
+      limit: 0,
+      startDate: '2016-12-31T23:59:60Z',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { name: string }) => e.name).sort()).toEqual([
+      'limit',
+      'startDate',
+    ]);
+  });
+
+  it('the ISO 8601 forms new Date reads alike everywhere name the same moments', async () => {
+    const may = await list({ startDate: '2023-05-01', endDate: '2023-06-01', limit: 10_000 });
+    expect(may.length).toBeGreaterThan(0);
+    const forms: [string, string][] = [
+      ['2023-05', '2023-06'],
+      ['2023-05-01T00:00', '2023-06-01T00:00:00.000Z'],
+      ['2023-05-01T02:00:00+02:00', '2023-05-31T19:00:00-05:00'],
+      ['2023-05-01 00:00:00z', '2023-06-01t00:00:00Z'],
+    ];
+    for (const [startDate, endDate] of forms) {
+      const same = await list({ startDate, endDate, limit: 10_000 });
+      expect(same.map((s) => s._id)).toEqual(may.map((s) => s._id));
+    }
+    const leapDay = await ckGet(mock, 'listSessions', SESSIONS, { startDate: '2024-02-29' });
+    expect(leapDay.status).toBe(200);
+  });
+});

@@ -88,6 +88,36 @@ const BAD_REQUESTS: [string, Record<string, string | number>, string, RegExp][] 
   ],
   ['a leap second', { ...YEAR_2025, periodEnd: '2025-12-31T23:59:60Z' }, 'periodEnd', DATE_TIME],
   [
+    'the leap second of 2016 as periodStart',
+    { ...YEAR_2025, periodStart: '2016-12-31T23:59:60Z' },
+    'periodStart',
+    DATE_TIME,
+  ],
+  [
+    'a six-digit year',
+    { ...YEAR_2025, periodEnd: '300000-01-01T00:00:00Z' },
+    'periodEnd',
+    DATE_TIME,
+  ],
+  [
+    'an offset without minutes (the date-time format lets it through)',
+    { ...YEAR_2025, periodStart: '2025-01-01T00:00:00+02' },
+    'periodStart',
+    DATE_TIME,
+  ],
+  [
+    'a filter date-time at a leap second',
+    { ...YEAR_2025, filter: 'canceledTime:2016-12-31T23:59:60Z..' },
+    'filter',
+    /"2016-12-31T23:59:60Z" is not an RFC 3339 date-time/,
+  ],
+  [
+    'a filter date-time February does not have',
+    { ...YEAR_2025, filter: 'startTime:..2025-02-30T00:00:00Z' },
+    'filter',
+    /"2025-02-30T00:00:00Z" is not an RFC 3339 date-time/,
+  ],
+  [
     'an offset whose "+" became a space',
     { ...YEAR_2025, periodStart: '2025-01-01T00:00:00 02:00' },
     'periodStart',
