@@ -1,7 +1,9 @@
 import { iso } from '../../../generators/time.ts';
 import { baseUrlOf } from '../../core/http.ts';
 import type { HandlerInput, HandlerResult } from '../../core/pipeline/types.ts';
+import { invalidRequestMessage } from '../../core/pipeline/validate.ts';
 import type { MockClock } from '../../core/time/clock.ts';
+import type { Problem } from '../../core/validation.ts';
 import type { VendorApi } from '../../core/vendor.ts';
 import { analyticsHandlers } from './analytics-handlers.ts';
 import { churncutAuthenticator } from './auth.ts';
@@ -15,6 +17,7 @@ import {
 } from './materialize.ts';
 import type { ChurnCutOptions } from './options.ts';
 import { type CustomerQuery, pageCustomers } from './query.ts';
+import { redirectUrlProblem } from './redirect.ts';
 import type { ChurnCutStore } from './store.ts';
 
 /** Path prefixes of the ChurnCut API (errors under them use its envelope). */
@@ -55,7 +58,16 @@ export function churncutModule(
   };
 
   const createCancellationFlow = ({ body, headers }: HandlerInput): HandlerResult => {
-    const result = flows.start(body as StartFlow, baseUrlOf(headers));
+    const start = body as StartFlow;
+    // Refused here, before anything is created: the hosted page could not redirect to it.
+    const why = redirectUrlProblem(start.redirect_url);
+    if (why !== null) {
+      const problems: Problem[] = [
+        { in: 'body', name: 'redirect_url', message: MESSAGES.badRedirect(why) },
+      ];
+      return ccError(400, 'invalid_request', invalidRequestMessage(problems), problems);
+    }
+    const result = flows.start(start, baseUrlOf(headers));
     if (!result.ok) return ccError(result.status, result.code, result.message);
     const { flow } = result;
     return ok(

@@ -2,6 +2,7 @@ import express, { type Express, type Request, type Response } from 'express';
 import type { Offer } from '../../../generators/churncut-offers.ts';
 import { esc, layout } from '../../core/html.ts';
 import type { FlowLifecycle, LifecycleResult } from './lifecycle.ts';
+import { redirectTarget } from './redirect.ts';
 import type { ChurnCutStore, LiveFlow } from './store.ts';
 
 const money = (cents: number, currency: string): string =>
@@ -43,11 +44,23 @@ ${offers}
   );
 }
 
+/**
+ * After the outcome is recorded, nothing may fail: a redirect_url the page cannot follow (only
+ * a flow not created through the API has one) shows the outcome instead of redirecting.
+ */
 function redirectAfter(res: Response, flow: LiveFlow): void {
-  const to = new URL(flow.redirectUrl);
-  to.searchParams.set('flow_id', flow.id);
-  to.searchParams.set('outcome', flow.outcome ?? flow.status);
-  res.redirect(303, to.toString());
+  const outcome = flow.outcome ?? flow.status;
+  const to = redirectTarget(flow.redirectUrl, flow.id, outcome);
+  if (to !== null) return void res.redirect(303, to);
+  res.status(200).type('html');
+  res.send(
+    layout(
+      'Cancellation',
+      `<h1>Thank you: your answer is recorded</h1>
+<p id="status" data-status="${esc(flow.status)}">Outcome: ${esc(outcome)}</p>
+<p>This flow's redirect URL cannot be followed, so you stay on this page.</p>`,
+    ),
+  );
 }
 
 function answer(res: Response, result: LifecycleResult): void {

@@ -283,3 +283,85 @@ describe('offers accepted on the hosted page', () => {
     },
   );
 });
+
+describe('redirect_url must be one the hosted page can follow', () => {
+  it.each([
+    ['https://', /has no host/],
+    ['http:///path', /has no host/],
+    ['https://:443', /has no host/],
+    ['https://user@/', /has no host/],
+    ['http://x:99999', /has port "99999"; a port is a number from 1 to 65535/],
+    ['http://x:0/done', /has port "0"/],
+    ['http://999.1.1.1/done', /not a URL a browser can follow/],
+  ])('%s is a 400 invalid_request naming redirect_url, and creates nothing', async (url, why) => {
+    const c = activeCustomer(mock);
+    const body = { customer_id: c.id, subscription_id: c.sub, reason: 'other', redirect_url: url };
+    const flowsBefore = mock.vendors.churncut.store.flowsOf(c.index).length;
+    const res = await ccPost(mock, 'createCancellationFlow', FLOWS, body);
+    expect(res.status).toBe(400);
+    expect(res.body.success).toBe(false);
+    expect(res.body.error.code).toBe('invalid_request');
+    expect(res.body.error.message).toMatch(/^Invalid request: body redirect_url /);
+    expect(res.body.error.details).toEqual([
+      { in: 'body', name: 'redirect_url', message: expect.stringMatching(why) },
+    ]);
+    expect(mock.vendors.churncut.store.flowsOf(c.index).length).toBe(flowsBefore);
+    expect(mock.webhooks.events().length).toBe(0);
+    // Nothing is open for the subscription: a good URL starts a new flow (201, not the open one).
+    const good = await ccPost(mock, 'createCancellationFlow', FLOWS, {
+      ...body,
+      redirect_url: REDIRECT,
+    });
+    expect(good.status).toBe(201);
+    expect(mock.webhooks.events().map((e) => e.event)).toEqual(['cancellation.started']);
+  });
+
+  it('a good URL with a port, path and query: cancelling on the page redirects there, query kept', async () => {
+    const c = activeCustomer(mock, 2);
+    const url = 'http://127.0.0.1:8080/account/done?from=churncut';
+    const res = await ccPost(mock, 'createCancellationFlow', FLOWS, {
+      customer_id: c.id,
+      subscription_id: c.sub,
+      reason: 'other',
+      redirect_url: url,
+    });
+    expect(res.status).toBe(201);
+    const { flow_id: id, flow_url: flowUrl } = res.body.data;
+    const page = new URL(flowUrl).pathname;
+    const cancelled = await request(mock.app).post(`${page}/cancel`).type('form').send('');
+    expect(cancelled.status).toBe(303);
+    const to = new URL(cancelled.headers.location as string);
+    expect(`${to.origin}${to.pathname}`).toBe('http://127.0.0.1:8080/account/done');
+    expect(Object.fromEntries(to.searchParams)).toEqual({
+      from: 'churncut',
+      flow_id: id,
+      outcome: 'cancelled',
+    });
+    expect(await flow(id)).toMatchObject({ status: 'completed', outcome: 'cancelled' });
+  });
+
+  it('a flow whose redirect_url cannot be followed (not created through the API) still answers: the outcome page, 200', async () => {
+    const c = activeCustomer(mock, 3);
+    const started = mock.vendors.churncut.flows.start(
+      {
+        customer_id: c.id,
+        subscription_id: c.sub,
+        reason: 'too_expensive',
+        redirect_url: 'https://',
+      },
+      'http://127.0.0.1',
+    );
+    if (!started.ok) throw new Error('flow not started');
+    const page = `/flow/${started.flow.id}`;
+    const res = await acceptOnPage(page, 'discount');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.headers.location).toBeUndefined();
+    expect(res.text).toContain('data-status="completed"');
+    expect(res.text).toContain('Outcome: retained');
+    expect(await flow(started.flow.id)).toMatchObject({ status: 'completed', outcome: 'retained' });
+    expect((await customer(c.id)).status).toBe('retained');
+    // Recorded once: answering again is the closed flow's 409, as for any completed flow.
+    expect((await acceptOnPage(page, 'discount')).status).toBe(409);
+  });
+});
