@@ -3,7 +3,8 @@ import { baseUrlOf } from '../core/http.ts';
 import { contractFile } from '../core/paths.ts';
 import type { HandlerInput, HandlerResult, VendorModule } from '../core/pipeline/types.ts';
 import { ProviderStateError, type StateParams } from '../core/provider-state.ts';
-import type { MockClock } from '../core/time/clock.ts';
+import { ClockError, type MockClock } from '../core/time/clock.ts';
+import { DurationError } from '../core/time/duration.ts';
 import type { WebhookDispatcher } from '../core/webhooks/dispatcher.ts';
 import { type ProviderStates, setUpState } from './states.ts';
 
@@ -33,29 +34,43 @@ export function adminModule(hooks: AdminHooks): VendorModule {
     body: { now: new Date(hooks.clock.now()).toISOString() },
   });
 
+  /**
+   * Exactly one of `advance` or `now` (the contract refuses other bodies before this runs). A
+   * refused change (a bad duration, a time outside the years 0000 to 9999) changes nothing.
+   */
   const setClock = ({ body }: HandlerInput): HandlerResult => {
     const change = body as { advance?: string; now?: string };
-    if (change.advance !== undefined) {
-      try {
-        hooks.clock.advance(change.advance);
-      } catch {
-        return bad(
-          `"advance" must be an ISO 8601 duration such as PT25H or P1D, got ${JSON.stringify(change.advance)}`,
-        );
+    if ((change.advance === undefined) === (change.now === undefined))
+      return bad('The body takes exactly one of "advance" (an ISO 8601 duration) or "now"');
+    try {
+      if (change.advance !== undefined) hooks.clock.advance(change.advance);
+      else {
+        const t = new Date(change.now as string).getTime();
+        if (Number.isNaN(t))
+          return bad(
+            `"now" must be a time JavaScript can hold (a leap second, 23:59:60, is not one), got ${JSON.stringify(change.now)}`,
+          );
+        hooks.clock.set(t);
       }
-    } else if (change.now !== undefined) {
-      hooks.clock.set(new Date(change.now).getTime());
+    } catch (e) {
+      if (e instanceof DurationError || e instanceof ClockError)
+        return bad(`"${change.advance !== undefined ? 'advance' : 'now'}": ${e.message}`);
+      throw e;
     }
     return clockBody();
   };
 
-  /** Pact's state-change call: `{state, params?, action?}`; teardown changes nothing. */
+  /**
+   * Pact's state-change call: `{state, params?, action?}`; teardown changes nothing. A state
+   * that is unknown, given params it does not take, or that the seeded data cannot provide is
+   * a 400 that changes nothing (no reset).
+   */
   const setState = ({ body, headers }: HandlerInput): HandlerResult => {
     const change = body as { state: string; params?: StateParams; action?: string };
     if (change.action === 'teardown') return { status: 200, body: {} };
     try {
       const values = setUpState(
-        hooks.states?.table ?? {},
+        hooks.states?.table ?? new Map(),
         hooks.reset,
         change.state,
         change.params ?? {},
