@@ -1,4 +1,5 @@
 import {
+  checkParams,
   type ProviderState,
   ProviderStateError,
   type StateContext,
@@ -9,7 +10,8 @@ import {
 
 /** Every provider state the mock knows, with the API each belongs to. */
 export interface ProviderStates {
-  readonly table: StateTable;
+  /** By exact name (a Map: `constructor` or `__proto__` is no state). */
+  readonly table: ReadonlyMap<string, ProviderState>;
   readonly list: readonly { readonly name: string; readonly api: string }[];
 }
 
@@ -17,30 +19,44 @@ export interface ProviderStates {
 export function providerStates(
   tables: readonly { readonly api: string; readonly states?: StateTable }[],
 ): ProviderStates {
-  const table: Record<string, ProviderState> = {};
+  const table = new Map<string, ProviderState>();
   const list: { name: string; api: string }[] = [];
   for (const { api, states } of tables)
     for (const [name, state] of Object.entries(states ?? {})) {
-      if (name in table) throw new Error(`Provider state "${name}" is defined twice`);
-      table[name] = state;
+      if (table.has(name)) throw new Error(`Provider state "${name}" is defined twice`);
+      table.set(name, state);
       list.push({ name, api });
     }
   return { table, list };
 }
 
-/** Clear + seed: resets every store, then sets the named state up; returns its values. */
+/**
+ * Clear + seed, transactionally: the name, the params and the state's check on the seeded
+ * data come first, and any of them refusing (a ProviderStateError) changes nothing; only then
+ * every store is reset and the state set up. Returns its values.
+ */
 export function setUpState(
-  states: StateTable,
+  states: ReadonlyMap<string, ProviderState>,
   reset: () => void,
   name: string,
   params: StateParams,
   context: StateContext,
 ): StateValues {
-  const state = states[name];
+  const state = states.get(name);
   if (!state)
     throw new ProviderStateError(
       `Unknown provider state "${name}"; GET /__admin/states lists the known ones`,
     );
+  checkParams(name, state, params);
+  const checked = state.check(params, context);
   reset();
-  return state(params, context);
+  if (!state.setUp) return checked;
+  try {
+    return state.setUp(checked, context);
+  } catch (e) {
+    // Not a refusal: the check passed, so the state is wrong about what the seed provides.
+    throw new Error(
+      `Provider state "${name}" failed after the reset although its check passed: ${(e as Error).message}`,
+    );
+  }
 }

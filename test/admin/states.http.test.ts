@@ -6,6 +6,13 @@ import { CHURNKEY_DATA_STATES } from '../../mock/vendors/churnkey-data/states.ts
 import { REBILLY_REPORTS_STATES } from '../../mock/vendors/rebilly-reports/states.ts';
 import { expectContract } from '../helpers/contract.ts';
 import { CK_HEADERS, ckPost, customMock } from '../helpers/mock.ts';
+import {
+  activeCustomer,
+  CC_AUTH,
+  ccGet,
+  FLOWS,
+  startFlowFor,
+} from '../vendors/churncut/helpers.ts';
 
 const CC = { authorization: 'Bearer cc_test_churnmock' };
 
@@ -127,5 +134,112 @@ describe('/__admin/states', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.message).toBe('Customer cus_RDWqvFpLY56L7p exists');
+  });
+
+  // A refused state changes nothing: no reset, every write before it survives.
+  const ERASED = 'delljenkins@gmail.com';
+
+  /** Writes a reset would undo: the clock a day on, a person erased, a ChurnCut flow started. */
+  async function writeSomething(): Promise<string> {
+    const moved = await request(mock.app).post('/__admin/clock').send({ advance: 'P1D' });
+    await expectContract('setClock', moved);
+    expect(moved.status).toBe(200);
+    const erased = await ckPost(mock, 'dsrDelete', '/v1/data/dsr/delete', { email: ERASED });
+    expect(erased.body.deleted).toBe(true);
+    return startFlowFor(mock, activeCustomer(mock));
+  }
+
+  async function expectWritesSurvived(flowId: string): Promise<void> {
+    const clock = await request(mock.app).get('/__admin/clock');
+    await expectContract('getClock', clock);
+    expect(clock.body.now).toBe('2026-01-01T00:00:00.000Z');
+    const access = await ckPost(mock, 'dsrAccess', '/v1/data/dsr/access', { email: ERASED });
+    expect(access.body.counts.sessions).toBe(0);
+    const flow = await ccGet(mock, 'getCancellationFlow', `${FLOWS}/${flowId}`);
+    expect(flow.status).toBe(200);
+    expect(flow.body.data.status).toBe('pending');
+  }
+
+  it.each([
+    'hasOwnProperty',
+    'constructor',
+    'toString',
+    '__proto__',
+    'valueOf',
+    'isPrototypeOf',
+    'propertyIsEnumerable',
+    'toLocaleString',
+    '__defineGetter__',
+  ])(
+    '"%s" (an Object.prototype name) is an unknown state: a 400 that resets nothing',
+    async (state) => {
+      mock.reset();
+      const flowId = await writeSomething();
+      const res = await setState(state);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        message: `Unknown provider state "${state}"; GET /__admin/states lists the known ones`,
+      });
+      await expectWritesSurvived(flowId);
+    },
+  );
+
+  it.each([
+    [
+      CHURNCUT_STATES.noCustomer,
+      { customerId: 'cus_RDWqvFpLY56L7p' },
+      'Customer cus_RDWqvFpLY56L7p exists',
+    ],
+    [CHURNCUT_STATES.noFlow, { flowId: 'flow_123456' }, 'Flow flow_123456 exists'],
+    [
+      CHURNCUT_STATES.noCustomer,
+      { customerId: 42 },
+      `Param "customerId" of provider state "${CHURNCUT_STATES.noCustomer}" must be a string, got 42`,
+    ],
+    [
+      CHURNCUT_STATES.noCustomer,
+      { customer: 'cus_x' },
+      `Provider state "${CHURNCUT_STATES.noCustomer}" takes the params "customerId" (string), not "customer"`,
+    ],
+    [
+      CHURNCUT_STATES.activeSubscription,
+      { customerId: 'cus_abc123' },
+      `Provider state "${CHURNCUT_STATES.activeSubscription}" takes no params, not "customerId"`,
+    ],
+    [
+      CHURNKEY_DATA_STATES.sessionsInMay2023,
+      { hasOwnProperty: 'x' },
+      `Provider state "${CHURNKEY_DATA_STATES.sessionsInMay2023}" takes no params, not "hasOwnProperty"`,
+    ],
+  ])(
+    '"%s" with params %j is refused before the reset: a 400 that resets nothing',
+    async (state, params, message) => {
+      mock.reset();
+      const flowId = await writeSomething();
+      const res = await setState(state, { params });
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ message });
+      await expectWritesSurvived(flowId);
+    },
+  );
+
+  it('checks the seed, not what was written since: the state finds what the reset restores', async () => {
+    mock.reset();
+    const first = (await setState(CHURNCUT_STATES.activeSubscription)).body;
+    // The customer the state names churns, and the person it names is erased …
+    const flowId = await startFlowFor(mock, { id: first.customerId, sub: first.subscriptionId });
+    expect(mock.vendors.churncut.flows.cancel(flowId).ok).toBe(true);
+    const gone = await ccGet(mock, 'getCustomer', `/v1/customers/${first.customerId}`);
+    expect(gone.body.data.status).toBe('churned');
+    // … and the same states still name them, as they are again after the reset.
+    const again = await setState(CHURNCUT_STATES.activeSubscription);
+    expect(again.body).toEqual(first);
+    const customer = await ccGet(mock, 'getCustomer', `/v1/customers/${first.customerId}`);
+    expect(customer.body.data.status).toBe('active');
+    const pending = (await setState(CHURNCUT_STATES.pendingFlow)).body;
+    expect(pending.customerId).toBe(first.customerId);
+    const flow = await request(mock.app).get(`${FLOWS}/${pending.flowId}`).set(CC_AUTH);
+    await expectContract('getCancellationFlow', flow);
+    expect(flow.body.data.status).toBe('pending');
   });
 });

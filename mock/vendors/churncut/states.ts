@@ -1,6 +1,8 @@
+import { liveOffers } from '../../../generators/churncut-offers.ts';
 import {
   ProviderStateError,
   type StateContext,
+  type StateParams,
   type StateTable,
   type StateValues,
 } from '../../core/provider-state.ts';
@@ -21,12 +23,15 @@ export const CHURNCUT_STATES = {
   attemptsInJanuary2024: 'customers tried to cancel in January 2024',
 } as const;
 
-/** Where flows started by a state send the customer afterwards. */
+/** Where flows started by a state send the customer afterwards, and why they started. */
 const REDIRECT_URL = 'https://your-app.com/subscription/cancelled';
+const REASON = 'too_expensive';
 
 /**
- * ChurnCut's states: seeded customers found by status, and flows started (and completed)
- * through the same lifecycle the API uses, so webhooks and statuses follow as they would.
+ * ChurnCut's states: seeded customers found by their seeded status (what a reset restores, so
+ * the check before the reset finds the customer the state then uses), and flows started (and
+ * completed) after the reset through the same lifecycle the API uses, so webhooks and statuses
+ * follow as they would.
  */
 export function churncutStates(cc: {
   readonly store: ChurnCutStore;
@@ -35,10 +40,12 @@ export function churncutStates(cc: {
   const { store, flows } = cc;
   const customers = store.data.world.customers;
 
+  /** The first seeded customer with this status (a running subscription for `active`). */
   const findCustomer = (status: 'active' | 'churned'): number => {
     const i = customers.findIndex(
       (_, k) =>
-        store.status(k) === status && (status === 'churned') === (store.endedAt(k) !== null),
+        store.seededStatus(k) === status &&
+        (status === 'churned') === (store.seededEndedAt(k) !== null),
     );
     if (i < 0) throw new ProviderStateError(`The seeded data has no ${status} customer`);
     return i;
@@ -47,24 +54,24 @@ export function churncutStates(cc: {
     const c = store.customer(i);
     return { customerId: c.id, subscriptionId: c.subscription.id, email: c.email };
   };
-  const startFlow = (context: StateContext) => {
-    const i = findCustomer('active');
-    const c = store.customer(i);
+  /** Starts a flow for the customer `check` found (after the reset: it cannot be refused). */
+  const startFlow = (checked: StateValues, context: StateContext) => {
+    const c = store.customer(store.index.get(String(checked.customerId)));
     const started = flows.start(
       {
         customer_id: c.id,
         subscription_id: c.subscription.id,
-        reason: 'too_expensive',
+        reason: REASON,
         redirect_url: REDIRECT_URL,
       },
       context.baseUrl,
     );
-    if (!started.ok) throw new ProviderStateError(`Could not start a flow: ${started.message}`);
-    return { flow: started.flow, values: ids(i) };
+    if (!started.ok) throw new Error(`Could not start a flow: ${started.message}`);
+    return started.flow;
   };
 
   function customersAtHighRiskExist(): StateValues {
-    const page = pageCustomers(store.data.order, store.data.probability, store.statusCodes, {
+    const page = pageCustomers(store.data.order, store.data.probability, store.seededStatusCodes, {
       limit: 1,
       offset: 0,
       riskLevel: 'high',
@@ -73,37 +80,26 @@ export function churncutStates(cc: {
     return { total: page.total };
   }
 
-  function customerHasActiveSubscription(): StateValues {
-    return ids(findCustomer('active'));
-  }
-
-  function customerHasChurned(): StateValues {
-    return ids(findCustomer('churned'));
-  }
-
-  function customerDoesNotExist(params: Readonly<Record<string, unknown>>): StateValues {
+  /** The seeded customers are all there is (the API adds none). */
+  function customerDoesNotExist(params: StateParams): StateValues {
     const id = typeof params.customerId === 'string' ? params.customerId : 'cus_nope';
     if (store.index.get(id) >= 0) throw new ProviderStateError(`Customer ${id} exists`);
     return { customerId: id };
   }
 
-  function flowIsPending(_: unknown, context: StateContext): StateValues {
-    const { flow, values } = startFlow(context);
-    return { ...values, flowId: flow.id };
-  }
-
-  function flowEndedWithCustomerRetained(_: unknown, context: StateContext): StateValues {
-    const { flow, values } = startFlow(context);
-    const offer = flow.offers[0];
-    const accepted = offer && flows.accept(flow.id, offer.type);
-    if (!accepted?.ok) throw new ProviderStateError(`Could not accept an offer of ${flow.id}`);
-    return { ...values, flowId: flow.id };
-  }
-
-  function flowDoesNotExist(params: Readonly<Record<string, unknown>>): StateValues {
+  /** After a reset the only flows are the seeded ones (GET answers those by id). */
+  function flowDoesNotExist(params: StateParams): StateValues {
     const id = typeof params.flowId === 'string' ? params.flowId : 'flow_nope';
-    if (flows.find(id)) throw new ProviderStateError(`Flow ${id} exists`);
+    if (store.seededFlowIndex(id) >= 0) throw new ProviderStateError(`Flow ${id} exists`);
     return { flowId: id };
+  }
+
+  /** An active customer whose flow offers something to accept. */
+  function retainableCustomer(): StateValues {
+    const i = findCustomer('active');
+    if (liveOffers(REASON, store.customer(i).subscription.plan.tier).length === 0)
+      throw new ProviderStateError(`A flow of ${store.customer(i).id} would offer nothing`);
+    return ids(i);
   }
 
   const inJanuary2024 = (times: Float64Array, what: string): StateValues => {
@@ -114,24 +110,31 @@ export function churncutStates(cc: {
     return { startDate: '2024-01-01', endDate: '2024-01-31' };
   };
 
-  function customersChurnedInJanuary2024(): StateValues {
-    return inJanuary2024(store.churnTimes, 'cancellation');
-  }
-
-  function customersTriedToCancelInJanuary2024(): StateValues {
-    return inJanuary2024(store.data.flows.created, 'cancellation flow');
-  }
-
   const S = CHURNCUT_STATES;
   return {
-    [S.highRiskCustomers]: customersAtHighRiskExist,
-    [S.activeSubscription]: customerHasActiveSubscription,
-    [S.churnedCustomer]: customerHasChurned,
-    [S.noCustomer]: customerDoesNotExist,
-    [S.pendingFlow]: flowIsPending,
-    [S.retainedFlow]: flowEndedWithCustomerRetained,
-    [S.noFlow]: flowDoesNotExist,
-    [S.churnInJanuary2024]: customersChurnedInJanuary2024,
-    [S.attemptsInJanuary2024]: customersTriedToCancelInJanuary2024,
+    [S.highRiskCustomers]: { check: customersAtHighRiskExist },
+    [S.activeSubscription]: { check: () => ids(findCustomer('active')) },
+    [S.churnedCustomer]: { check: () => ids(findCustomer('churned')) },
+    [S.noCustomer]: { params: { customerId: 'string' }, check: customerDoesNotExist },
+    [S.pendingFlow]: {
+      check: () => ids(findCustomer('active')),
+      setUp: (checked, context) => ({ ...checked, flowId: startFlow(checked, context).id }),
+    },
+    [S.retainedFlow]: {
+      check: retainableCustomer,
+      setUp(checked, context) {
+        const flow = startFlow(checked, context);
+        const offer = flow.offers[0];
+        const accepted = offer && flows.accept(flow.id, offer.type);
+        if (!accepted?.ok) throw new Error(`Could not accept an offer of ${flow.id}`);
+        return { ...checked, flowId: flow.id };
+      },
+    },
+    [S.noFlow]: { params: { flowId: 'string' }, check: flowDoesNotExist },
+    // The seeded cancellations and flows (a reset restores them; the API only adds live ones).
+    [S.churnInJanuary2024]: { check: () => inJanuary2024(store.churnTimes, 'cancellation') },
+    [S.attemptsInJanuary2024]: {
+      check: () => inJanuary2024(store.data.flows.created, 'cancellation flow'),
+    },
   };
 }

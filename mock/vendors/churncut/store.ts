@@ -132,6 +132,22 @@ export class ChurnCutStore {
     return Number.isNaN(t) ? null : t;
   }
 
+  /** Customer `i`'s status as seeded (what a reset restores), whatever happened since. */
+  seededStatus(i: number): CustomerStatus {
+    return STATUSES[this.#seeded.status[i] as number] ?? 'active';
+  }
+
+  /** The seeded status array (read only), as `statusCodes` is right after a reset. */
+  get seededStatusCodes(): Uint8Array {
+    return this.#seeded.status;
+  }
+
+  /** When customer `i`'s subscription ended in the seed, or null if it ran then. */
+  seededEndedAt(i: number): number | null {
+    const t = this.#seeded.endedAt[i] as number;
+    return Number.isNaN(t) ? null : t;
+  }
+
   /** The id of seeded flow `k`: its scrambled index, or the ChurnCut API docs' `flow_123456`. */
   seededFlowId(k: number): string {
     return k === this.data.exampleFlow ? SEED_EXAMPLE_IDS.flowId : seededFlowId(k);

@@ -20,14 +20,16 @@ export const CHURNKEY_DATA_STATES = {
 
 /**
  * The Data API's states use the seeded dataset as it is (the store stays as the seed made it):
- * each one checks that the seed has what the state names and returns the ids it found.
+ * each one checks, before the reset, that the seed has what the state names at the clock's
+ * start (the seeded sessions and counts, as a reset restores them, whatever was written since)
+ * and returns the ids it found.
  */
 export function churnkeyDataStates(store: ChurnkeyDataStore, clock: MockClock): StateTable {
   const between = (from: string, to: string) => {
     const start = Date.parse(from);
     const end = Date.parse(to);
     let n = 0;
-    for (const s of store.sessions(Math.min(end - 1, clock.now())))
+    for (const s of store.seededSessions(Math.min(end - 1, clock.start())))
       if (s.createdAt < start) break;
       else if (!s.bounced) n++;
     return n;
@@ -55,7 +57,7 @@ export function churnkeyDataStates(store: ChurnkeyDataStore, clock: MockClock): 
   }
 
   function monthlyCustomersAcceptedDiscounts(): StateValues {
-    for (const s of store.sessions(clock.now()))
+    for (const s of store.seededSessions(clock.start()))
       if (
         !s.bounced &&
         s.accepted?.offerType === 'DISCOUNT' &&
@@ -67,24 +69,24 @@ export function churnkeyDataStates(store: ChurnkeyDataStore, clock: MockClock): 
 
   /** The customer of the newest listed (not bounced) session. */
   function customerHasSessions(): StateValues {
-    for (const s of store.sessions(clock.now()))
+    for (const s of store.seededSessions(clock.start()))
       if (!s.bounced) return { customerId: s.customer.id, email: s.customer.email };
     throw new ProviderStateError('The seeded data has no session');
   }
 
   function personHasSessionsAndOtherRecords(): StateValues {
-    const now = clock.now();
+    const now = clock.start();
     const c = firstPerson((p) => {
-      const n = store.counts(p, now);
+      const n = store.seededCounts(p, now);
       return n.sessions > 0 && n.events > 0 && n.invoices > 0 && n.events <= DSR_DELETE_EVENT_LIMIT;
     }, 'has sessions, events and invoices');
     return { email: c.email, customerId: c.id };
   }
 
   function personHasMoreThan10000Events(): StateValues {
-    const now = clock.now();
+    const now = clock.start();
     const c = firstPerson(
-      (p) => store.counts(p, now).events > DSR_DELETE_EVENT_LIMIT,
+      (p) => store.seededCounts(p, now).events > DSR_DELETE_EVENT_LIMIT,
       'has more than 10,000 events',
     );
     return { email: c.email, customerId: c.id };
@@ -92,11 +94,11 @@ export function churnkeyDataStates(store: ChurnkeyDataStore, clock: MockClock): 
 
   const S = CHURNKEY_DATA_STATES;
   return {
-    [S.sessionsInMay2023]: sessionsExistInMay2023,
-    [S.sessionsIn2023]: sessionsExistInEveryMonthOf2023,
-    [S.monthlyDiscounts]: monthlyCustomersAcceptedDiscounts,
-    [S.customerWithSessions]: customerHasSessions,
-    [S.personWithRecords]: personHasSessionsAndOtherRecords,
-    [S.personOverDeletionLimit]: personHasMoreThan10000Events,
+    [S.sessionsInMay2023]: { check: sessionsExistInMay2023 },
+    [S.sessionsIn2023]: { check: sessionsExistInEveryMonthOf2023 },
+    [S.monthlyDiscounts]: { check: monthlyCustomersAcceptedDiscounts },
+    [S.customerWithSessions]: { check: customerHasSessions },
+    [S.personWithRecords]: { check: personHasSessionsAndOtherRecords },
+    [S.personOverDeletionLimit]: { check: personHasMoreThan10000Events },
   };
 }

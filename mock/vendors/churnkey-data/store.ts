@@ -128,6 +128,22 @@ export class ChurnkeyDataStore {
     for (let i = from; i < list.length; i++) yield list[i] as SessionRecord;
   }
 
+  /** The seeded sessions (what a reset restores) that had happened by `now`, newest first. */
+  *seededSessions(now: number): Generator<SessionRecord> {
+    const list = this.#seeded;
+    const from = partitionPoint(0, list.length, (i) => (list[i] as SessionRecord).createdAt > now);
+    for (let i = from; i < list.length; i++) yield list[i] as SessionRecord;
+  }
+
+  /** A seeded person's record counts by `now` as a reset restores them (`counts` right after one). */
+  seededCounts(c: Customer, now: number): PersonCounts {
+    const { order, start } = this.#seededByCustomer;
+    let sessions = 0;
+    for (let k = start[c.index] ?? 0; k < (start[c.index + 1] ?? 0); k++)
+      if ((this.#seeded[order[k] as number] as SessionRecord).createdAt <= now) sessions++;
+    return { ...(this.#dsr[c.index] ?? ZERO_COUNTS), sessions };
+  }
+
   /** How many sessions have happened by `now`. */
   size(now: number): number {
     return this.#sessions.length - this.columns().firstAtOrBefore(now, true);

@@ -11,11 +11,14 @@ export const REBILLY_REPORTS_STATES = {
   canceledIn2025: 'subscriptions were canceled in 2025',
 } as const;
 
-/** The report only reads, so its states check the seeded data and name the period. */
+/**
+ * The report only reads (its store never changes but on reset, to the seed), so its states
+ * check the seeded data at the clock's start, before the reset, and name the period.
+ */
 export function rebillyReportsStates(store: RebillyReportsStore, clock: MockClock): StateTable {
   function subscriptionsWereCanceledIn2025(): StateValues {
     const from = Date.UTC(2025, 0, 1);
-    const to = Math.min(Date.UTC(2026, 0, 1) - 1000, clock.now());
+    const to = Math.min(Date.UTC(2026, 0, 1) - 1000, clock.start());
     const [lo, hi] = store.range(from, to);
     if (hi <= lo) throw new ProviderStateError('The seeded data has no cancellation in 2025');
     return {
@@ -25,5 +28,5 @@ export function rebillyReportsStates(store: RebillyReportsStore, clock: MockCloc
     };
   }
 
-  return { [REBILLY_REPORTS_STATES.canceledIn2025]: subscriptionsWereCanceledIn2025 };
+  return { [REBILLY_REPORTS_STATES.canceledIn2025]: { check: subscriptionsWereCanceledIn2025 } };
 }
