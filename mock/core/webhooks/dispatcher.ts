@@ -94,6 +94,8 @@ export class WebhookDispatcher {
   readonly #timers = new Set<TimerHandle>();
   /** Attempts started and not yet recorded. */
   readonly #inFlight = new Set<Promise<void>>();
+  /** The abort of each request in flight: a reset or stop ends them at once. */
+  readonly #requests = new Set<AbortController>();
   #generation = 0;
 
   constructor(
@@ -236,8 +238,10 @@ export class WebhookDispatcher {
     const h = sign.headers;
     let code: number | null = null;
     let error: string | null = null;
-    // The timeout covers the whole exchange, the reading of the answer's body included.
+    // The timeout covers the whole exchange, the reading of the answer's body included; a
+    // reset or stop aborts it too (then nothing is recorded and nothing retried, below).
     const abort = new AbortController();
+    this.#requests.add(abort);
     const timeout = this.scheduler.setTimeout(
       () => abort.abort(new DOMException('The webhook request timed out', 'TimeoutError')),
       this.options.timeoutMs,
@@ -265,6 +269,7 @@ export class WebhookDispatcher {
       error = err.name === 'TimeoutError' ? 'timeout' : (err.cause?.code ?? err.message);
     } finally {
       this.scheduler.clearTimeout(timeout);
+      this.#requests.delete(abort);
     }
     // A reset while the request was out dropped this delivery: no record, no retry.
     if (generation !== this.#generation) return;
@@ -285,8 +290,9 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Drops pending retries, the delivery and event logs; the targets are kept unless
-   * `targets` is true (then they are the configured ones again, admin-added ones dropped).
+   * Drops pending retries, aborts the requests in flight, empties the delivery and event logs:
+   * no delivery from before it is attempted again, recorded or retried. The targets are kept
+   * unless `targets` is true (then they are the configured ones again, admin-added ones dropped).
    */
   reset({ targets = false }: { readonly targets?: boolean } = {}): void {
     this.stop();
@@ -295,11 +301,14 @@ export class WebhookDispatcher {
     if (targets) this.#targets = [...this.options.urls];
   }
 
-  /** Cancels every attempt not yet started and forgets those in flight (on close). */
+  /** Cancels every attempt not yet started and aborts those in flight, recording neither. */
   stop(): void {
     this.#generation++;
     for (const t of this.#timers) this.scheduler.clearTimeout(t);
     this.#timers.clear();
+    for (const request of this.#requests)
+      request.abort(new DOMException('The mock was reset or stopped', 'AbortError'));
+    this.#requests.clear();
   }
 }
 

@@ -384,4 +384,25 @@ describe('webhook retry schedule', () => {
     hooks.send('cancellation.completed', PAYLOAD, SIGNING);
     expect(clock.pending()).toEqual([START]);
   });
+
+  it.each(['reset', 'stop'] as const)(
+    '%s() aborts a request in flight at once: its timeout is cleared, nothing recorded or retried',
+    async (how) => {
+      const r = await receiver(['hold']);
+      const { clock, hooks, d } = sentOnce([r.url]);
+      expect(clock.runNext()).toBe(START);
+      await r.received(1);
+      const [res] = held;
+      const gone = res ? once(res, 'close') : Promise.reject(new Error('nothing held'));
+      expect(clock.pending()).toEqual([START + 5000]);
+      hooks[how]();
+      // The receiver never answers: the dispatcher lets go of the request itself.
+      await gone;
+      await hooks.idle();
+      expect(clock.pending()).toEqual([]);
+      expect(d).toMatchObject({ attempts: 0, history: [] });
+      expect(clock.runAll()).toBe(0);
+      expect(r.got).toHaveLength(1);
+    },
+  );
 });

@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Mock } from '../../../mock/create.ts';
+import { createMockFrom } from '../../../mock/app.ts';
+import { FakeScheduler } from '../../../mock/core/time/scheduler.ts';
+import { type CreateMockOptions, type Mock, REGISTRY } from '../../../mock/create.ts';
 
 import { expectContract } from '../../helpers/contract.ts';
 import { customMock } from '../../helpers/mock.ts';
@@ -265,4 +267,112 @@ describe('webhooks', () => {
     await expectContract('listWebhooks', list);
     expect(list.body.urls).toEqual([]);
   });
+});
+
+// POST /__admin/reset and deliveries from before it, on a fake clock (every timer is the
+// test's to run) with real requests to receivers on 127.0.0.1.
+describe('webhooks across POST /__admin/reset', () => {
+  const START = Date.parse('2030-01-01T00:00:00.250Z');
+  const stops: Mock[] = [];
+  afterEach(() => {
+    for (const m of stops.splice(0)) m.stop();
+  });
+
+  /** A mock on a fake clock at START (retries from 1 s, 5 s timeout). */
+  async function fakeClockMock(options: CreateMockOptions = {}) {
+    const clock = new FakeScheduler(START);
+    const mock = (await createMockFrom(
+      REGISTRY,
+      { ...options, webhooks: { backoffMs: 1000, timeoutMs: 5000, maxAttempts: 8 } },
+      { scheduler: clock },
+    )) as unknown as Mock;
+    stops.push(mock);
+    return { clock, mock };
+  }
+
+  const addTarget = async (mock: Mock, url: string) => {
+    const res = await request(mock.app).post('/__admin/webhooks').send({ url });
+    await expectContract('addWebhook', res);
+    expect(res.status).toBe(200);
+  };
+  const resetOver = async (mock: Mock, webhookTargets: 'keep' | 'drop') => {
+    const res = await request(mock.app).post(`/__admin/reset?webhookTargets=${webhookTargets}`);
+    await expectContract('reset', res);
+    expect(res.status).toBe(200);
+  };
+  const deliveryLog = async (mock: Mock) => {
+    const res = await request(mock.app).get('/__admin/webhooks/deliveries');
+    await expectContract('listWebhookDeliveries', res);
+    return res.body.deliveries as { url: string; status: string; attempts: number }[];
+  };
+
+  it.each(['keep', 'drop'] as const)(
+    'a request in flight is aborted by the reset (targets: %s): nothing recorded, retried or left on the clock',
+    async (webhookTargets) => {
+      let closed = 0;
+      let seen = 0;
+      const held = await startReceiver({
+        // Never answers the first request: it stays in flight until the dispatcher lets go of
+        // it. Later ones are answered.
+        handler: (_request, res) => {
+          if (seen++ > 0) return void res.end('ok');
+          res.once('close', () => closed++);
+        },
+      });
+      const { clock, mock } = await fakeClockMock();
+      await addTarget(mock, held.url);
+      startFlowDirectly(mock);
+      expect(clock.runNext()).toBe(START);
+      await held.waitFor(1);
+      // Only the attempt's timeout is on the clock while the request is out.
+      expect(clock.pending()).toEqual([START + 5000]);
+
+      await resetOver(mock, webhookTargets);
+      // The receiver sees the connection go at once, long before the 5 s timeout.
+      await until(() => closed === 1, 3000);
+      await mock.webhooks.idle();
+      expect(clock.pending()).toEqual([]);
+      expect(clock.runAll()).toBe(0);
+      await mock.webhooks.idle();
+      expect(held.requests).toHaveLength(1);
+      expect(await deliveryLog(mock)).toEqual([]);
+
+      // A delivery after the reset is the only one in the new log.
+      const fresh = await startReceiver();
+      await addTarget(mock, fresh.url);
+      startFlowDirectly(mock);
+      clock.advance(0);
+      await mock.webhooks.idle();
+      await fresh.waitFor(1);
+      expect(clock.pending()).toEqual([]);
+      const log = await deliveryLog(mock);
+      const urls = webhookTargets === 'keep' ? [held.url, fresh.url] : [fresh.url];
+      expect(log.map((d) => d.url)).toEqual(urls);
+      for (const d of log) expect(d).toMatchObject({ status: 'delivered', attempts: 1 });
+      expect(held.requests).toHaveLength(webhookTargets === 'keep' ? 2 : 1);
+    },
+  );
+
+  it.each(['keep', 'drop'] as const)(
+    'a retry pending at the reset (targets: %s) is never attempted, however far the clock moves',
+    async (webhookTargets) => {
+      const failing = await startReceiver({ answers: [500, 500, 500] });
+      const { clock, mock } = await fakeClockMock();
+      await addTarget(mock, failing.url);
+      startFlowDirectly(mock);
+      expect(clock.runNext()).toBe(START);
+      await mock.webhooks.idle();
+      expect(failing.requests).toHaveLength(1);
+      expect(clock.pending()).toEqual([START + 1000]);
+      const [before] = await deliveryLog(mock);
+      expect(before).toMatchObject({ status: 'pending', attempts: 1 });
+
+      await resetOver(mock, webhookTargets);
+      expect(clock.pending()).toEqual([]);
+      expect(clock.advance(24 * 3_600_000)).toBe(0);
+      await mock.webhooks.idle();
+      expect(failing.requests).toHaveLength(1);
+      expect(await deliveryLog(mock)).toEqual([]);
+    },
+  );
 });
