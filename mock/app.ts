@@ -2,6 +2,7 @@ import type { RequestListener } from 'node:http';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { parseAsOf } from '../generators/time.ts';
+import { adminAuthenticator } from './admin/guard.ts';
 import { adminModule } from './admin/index.ts';
 import { providerStates } from './admin/states.ts';
 import { loadContract } from './core/contract.ts';
@@ -16,6 +17,7 @@ import { FastPath } from './core/pipeline/fast-path.ts';
 import { sendError } from './core/pipeline/pipeline.ts';
 import type { ResponseCache } from './core/pipeline/response-cache.ts';
 import { mountVendor } from './core/pipeline/router.ts';
+import { sendResult } from './core/pipeline/send.ts';
 import type { VendorModule } from './core/pipeline/types.ts';
 import { MockClock } from './core/time/clock.ts';
 import { realScheduler, type Scheduler } from './core/time/scheduler.ts';
@@ -168,7 +170,11 @@ export async function createMockFrom<D>(
     'access-control-allow-origin': '*',
     'access-control-expose-headers': exposed.join(','),
   });
-  app.use(cors({ exposedHeaders: exposed }));
+  // The vendor APIs answer any origin, as the vendors do; the admin API none (guard.ts).
+  const vendorCors = cors({ exposedHeaders: exposed });
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    req.path.startsWith('/__admin') ? next() : vendorCors(req, res, next),
+  );
   for (const b of built) b.instance.mount?.(app);
   const modules = [...built.flatMap((b) => (b.module ? [b.module] : [])), admin];
   progress?.(`compiling ${modules.length} contracts`);
@@ -204,7 +210,14 @@ export async function createMockFrom<D>(
       sendError(res, vendor, status, message);
     },
   );
+  // Every /__admin call passes the guard first (another origin, a rebinding Host, the token),
+  // before the fast path and Express: unknown admin paths and preflights included.
+  const guard = adminAuthenticator(options.adminToken);
   const listener: RequestListener = (req, res) => {
+    if (req.url?.startsWith('/__admin')) {
+      const refused = guard(req.headers);
+      if (refused) return sendResult(res, refused);
+    }
     if (!fast.handle(req, res)) app(req, res);
   };
   const stop = () => webhooks.stop();

@@ -51,6 +51,8 @@ export interface StartMockOptions extends VendorOptions {
   readonly scale?: number;
   /** Check every response against the contract; a violation becomes a 500 naming it. */
   readonly validateResponses?: boolean;
+  /** A token every `/__admin` call must then carry (`X-Churnmock-Admin-Token`); default none. */
+  readonly adminToken?: string | null;
   /** Webhook targets and retries (every vendor's events). */
   readonly webhooks?: Partial<WebhookOptions>;
   /** Where start-up steps and the banner go; nothing is printed without it. */
@@ -61,9 +63,17 @@ export interface StartMockOptions extends VendorOptions {
 export interface MockClockControl {
   /** The mock's "now". */
   now(): string;
-  /** Moves the clock by an ISO 8601 duration (`PT25H`, `P1M`, `-P1D`); returns the new now. */
+  /**
+   * Moves the clock by an ISO 8601 duration (`PT25H`, `P1M`, `-P1D`; the whole string, a
+   * fraction only in the smallest of hours, minutes or seconds); returns the new now. Throws,
+   * leaving the clock where it was, on anything else or on a move outside the dates a
+   * JavaScript Date can hold (years -271821 to 275760).
+   */
   advance(duration: string): string;
-  /** Sets the clock; returns the new now. */
+  /**
+   * Sets the clock (an ISO 8601 string, epoch ms or a Date); returns the new now. Throws,
+   * leaving the clock where it was, on something that is not a time or is outside Date's range.
+   */
   set(time: string | number | Date): string;
 }
 
@@ -111,14 +121,22 @@ export interface RunningMock {
   /**
    * Restores the seeded state of every vendor (every write undone, rate-limit windows
    * cleared), the clock's start, and empties the webhook delivery and event logs (pending
-   * retries are cancelled). Webhook targets are kept unless `webhookTargets` is true.
+   * retries are cancelled, requests in flight aborted: no delivery from before the reset is
+   * attempted or recorded again). Webhook targets are kept unless `webhookTargets` is true.
    */
   reset(options?: ResetOptions): Promise<void>;
-  /** Closes the server and every connection, cancels pending webhook retries. */
+  /** Closes the server and every connection, cancels pending webhook retries and aborts requests in flight. */
   close(): Promise<void>;
 }
 
-const WORLD_KEYS = ['seed', 'asOf', 'scale', 'validateResponses', 'webhooks'] as const;
+const WORLD_KEYS = [
+  'seed',
+  'asOf',
+  'scale',
+  'validateResponses',
+  'webhooks',
+  'adminToken',
+] as const;
 const SERVER_KEYS = ['port', 'host', 'log'] as const;
 
 /** Splits `startMock`'s flat options into the engine's (vendors by id) and the server's. */
@@ -139,7 +157,9 @@ function engineOptions(options: StartMockOptions): MockOptionsInput {
   return { ...input, vendors };
 }
 
+/** Epoch ms of what `clock.set` was given; the clock itself refuses a time outside Date's range. */
 const toTime = (time: string | number | Date): number => {
+  if (typeof time === 'number') return time;
   const t = typeof time === 'string' ? parseAsOf(time) : new Date(time).getTime();
   if (!Number.isFinite(t)) throw new RangeError(`clock.set: not a time: ${String(time)}`);
   return t;

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseAsOf } from '../../generators/time.ts';
 import { addVerifyCommand } from '../../verify/index.ts';
+import { isLoopback } from '../admin/guard.ts';
 import { ConfigurationError } from '../core/errors.ts';
 import { httpUrlListFlag, integerFlag, positiveDecimalFlag } from '../core/flags.ts';
 import {
@@ -69,6 +70,7 @@ interface ServeFlags extends DataFlags, Record<string, unknown> {
   webhookMaxAttempts: number;
   webhookBackoffMs: number;
   webhookTimeoutMs: number;
+  adminToken?: string;
 }
 
 /**
@@ -138,6 +140,12 @@ export function buildCli<D>(registry: Registry<D>, io: CliIo = processIo): Comma
         .argParser(integerFlag('webhook-timeout-ms', 1, 600_000))
         .default(DEFAULT_WEBHOOK_OPTIONS.timeoutMs),
     );
+  serve.addOption(
+    new Option(
+      '--admin-token <token>',
+      'require this token on every /__admin call (X-Churnmock-Admin-Token or Authorization: Bearer); set it when --host is not loopback',
+    ).env('CHURNMOCK_ADMIN_TOKEN'),
+  );
   envFallback(serve, port, 'PORT');
   for (const v of registry.vendors) for (const o of v.cli?.options ?? []) serve.addOption(o);
   serve.action(async (flags: ServeFlags) => {
@@ -154,11 +162,16 @@ export function buildCli<D>(registry: Registry<D>, io: CliIo = processIo): Comma
         backoffMs: flags.webhookBackoffMs,
         timeoutMs: flags.webhookTimeoutMs,
       },
+      adminToken: flags.adminToken || null,
       vendors: vendors as MockOptionsInput['vendors'],
     };
     try {
       const output = flags.json ? 'json' : flags.quiet ? 'quiet' : 'banner';
       await startServer(registry, options, { port: flags.port, host: flags.host }, io, output);
+      if (!isLoopback(flags.host) && !flags.adminToken)
+        io.err(
+          `churnmock: warning: --host ${flags.host} is not loopback: anyone who reaches this port can reset the mock, move its clock and add webhook targets through /__admin; set --admin-token to require a token\n`,
+        );
     } catch (e) {
       if (!(e instanceof ConfigurationError)) throw e;
       io.err(`churnmock: ${e.message}\n`);

@@ -21,6 +21,11 @@ export interface MockOptions {
   /** Check every response against the contract; a violation becomes a 500 naming it. */
   readonly validateResponses: boolean;
   readonly webhooks: WebhookOptions;
+  /**
+   * A token every admin call must carry (`X-Churnmock-Admin-Token` or `Authorization: Bearer`);
+   * null: none, and admin calls are taken from loopback names and IP addresses only.
+   */
+  readonly adminToken: string | null;
   /** Each vendor's options by vendor id; what is left out is the vendor's default. */
   readonly vendors: Readonly<Record<string, unknown>>;
 }
@@ -48,6 +53,7 @@ export const DEFAULT_OPTIONS: MockOptions = {
   scale: 1,
   validateResponses: false,
   webhooks: DEFAULT_WEBHOOK_OPTIONS,
+  adminToken: null,
   vendors: {},
 };
 

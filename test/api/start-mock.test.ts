@@ -135,6 +135,37 @@ describe('startMock', () => {
     expect(mock.clock.now()).toBe('2024-06-01T00:00:00.000Z');
   });
 
+  it('clock.advance and clock.set throw a clear error on what the clock cannot hold, and change nothing', async () => {
+    const mock = await start({ scale: 0.05 });
+    mock.clock.advance('P1D');
+    const range =
+      '(0000-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z, the years an RFC 3339 date-time can write); the clock did not move';
+    for (const d of ['P300000Y', '-P300000Y', 'PT99999999999999999999H'])
+      expect(() => mock.clock.advance(d)).toThrow(
+        `Moving the clock by "${d}" from 2026-01-01T00:00:00.000Z leaves the times it can hold ${range}`,
+      );
+    for (const d of ['XP1D', 'P1DX', 'P1D1D', 'tomorrow P1D'])
+      expect(() => mock.clock.advance(d)).toThrow(`"${d}" is not an ISO 8601 duration`);
+    expect(() => mock.clock.advance('P1.5Y')).toThrow(/"P1.5Y" has a fraction of years/);
+    expect(() => mock.clock.set(8.64e15)).toThrow(
+      `+275760-09-13T00:00:00.000Z is outside the times the clock can hold ${range}`,
+    );
+    expect(() => mock.clock.set(Number.NaN)).toThrow('Not a time: NaN');
+    expect(() => mock.clock.set(new Date(Number.NaN))).toThrow('clock.set: not a time');
+    expect(() => mock.clock.set(new Date(Date.UTC(10000, 0, 1)))).toThrow(
+      `+010000-01-01T00:00:00.000Z is outside the times the clock can hold ${range}`,
+    );
+    expect(mock.clock.now()).toBe('2026-01-01T00:00:00.000Z');
+    // The admin API and the vendors still read a good clock.
+    const clock = await fetch(`${mock.url}/__admin/clock`);
+    const body = await clock.json();
+    await expectContract('getClock', { status: clock.status, body });
+    expect(body).toEqual({ now: '2026-01-01T00:00:00.000Z' });
+    const list = await ccGet(mock, '/v1/customers?limit=1');
+    await expectContract('listCustomers', list);
+    expect(list.status).toBe(200);
+  });
+
   it('reset restores the seeded state, the clock and the rate-limit windows', async () => {
     const mock = await start({ scale: 0.05, churncut: { rateLimit: 1 } });
     await ccGet(mock, '/v1/customers?limit=1');

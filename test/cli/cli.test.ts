@@ -228,6 +228,37 @@ describe('churnmock CLI', () => {
     expect(host.stderr).toContain('cannot listen on host "nosuch.invalid"');
   });
 
+  it('a non-loopback --host warns that the admin API is open, unless --admin-token is set', async () => {
+    const open = await runCli([
+      'serve',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '0',
+      '--scale',
+      '0.05',
+      '--quiet',
+    ]);
+    expect(open.code).toBe(0);
+    expect(open.stderr).toMatch(
+      /^churnmock: warning: --host 0\.0\.0\.0 is not loopback: .*--admin-token/,
+    );
+    const guarded = await runCli(
+      ['serve', '--host', '0.0.0.0', '--port', '0', '--scale', '0.05', '--json'],
+      { CHURNMOCK_ADMIN_TOKEN: 'tok_cli' },
+    );
+    expect(guarded.stderr).toBe('');
+    const { port } = JSON.parse(guarded.stdout) as { port: number };
+    const without = await fetch(`http://127.0.0.1:${port}/__admin/health`);
+    await expectContract('getHealth', { status: without.status, body: await without.json() });
+    expect(without.status).toBe(401);
+    const withToken = await fetch(`http://127.0.0.1:${port}/__admin/health`, {
+      headers: { 'x-churnmock-admin-token': 'tok_cli' },
+    });
+    await expectContract('getHealth', { status: withToken.status, body: await withToken.json() });
+    expect(withToken.status).toBe(200);
+  });
+
   it('CHURNMOCK_PORT wins over PORT; a bad PORT is a usage error naming it', async () => {
     const [port, other] = [await freePort(), await freePort()];
     const { url } = await serveInProcess(['--scale', '0.05'], {

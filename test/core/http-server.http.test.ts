@@ -134,14 +134,14 @@ describe("the HTTP server's own limits and close", () => {
   afterAll(() => new Promise<void>((resolve) => quick.close(() => resolve())));
 
   it('answers headers that never end with a JSON 408', async () => {
-    const answer = await raw('GET /__admin/health HTTP/1.1\r\nHost: x\r\n', quick);
+    const answer = await raw('GET /__admin/health HTTP/1.1\r\nHost: 127.0.0.1\r\n', quick);
     expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
     expect(answer).toContain('{"message":"The request did not arrive in time."}');
   });
 
   it('answers a body that trickles in too slowly with a JSON 408', async () => {
     const answer = await raw(
-      'POST /__admin/clock HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+      'POST /__admin/clock HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
       quick,
     );
     expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
