@@ -57,7 +57,7 @@ describe('churnmock as a process', () => {
     half.write('GET /__admin/health HTTP/1.1\r\nHost: localhost\r\n');
     // The server may end them with a reset: that is a close too, not a failure here.
     for (const socket of [idle, half]) socket.on('error', () => {});
-    const closed = [once(idle, 'close'), once(half, 'close')];
+    const closed = [idle, half].map((s) => new Promise((resolve) => s.once('close', resolve)));
     const exited = once(child, 'exit');
     const started = Date.now();
     child.kill('SIGTERM');
