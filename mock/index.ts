@@ -14,11 +14,12 @@ import {
   type WebhookOptions,
 } from './core/options.ts';
 import type { ServedApi } from './core/served-api.ts';
-import type {
-  Attempt,
-  Delivery,
-  WaitForOptions,
-  WebhookEvent,
+import {
+  type Attempt,
+  type Delivery,
+  MAX_WEBHOOK_TARGETS,
+  type WaitForOptions,
+  type WebhookEvent,
 } from './core/webhooks/dispatcher.ts';
 import { listenMock } from './listen.ts';
 import { REGISTRY } from './registry.ts';
@@ -35,7 +36,7 @@ export type {
   WebhookEvent,
   WebhookOptions,
 };
-export { DEFAULT_OPTIONS };
+export { DEFAULT_OPTIONS, MAX_WEBHOOK_TARGETS };
 
 /** The world and server options of `startMock`; each vendor's options by its id beside them. */
 export interface StartMockOptions extends VendorOptions {
@@ -53,7 +54,10 @@ export interface StartMockOptions extends VendorOptions {
   readonly validateResponses?: boolean;
   /** A token every `/__admin` call must then carry (`X-Churnmock-Admin-Token`); default none. */
   readonly adminToken?: string | null;
-  /** Webhook targets and retries (every vendor's events). */
+  /**
+   * Webhook targets and retries (every vendor's events); `urls` holds at most
+   * `MAX_WEBHOOK_TARGETS` (20) different URLs (a repeat counts once).
+   */
   readonly webhooks?: Partial<WebhookOptions>;
   /** Where start-up steps and the banner go; nothing is printed without it. */
   readonly log?: (line: string) => void;
@@ -92,7 +96,10 @@ export interface WebhookControl {
   deliveries(): readonly Delivery[];
   /** Current target URLs. */
   targets(): readonly string[];
-  /** Adds a target (as `POST /__admin/webhooks` does); kept across resets. */
+  /**
+   * Adds a target (as `POST /__admin/webhooks` does; one already there is unchanged); kept
+   * across resets. Throws, adding nothing, when `MAX_WEBHOOK_TARGETS` (20) are there already.
+   */
   addTarget(url: string): void;
   /** Resolves once no delivery attempt is in flight. */
   idle(): Promise<void>;

@@ -5,7 +5,7 @@ import type { HandlerInput, HandlerResult, VendorModule } from '../core/pipeline
 import { ProviderStateError, type StateParams } from '../core/provider-state.ts';
 import { ClockError, type MockClock } from '../core/time/clock.ts';
 import { DurationError } from '../core/time/duration.ts';
-import type { WebhookDispatcher } from '../core/webhooks/dispatcher.ts';
+import { type WebhookDispatcher, WebhookTargetLimitError } from '../core/webhooks/dispatcher.ts';
 import { type ProviderStates, setUpState } from './states.ts';
 
 export const ADMIN_CONTRACT = contractFile('churnmock-admin');
@@ -101,9 +101,18 @@ export function adminModule(hooks: AdminHooks): VendorModule {
       getClock: clockBody,
       setClock,
       listWebhooks: () => ({ status: 200, body: { urls: hooks.webhooks.targets() } }),
+      // One already there is unchanged (200); a new one past MAX_WEBHOOK_TARGETS is a 400.
       addWebhook: ({ body }: HandlerInput): HandlerResult => {
         const { url } = body as { url: string };
-        hooks.webhooks.addTarget(url);
+        try {
+          hooks.webhooks.addTarget(url);
+        } catch (e) {
+          if (e instanceof WebhookTargetLimitError)
+            return bad(
+              `${e.message} (POST /__admin/reset?webhookTargets=drop drops those added since start)`,
+            );
+          throw e;
+        }
         return { status: 200, body: { urls: hooks.webhooks.targets() } };
       },
       listProviderStates: () => ({ status: 200, body: { states: hooks.states?.list ?? [] } }),

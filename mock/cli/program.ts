@@ -13,6 +13,7 @@ import {
 } from '../core/options.ts';
 import { PACKAGE_VERSION } from '../core/paths.ts';
 import type { CliIo, Registry } from '../core/vendor.ts';
+import { MAX_WEBHOOK_TARGETS } from '../core/webhooks/dispatcher.ts';
 import { writeDataset } from './generate.ts';
 import { processIo } from './io.ts';
 import { startServer } from './serve.ts';
@@ -116,10 +117,10 @@ export function buildCli<D>(registry: Registry<D>, io: CliIo = processIo): Comma
     .addOption(
       new Option(
         '--webhook-url <url>',
-        "POST webhooks here (every vendor's events; repeatable, or a comma-separated list)",
+        `POST webhooks here (every vendor's events; repeatable, or a comma-separated list; at most ${MAX_WEBHOOK_TARGETS} URLs)`,
       )
         .env('CHURNMOCK_WEBHOOK_URL')
-        .argParser(httpUrlListFlag('webhook-url'))
+        .argParser(httpUrlListFlag('webhook-url', MAX_WEBHOOK_TARGETS))
         .default([], 'none'),
     )
     .addOption(

@@ -50,17 +50,27 @@ export const httpUrlFlag =
 
 /**
  * A commander parser for a repeatable http(s) URL flag: each value may list several URLs
- * separated by commas or spaces (so one environment variable can hold the list).
+ * separated by commas or spaces (so one environment variable can hold the list). With `max`,
+ * more than that many different URLs in all is refused (a URL given twice counts once).
  */
 export const httpUrlListFlag =
-  (name?: string) =>
+  (name?: string, max = Number.POSITIVE_INFINITY) =>
   (v: string, previous: readonly string[] = []): string[] => {
     const urls = v.split(/[\s,]+/).filter(Boolean);
-    if (urls.length < 2) return [...previous, httpUrlFlag(name)(v.trim())];
-    const bad = urls.find((u) => !/^https?:\/\/./.test(u) || !URL.canParse(u));
-    if (bad !== undefined)
+    let all: string[];
+    if (urls.length < 2) all = [...previous, httpUrlFlag(name)(v.trim())];
+    else {
+      const bad = urls.find((u) => !/^https?:\/\/./.test(u) || !URL.canParse(u));
+      if (bad !== undefined)
+        throw new InvalidArgumentError(
+          `${name ? `${name} ` : ''}must be http(s) URLs; ${JSON.stringify(bad)} is not one.`,
+        );
+      all = [...previous, ...urls];
+    }
+    const count = new Set(all).size;
+    if (count > max)
       throw new InvalidArgumentError(
-        `${name ? `${name} ` : ''}must be http(s) URLs; ${JSON.stringify(bad)} is not one.`,
+        `${name ? `${name} ` : ''}takes at most ${max} different URLs in all; this makes ${count}.`,
       );
-    return [...previous, ...urls];
+    return all;
   };

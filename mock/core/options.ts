@@ -2,7 +2,10 @@ import { DEFAULT_AS_OF } from '../../generators/time.ts';
 
 /** Where and how webhooks go: one set of targets and retries for every vendor's events. */
 export interface WebhookOptions {
-  /** Target URLs from `--webhook-url` (`POST /__admin/webhooks` adds more). */
+  /**
+   * Target URLs from `--webhook-url` (`POST /__admin/webhooks` adds more); at most
+   * `MAX_WEBHOOK_TARGETS` (20) different ones in all, a repeat counting once.
+   */
   readonly urls: readonly string[];
   /** Attempts per delivery, the first included. */
   readonly maxAttempts: number;

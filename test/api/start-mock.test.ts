@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type RunningMock, startMock } from '../../mock/index.ts';
+import { MAX_WEBHOOK_TARGETS, type RunningMock, startMock } from '../../mock/index.ts';
 import { expectContract } from '../helpers/contract.ts';
 import { freePort } from '../helpers/wait.ts';
 import { closeReceivers, startReceiver } from '../helpers/webhook-receiver.ts';
@@ -176,6 +176,26 @@ describe('startMock', () => {
     await mock.reset();
     expect(mock.clock.now()).toBe('2025-12-31T00:00:00.000Z');
     expect((await ccGet(mock, '/v1/customers?limit=1')).status).toBe(200);
+  });
+
+  it('webhook targets are capped at MAX_WEBHOOK_TARGETS: webhooks.urls past it is refused, addTarget past it throws', async () => {
+    expect(MAX_WEBHOOK_TARGETS).toBe(20);
+    const urls = Array.from({ length: 21 }, (_, i) => `http://127.0.0.1:9/t${i}`);
+    await expect(start({ scale: 0.05, webhooks: { urls } })).rejects.toThrow(
+      'Webhook targets are capped at 20 (each event is one delivery per target): 21 different URLs were given',
+    );
+    // A repeat counts once.
+    const twenty = urls.slice(0, 20);
+    const mock = await start({ scale: 0.05, webhooks: { urls: [...twenty, twenty[3] as string] } });
+    expect(mock.webhooks.targets()).toEqual(twenty);
+    mock.webhooks.addTarget(twenty[0] as string);
+    expect(() => mock.webhooks.addTarget(urls[20] as string)).toThrow(
+      `Webhook targets are capped at 20 (each event is one delivery per target): there are 20 already, ${urls[20]} was not added`,
+    );
+    const res = await fetch(`${mock.url}/__admin/webhooks`);
+    const body = (await res.json()) as { urls: string[] };
+    await expectContract('listWebhooks', { status: res.status, body });
+    expect(body.urls).toEqual(twenty);
   });
 
   it('reset keeps webhook targets a test added, unless asked; the admin API does the same', async () => {

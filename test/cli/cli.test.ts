@@ -12,6 +12,9 @@ import { closeServed, memoryIo, runCli, serveInProcess } from '../helpers/cli.ts
 import { expectContract } from '../helpers/contract.ts';
 import { freePort } from '../helpers/wait.ts';
 
+/** One more webhook target than the cap (MAX_WEBHOOK_TARGETS, 20). */
+const TWENTY_ONE = Array.from({ length: 21 }, (_, i) => `http://127.0.0.1:9/t${i}`);
+
 // The program runs in-process; test/cli/process.test.ts has the child-process tests (signals,
 // the process's exit code, the bin).
 afterEach(closeServed);
@@ -62,6 +65,16 @@ describe('churnmock CLI', () => {
     [['frobnicate'], /^error: unknown command 'frobnicate'$/, 'churnmock'],
     [['jwt', '--expires-in', 'soon'], /--expires-in must be a time span/, 'churnmock jwt'],
     [['verify', 'frobnicate'], /unknown command 'frobnicate'/, 'churnmock verify'],
+    [
+      ['serve', ...TWENTY_ONE.flatMap((u) => ['--webhook-url', u])],
+      /^error: option '--webhook-url <url>' argument 'http:\/\/127\.0\.0\.1:9\/t20' is invalid\. webhook-url takes at most 20 different URLs in all; this makes 21\.$/,
+      'churnmock serve',
+    ],
+    [
+      ['serve', '--webhook-url', TWENTY_ONE.join(',')],
+      /webhook-url takes at most 20 different URLs in all; this makes 21\.$/,
+      'churnmock serve',
+    ],
   ])(
     '%j is a usage error: exit 2, one line and a hint, not the whole help',
     async (args, message, cmd) => {
@@ -75,6 +88,26 @@ describe('churnmock CLI', () => {
       expect(r.stderr).not.toMatch(/Usage:|Options:/);
     },
   );
+
+  it('serve: more than 20 different --webhook-url values from CHURNMOCK_WEBHOOK_URL exit 2; a repeat counts once', async () => {
+    const env = await runCli(['serve'], { CHURNMOCK_WEBHOOK_URL: TWENTY_ONE.join(' ') });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain(
+      "from env 'CHURNMOCK_WEBHOOK_URL' is invalid. webhook-url takes at most 20 different URLs in all; this makes 21.",
+    );
+    const twenty = TWENTY_ONE.slice(0, 20);
+    const { url } = await serveInProcess([
+      '--port',
+      '0',
+      '--scale',
+      '0.05',
+      ...[...twenty, twenty[0] as string].flatMap((u) => ['--webhook-url', u]),
+    ]);
+    const res = await fetch(`${url}/__admin/webhooks`);
+    const body = (await res.json()) as { urls: string[] };
+    await expectContract('listWebhooks', { status: res.status, body });
+    expect(body.urls).toEqual(twenty);
+  });
 
   it('generate reports a missing folder in one line and exits 1, before generating', async () => {
     const out = join(tmpdir(), `churnmock-none-${process.pid}`, 'missing', 'file.jsonl');

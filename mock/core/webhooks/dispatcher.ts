@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hmacHex } from '../crypto.ts';
+import { ConfigurationError } from '../errors.ts';
 import { realScheduler, type Scheduler, type TimerHandle } from '../time/scheduler.ts';
 
 /** Where the dispatcher sends and how it retries (the mock's `webhooks` options). */
@@ -65,6 +66,63 @@ export interface WaitForOptions {
 const MAX_DELAY_MS = 60_000;
 const KEEP = 10_000;
 
+/**
+ * The most webhook targets the dispatcher holds (`--webhook-url`, `webhooks.urls`,
+ * `POST /__admin/webhooks` and `mock.webhooks.addTarget` together): each event is one delivery
+ * per target, so an unbounded list turns one event into as many requests as anyone added.
+ */
+export const MAX_WEBHOOK_TARGETS = 20;
+
+/**
+ * The most of a receiver's answer the dispatcher reads: only its status counts and nothing of
+ * the body is kept, so it reads until the body ends or this many bytes are in (the chunk that
+ * crosses it is the last one read), then cancels the rest, which closes the connection.
+ */
+export const MAX_RESPONSE_BYTES = 4096;
+
+/** A target past `MAX_WEBHOOK_TARGETS`: nothing was added. */
+export class WebhookTargetLimitError extends ConfigurationError {
+  override name: string = 'WebhookTargetLimitError';
+}
+
+const overTheCap = (what: string) =>
+  new WebhookTargetLimitError(
+    `Webhook targets are capped at ${MAX_WEBHOOK_TARGETS} (each event is one delivery per target): ${what}`,
+  );
+
+/** `urls` without repeats, in order; throws when more than `MAX_WEBHOOK_TARGETS` are left. */
+function targetList(urls: readonly string[]): string[] {
+  const unique = [...new Set(urls)];
+  if (unique.length > MAX_WEBHOOK_TARGETS)
+    throw overTheCap(`${unique.length} different URLs were given`);
+  return unique;
+}
+
+/**
+ * Reads `body` until it ends or `max` bytes are in, then cancels the rest (the request's
+ * connection is closed rather than drained); resolves with the bytes read. Never rejects: a
+ * body cut by an abort or a broken connection does not change what the status said.
+ */
+export async function readAtMost(
+  body: ReadableStream<Uint8Array> | null,
+  max: number = MAX_RESPONSE_BYTES,
+): Promise<number> {
+  if (!body) return 0;
+  const reader = body.getReader();
+  let read = 0;
+  try {
+    while (read < max) {
+      const { done, value } = await reader.read();
+      if (done) return read;
+      read += value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // Aborted (timeout, reset, stop) or cut off: the status is what counts.
+  }
+  return read;
+}
+
 interface Waiter {
   readonly type: string;
   readonly accept: (e: WebhookEvent) => boolean;
@@ -102,7 +160,7 @@ export class WebhookDispatcher {
     private readonly options: DispatcherOptions,
     private readonly scheduler: Scheduler = realScheduler,
   ) {
-    this.#targets = [...options.urls];
+    this.#targets = targetList(options.urls);
   }
 
   /** Current target URLs. */
@@ -160,12 +218,18 @@ export class WebhookDispatcher {
     return false;
   }
 
-  /** Adds a target (ignored when already present). */
+  /**
+   * Adds a target (ignored when already present); throws `WebhookTargetLimitError`, adding
+   * nothing, when `MAX_WEBHOOK_TARGETS` are there already.
+   */
   addTarget(url: string): void {
-    if (!this.#targets.includes(url)) this.#targets.push(url);
+    if (this.#targets.includes(url)) return;
+    if (this.#targets.length >= MAX_WEBHOOK_TARGETS)
+      throw overTheCap(`there are ${this.#targets.length} already, ${url} was not added`);
+    this.#targets.push(url);
   }
 
-  /** Every delivery, oldest first. */
+  /** Every delivery, oldest first (the newest 10,000). */
   deliveries(): readonly Delivery[] {
     return this.#deliveries;
   }
@@ -262,7 +326,8 @@ export class WebhookDispatcher {
         signal: abort.signal,
       });
       code = res.status;
-      await res.arrayBuffer().catch(() => undefined);
+      // At most a few KB of the answer: a receiver's huge or endless body is cut, not held.
+      await readAtMost(res.body);
       if (code < 200 || code >= 300) error = `HTTP ${code}`;
     } catch (e) {
       const err = e as Error & { cause?: { code?: string } };
@@ -298,7 +363,7 @@ export class WebhookDispatcher {
     this.stop();
     this.#deliveries = [];
     this.#events = [];
-    if (targets) this.#targets = [...this.options.urls];
+    if (targets) this.#targets = targetList(this.options.urls);
   }
 
   /** Cancels every attempt not yet started and aborts those in flight, recording neither. */

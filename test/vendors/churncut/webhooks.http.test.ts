@@ -5,6 +5,7 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMockFrom } from '../../../mock/app.ts';
 import { FakeScheduler } from '../../../mock/core/time/scheduler.ts';
+import { MAX_WEBHOOK_TARGETS } from '../../../mock/core/webhooks/dispatcher.ts';
 import { type CreateMockOptions, type Mock, REGISTRY } from '../../../mock/create.ts';
 
 import { expectContract } from '../../helpers/contract.ts';
@@ -256,6 +257,53 @@ describe('webhooks', () => {
       'cancellation.started',
       'cancellation.completed',
     ]);
+  });
+
+  it('POST /__admin/webhooks: a URL already there is not added twice; a new one past 20 targets is a 400 naming the cap', async () => {
+    const configured = 'http://127.0.0.1:9/configured';
+    const mock = await customMock({ webhooks: { urls: [configured, configured] } });
+    const add = async (url: string) => {
+      const res = await request(mock.app).post('/__admin/webhooks').send({ url });
+      await expectContract('addWebhook', res);
+      return res;
+    };
+    const list = async () => {
+      const res = await request(mock.app).get('/__admin/webhooks');
+      await expectContract('listWebhooks', res);
+      expect(res.status).toBe(200);
+      return res.body.urls as string[];
+    };
+    // A repeated --webhook-url is one target.
+    expect(await list()).toEqual([configured]);
+    const again = await add(configured);
+    expect(again.status).toBe(200);
+    expect(again.body.urls).toEqual([configured]);
+    const added = Array.from(
+      { length: MAX_WEBHOOK_TARGETS - 1 },
+      (_, i) => `http://127.0.0.1:9/t${i}`,
+    );
+    for (const url of added) expect((await add(url)).status).toBe(200);
+    expect((await add(added[0] as string)).body.urls).toEqual([configured, ...added]);
+
+    const over = await add('http://127.0.0.1:9/one-too-many');
+    expect(over.status).toBe(400);
+    expect(over.body).toEqual({
+      message:
+        'Webhook targets are capped at 20 (each event is one delivery per target): there are 20 already, http://127.0.0.1:9/one-too-many was not added (POST /__admin/reset?webhookTargets=drop drops those added since start)',
+    });
+    expect(await list()).toEqual([configured, ...added]);
+    expect(() => mock.webhooks.addTarget('http://127.0.0.1:9/another')).toThrow(/capped at 20/);
+    // An event goes out once per target.
+    startFlowDirectly(mock);
+    expect(mock.webhooks.deliveries().map((d) => d.url)).toEqual([configured, ...added]);
+
+    const dropped = await request(mock.app).post('/__admin/reset?webhookTargets=drop');
+    await expectContract('reset', dropped);
+    expect((await add('http://127.0.0.1:9/one-too-many')).body.urls).toEqual([
+      configured,
+      'http://127.0.0.1:9/one-too-many',
+    ]);
+    mock.stop();
   });
 
   it('POST /__admin/webhooks rejects a non-URL with a 400', async () => {
