@@ -161,10 +161,14 @@ export async function createMockFrom<D>(
   app.enable('strict routing');
   app.disable('x-powered-by');
   app.set('etag', false);
-  // Browsers may read what a vendor's clients read (paging, rate limits) and what the mock adds.
+  // Browsers may read what a vendor's clients read (paging, rate limits, a 429's Retry-After)
+  // and what the engine adds: the response cache's ETag (for If-None-Match), ignored params.
   const exposed = [
-    'X-Churnmock-Ignored-Params',
-    ...built.flatMap((b) => b.instance.exposedHeaders ?? []),
+    ...new Set([
+      'ETag',
+      'X-Churnmock-Ignored-Params',
+      ...built.flatMap((b) => b.instance.exposedHeaders ?? []),
+    ]),
   ];
   const fast = new FastPath({
     'access-control-allow-origin': '*',

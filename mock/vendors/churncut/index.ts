@@ -39,7 +39,7 @@ export const churncut = defineVendor({
     { data, clock, scheduler, webhooks }: BuildContext<SeededData>,
     options: ChurnCutOptions,
   ): ChurnCut {
-    const store = new ChurnCutStore(data.churncut);
+    const store = new ChurnCutStore(data.churncut, () => clock.now());
     const signing: Signing = { secret: options.webhookSecret, headers: WEBHOOK_HEADERS };
     const flows = new FlowLifecycle(store, clock, (event, payload) =>
       webhooks.send(event, payload, signing),
@@ -60,7 +60,13 @@ export const churncut = defineVendor({
         gate: (h) => limiter.check(h),
       },
       states: churncutStates({ store, flows }),
-      exposedHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+      // Retry-After: on a 429, how many seconds until the window resets.
+      exposedHeaders: [
+        'X-RateLimit-Limit',
+        'X-RateLimit-Remaining',
+        'X-RateLimit-Reset',
+        'Retry-After',
+      ],
       // Rate limiting before body parsing, so every API response has its headers; then the page.
       mount(app) {
         app.use(CHURNCUT_PREFIXES, limiter.middleware());

@@ -78,4 +78,41 @@ describe('rate limit (1000/min per key by default)', () => {
       expect(res.headers['x-ratelimit-remaining']).toBe(String(999 - n));
     }
   });
+
+  it('a browser may read ETag and Retry-After (CORS), from Express and from the fast path', async () => {
+    const mock = await customMock({ vendors: { churncut: { rateLimit: 2 } } });
+    const ORIGIN = 'https://app.example';
+    const get = async () => {
+      const res = await request(mock.app).get(CUSTOMERS).set(CC_AUTH).set('Origin', ORIGIN);
+      await expectContract('listCustomers', res);
+      expect(res.headers['access-control-allow-origin']).toBe('*');
+      return { res, exposed: String(res.headers['access-control-expose-headers']).split(',') };
+    };
+    const READABLE = ['ETag', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining'];
+    // The first GET goes through Express (and fills the cache); the same GET again is
+    // answered from the cache before Express, and a third is the 429 (also before Express).
+    const first = await get();
+    expect(first.res.status).toBe(200);
+    expect(first.res.headers.etag).toMatch(/^"/);
+    for (const h of READABLE) expect(first.exposed).toContain(h);
+    const cached = await get();
+    expect(cached.res.status).toBe(200);
+    expect(cached.res.headers.etag).toBe(first.res.headers.etag);
+    expect(cached.exposed).toEqual(first.exposed);
+    const over = await get();
+    expect(over.res.status).toBe(429);
+    expect(over.res.headers['retry-after']).toMatch(/^\d+$/);
+    expect(over.exposed).toEqual(first.exposed);
+    // A 429 of a request the cache does not hold is Express's own.
+    const other = await request(mock.app)
+      .get(`${CUSTOMERS}/cus_nobody`)
+      .set(CC_AUTH)
+      .set('Origin', ORIGIN);
+    await expectContract('getCustomer', other);
+    expect(other.status).toBe(429);
+    expect(other.headers['retry-after']).toMatch(/^\d+$/);
+    expect(String(other.headers['access-control-expose-headers']).split(',')).toEqual(
+      first.exposed,
+    );
+  });
 });
