@@ -1,3 +1,4 @@
+import { addInterval } from './time.ts';
 import type { Customer, Plan } from './world.ts';
 
 /** Cancellation reasons the mock accepts (the ChurnCut API docs show only `too_expensive`). */
@@ -23,6 +24,16 @@ export type Offer =
   | { readonly type: 'discount'; readonly value: number; readonly duration_months: number }
   | { readonly type: 'pause'; readonly duration_months: number }
   | { readonly type: 'downgrade'; readonly plan: Plan['tier'] };
+
+/**
+ * Until when an offer accepted at `acceptedAt` is in effect, which is how long the customer who
+ * accepted it is `retained` (docs/decisions/008): a discount or a pause for its months, counted
+ * from acceptance; a downgrade has no term (the customer stays on the lower plan).
+ */
+export function offerInEffectUntil(offer: Offer, acceptedAt: number): number {
+  if (offer.type === 'downgrade') return Number.POSITIVE_INFINITY;
+  return addInterval(acceptedAt, 'MONTH', offer.duration_months);
+}
 
 /** The first offer each reason leads with (churnmock's choice, see docs/decisions/003). */
 const PRIMARY: Readonly<Record<Reason, OfferType>> = {

@@ -43,7 +43,8 @@ export function buildDsrRecords(
   const r = new Rng(deriveSeed(seed, 'dsr', c.index));
   const sub = c.subscription;
   const span = Math.max(DAY, asOf - c.created);
-  const at = () => iso(c.created + r.int(0, span));
+  // Nothing is dated after the as-of date: the DSR view relies on it (dsrRecordsAt).
+  const at = () => iso(Math.min(asOf, c.created + r.int(0, span)));
   const monthly = (i: number) => sub.start + i * 30 * DAY;
   const amount = sub.plan.prices[sub.currency] * sub.quantity;
   const invoices = Array.from({ length: counts.invoices }, (_, i) => ({
@@ -107,5 +108,51 @@ export function buildDsrRecords(
       ]),
       sentAt: at(),
     })),
+  };
+}
+
+/** The field that dates each kind of record: when it happened. */
+export const DSR_DATED_BY = {
+  events: 'createdAt',
+  campaigns: 'enrolledAt',
+  invoices: 'created',
+  failedPayments: 'failedAt',
+  subscriptions: 'start',
+  charges: 'created',
+  emails: 'sentAt',
+} as const satisfies Record<keyof DsrRecords, string>;
+
+const happened = (value: unknown, now: number): boolean =>
+  typeof value === 'string' && Date.parse(value) <= now;
+
+/**
+ * The records that had happened by `now` (the mock clock): each kind by the field that dates
+ * it (`DSR_DATED_BY`), and a subscription canceled after `now` shown as it then was, running.
+ * Records are never dated after the as-of date, so from then on this is every record.
+ */
+export function dsrRecordsAt(records: DsrRecords, now: number): DsrRecords {
+  const out = {} as DsrRecords;
+  for (const kind of Object.keys(DSR_DATED_BY) as (keyof DsrRecords)[]) {
+    const field = DSR_DATED_BY[kind];
+    out[kind] = records[kind].filter((x) => happened(x[field], now));
+  }
+  out.subscriptions = out.subscriptions.map((s) =>
+    s.canceledAt === null || happened(s.canceledAt, now)
+      ? s
+      : { ...s, status: 'active', canceledAt: null },
+  );
+  return out;
+}
+
+/** How many records of each kind there are. */
+export function countsOf(records: DsrRecords): DsrCounts {
+  return {
+    events: records.events.length,
+    campaigns: records.campaigns.length,
+    invoices: records.invoices.length,
+    failedPayments: records.failedPayments.length,
+    subscriptions: records.subscriptions.length,
+    charges: records.charges.length,
+    emails: records.emails.length,
   };
 }

@@ -1,11 +1,18 @@
-import { type ChurnCutDataset, generateChurnCut, listOrder } from './churncut.ts';
-import { OFFER_TYPES } from './churncut-offers.ts';
+import { type ChurnCutDataset, generateChurnCut } from './churncut.ts';
 import {
   type ChurnkeyDataset,
   DSR_DELETE_EVENT_LIMIT,
+  type DsrCounts,
   generateChurnkeyData,
 } from './churnkey-data.ts';
+import {
+  asExampleCustomer,
+  findSeedExample,
+  withChurnCutExample,
+} from './seed-example-churncut.ts';
 import type { Customer, World } from './world.ts';
+
+export { CHURNCUT_EXAMPLE, findSeedExample, type SeedExample } from './seed-example-churncut.ts';
 
 /**
  * The ids the vendor documents use in their examples (the ChurnCut API docs; Churnkey's
@@ -20,48 +27,6 @@ export const SEED_EXAMPLE_IDS = {
   dsrEmail: 'jane@example.com',
 } as const;
 
-/** Which customer and which seeded ChurnCut flow play the ChurnCut API docs' example. */
-export interface SeedExample {
-  readonly customer: number;
-  readonly flow: number;
-}
-
-const DISCOUNT = OFFER_TYPES.indexOf('discount');
-const JANUARY_2024 = [Date.UTC(2024, 0, 1), Date.UTC(2024, 1, 1)] as const;
-
-/**
- * The customer most like the ChurnCut API docs' example: a high-risk (≥ 70) Pro customer billed
- * in USD whose latest cancellation flow ended retained with a discount; closer matches first
- * (billed monthly, 50 % for 3 months, in January 2024), then the lowest index. Null when the
- * world has none (tiny scales). Pure: reads the data, changes nothing.
- */
-export function findSeedExample(data: ChurnCutDataset): SeedExample | null {
-  const { world, probability, flows } = data;
-  let best: SeedExample | null = null;
-  let bestScore = -1;
-  for (let i = 0; i < world.customers.length; i++) {
-    const c = world.customers[i] as Customer;
-    const first = flows.start[i] as number;
-    const end = flows.start[i + 1] as number;
-    if (end === first || (probability[i] as number) < 70) continue;
-    if (c.subscription.plan.tier !== 'pro' || c.subscription.currency !== 'usd') continue;
-    const k = end - 1;
-    if (flows.outcome[k] !== 0 || flows.offerType[k] !== DISCOUNT) continue;
-    const created = flows.created[k] as number;
-    const plan = c.subscription.plan;
-    const score =
-      (plan.interval === 'MONTH' && plan.intervalCount === 1 ? 2 : 0) +
-      (flows.offerA[k] === 50 ? 1 : 0) +
-      (flows.offerB[k] === 3 ? 1 : 0) +
-      (created >= JANUARY_2024[0] && created < JANUARY_2024[1] ? 1 : 0);
-    if (score > bestScore) {
-      best = { customer: i, flow: k };
-      bestScore = score;
-    }
-  }
-  return best;
-}
-
 /** The world with customer `i` (and its subscription) under the docs' example ids. */
 export function withExampleIds(world: World, i: number): World {
   const c = world.customers[i] as Customer;
@@ -75,74 +40,80 @@ export function withExampleIds(world: World, i: number): World {
 }
 
 /**
- * The world every vendor draws from, with the ChurnCut API docs' example customer in it, and
- * ChurnCut's data for that world (`example` says which flow is `flow_123456`). ChurnCut's draws
- * depend on customer indices, not ids, so renaming one customer changes nothing else.
+ * The Data API docs' DSR counts for jane@example.com (GDPR User Data Access, Response Data
+ * Format). The seeded person has exactly these records at the as-of date.
  */
-export function worldWithSeedExamples(world: World): {
-  world: World;
-  churncut: ChurnCutDataset;
-  example: SeedExample | null;
-} {
-  const drawn = generateChurnCut(world);
-  const example = findSeedExample(drawn);
-  if (!example) return { world, churncut: drawn, example };
-  const renamed = withExampleIds(world, example.customer);
-  // The list order breaks ties of `created` by id: only a tie with the renamed customer moves.
-  const created = (world.customers[example.customer] as Customer).created;
-  const tie = world.customers.some((c, i) => i !== example.customer && c.created === created);
-  const order = tie ? listOrder(renamed.customers) : drawn.order;
-  return {
-    world: renamed,
-    churncut: { ...drawn, world: renamed, order, exampleFlow: example.flow },
-    example,
-  };
-}
+export const DSR_EXAMPLE_COUNTS: Readonly<DsrCounts & { sessions: number }> = {
+  events: 5,
+  sessions: 5,
+  campaigns: 5,
+  invoices: 10,
+  failedPayments: 5,
+  subscriptions: 5,
+  charges: 5,
+  emails: 0,
+};
 
 /**
- * The person most like the Data API docs' DSR example (jane@example.com, every kind of record):
- * the first customer, other than `except`, with at least three sessions, at least one record of
- * every kind but e-mails, and no more events than a delete may remove. -1 when none.
+ * The person most like the Data API docs' DSR example (jane@example.com): the first customer,
+ * other than `except`, with at least three sessions, at least one record of every kind but
+ * e-mails and no more events than a delete may remove; one with exactly the example's five
+ * sessions first. -1 when none. Their other counts are then set to the example's.
  */
 export function findDsrExample(world: World, data: ChurnkeyDataset, except = -1): number {
   const sessions = new Uint32Array(world.customers.length);
   for (const s of data.sessions) sessions[s.customer.index] = (sessions[s.customer.index] ?? 0) + 1;
+  let fallback = -1;
   for (let i = 0; i < world.customers.length; i++) {
     const d = data.dsr[i];
-    if (i === except || !d || (sessions[i] as number) < 3 || d.events > DSR_DELETE_EVENT_LIMIT)
-      continue;
+    const n = sessions[i] as number;
+    if (i === except || !d || n < 3 || d.events > DSR_DELETE_EVENT_LIMIT) continue;
     const kinds = [d.events, d.campaigns, d.invoices, d.failedPayments, d.subscriptions, d.charges];
-    if (kinds.every((n) => n > 0)) return i;
+    if (!kinds.every((k) => k > 0)) continue;
+    if (n === DSR_EXAMPLE_COUNTS.sessions) return i;
+    if (fallback < 0) fallback = i;
   }
-  return -1;
+  return fallback;
 }
 
 /**
  * Every vendor's starting data with the vendor docs' example people in it: the ChurnCut API
- * docs' customer (cus_abc123, sub_xyz789, flow_123456) and the Churnkey Data API docs' DSR
- * person (jane@example.com). The world is renamed before the vendors draw from it where the
- * choice allows (ChurnCut), and Churnkey's sessions are repointed at the renamed person after,
- * so every API shows the same people. Pure: same world, same result.
+ * docs' customer (cus_abc123, sub_xyz789, flow_123456, with the document's values:
+ * seed-example-churncut.ts) and the Churnkey Data API docs' DSR person (jane@example.com, with
+ * the document's counts). The ids are given before the vendors draw (no draw depends on an id);
+ * the example customer's e-mail and creation time, and jane's e-mail, after Churnkey has drawn
+ * (its draws depend on subscription start times), and Churnkey's sessions are repointed at the
+ * changed people, so every API shows the same people. Pure: same world, same result.
  */
 export function seededVendorData(generated: World): {
   world: World;
   churncut: ChurnCutDataset;
   churnkey: ChurnkeyDataset;
 } {
-  const first = worldWithSeedExamples(generated);
-  const churnkey = generateChurnkeyData(first.world);
-  const jane = findDsrExample(first.world, churnkey, first.example?.customer ?? -1);
-  if (jane < 0) return { ...first, churnkey };
-  const customers = first.world.customers.slice();
-  const renamed: Customer = { ...(customers[jane] as Customer), email: SEED_EXAMPLE_IDS.dsrEmail };
-  customers[jane] = renamed;
-  const world: World = { ...first.world, customers };
-  const sessions = churnkey.sessions.map((s) =>
-    s.customer.index === jane ? { ...s, customer: renamed } : s,
-  );
-  return {
-    world,
-    churncut: { ...first.churncut, world },
-    churnkey: { ...churnkey, sessions },
-  };
+  const drawn = generateChurnCut(generated);
+  const example = findSeedExample(drawn);
+  const named = example ? withExampleIds(generated, example.customer) : generated;
+  const churnkey = generateChurnkeyData(named);
+  const jane = findDsrExample(named, churnkey, example?.customer ?? -1);
+  const customers = named.customers.slice();
+  const changed = new Map<number, Customer>();
+  if (example)
+    changed.set(example.customer, asExampleCustomer(customers[example.customer] as Customer));
+  if (jane >= 0)
+    changed.set(jane, { ...(customers[jane] as Customer), email: SEED_EXAMPLE_IDS.dsrEmail });
+  for (const [i, c] of changed) customers[i] = c;
+  const world: World = { ...named, customers };
+  const dsr = churnkey.dsr.slice();
+  if (jane >= 0) {
+    const { sessions: _sessions, ...counts } = DSR_EXAMPLE_COUNTS;
+    dsr[jane] = { ...counts };
+  }
+  const sessions = churnkey.sessions.map((s) => {
+    const c = changed.get(s.customer.index);
+    return c ? { ...s, customer: c } : s;
+  });
+  const churncut: ChurnCutDataset = example
+    ? { ...drawn, ...withChurnCutExample(drawn, customers, example), world }
+    : { ...drawn, world };
+  return { world, churncut, churnkey: { ...churnkey, sessions, dsr } };
 }

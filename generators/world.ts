@@ -66,16 +66,20 @@ function plan(
   return { id, tier, interval, intervalCount: count, prices };
 }
 
-/** The fixed plan catalogue: weekly, monthly, quarterly and yearly plans over four tiers. */
+/**
+ * The fixed plan catalogue: weekly, monthly, quarterly and yearly plans over four tiers. Pro
+ * monthly is $49, the ChurnCut API docs' example subscription (Get customer: plan pro, amount
+ * 4900 usd); the other Pro plans are priced around it.
+ */
 export const PLANS: readonly Plan[] = [
   plan('starter_weekly', 'starter', 'WEEK', 1, 299),
   plan('starter_monthly', 'starter', 'MONTH', 1, 900),
   plan('creator_monthly', 'creator', 'MONTH', 1, 1299),
   plan('creator_yearly', 'creator', 'YEAR', 1, 12990),
-  plan('pro_biweekly', 'pro', 'WEEK', 2, 1499),
-  plan('pro_monthly', 'pro', 'MONTH', 1, 2900),
-  plan('pro_quarterly', 'pro', 'MONTH', 3, 7900),
-  plan('pro_yearly', 'pro', 'YEAR', 1, 29000),
+  plan('pro_biweekly', 'pro', 'WEEK', 2, 2499),
+  plan('pro_monthly', 'pro', 'MONTH', 1, 4900),
+  plan('pro_quarterly', 'pro', 'MONTH', 3, 12900),
+  plan('pro_yearly', 'pro', 'YEAR', 1, 49000),
   plan('business_monthly', 'business', 'MONTH', 1, 9900),
   plan('business_yearly', 'business', 'YEAR', 1, 99000),
 ];

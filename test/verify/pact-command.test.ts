@@ -76,7 +76,7 @@ describe('churnmock verify pact against a second, independently started mock', (
     expect(res.out).toContain('provider states: none set up (no --state-url)');
     expect(res.out).toMatch(/✘ churncut-api: \d+ of 15 interactions failed/);
     expect(res.out).toContain(
-      '✘ a request for a customer with an active subscription (given customer cus_abc123 has an active subscription)',
+      '✘ a request for a pending cancellation flow (given cancellation flow flow_123456 is pending)',
     );
     expect(res.code).toBe(1);
   });

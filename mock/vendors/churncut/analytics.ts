@@ -9,9 +9,12 @@ export type Granularity = 'day' | 'week' | 'month';
 /** At most this many `by_period` buckets (ten years of days). */
 export const MAX_BUCKETS = 3660;
 
-/** Percent with two decimals; 0 when the denominator is 0. */
+/**
+ * Percent with one decimal, as the ChurnCut API docs write every rate (Churn metrics: 5.0, 1.2;
+ * Retention metrics: 65.0, 53.3); 0 when the denominator is 0.
+ */
 export const percent = (part: number, whole: number): number =>
-  whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 100;
+  whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10;
 
 /** UTC midnight of the day of an epoch-ms time. */
 export const utcDay = (t: number): number => t - (((t % DAY) + DAY) % DAY);

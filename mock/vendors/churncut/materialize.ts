@@ -17,8 +17,22 @@ function factorSlots(store: ChurnCutStore, i: number): { type: string; weight: n
   return out;
 }
 
-/** A customer as `GET /v1/customers` lists it (ChurnCut API docs, List customers). */
-export function toCustomerSummary(store: ChurnCutStore, i: number): Record<string, unknown> {
+/**
+ * How many factors the list shows: the heaviest two. The ChurnCut API docs list `cus_abc123`
+ * with `low_engagement` and `support_tickets` (List customers) and show it in detail with a
+ * third, lighter `payment_failures` (Get customer).
+ */
+export const LIST_FACTORS = 2;
+
+/**
+ * A customer as `GET /v1/customers` lists it (ChurnCut API docs, List customers); its status
+ * at `now` (by default the store's clock).
+ */
+export function toCustomerSummary(
+  store: ChurnCutStore,
+  i: number,
+  now?: number,
+): Record<string, unknown> {
   const c = store.customer(i);
   const p = store.data.probability[i] as number;
   return {
@@ -26,9 +40,11 @@ export function toCustomerSummary(store: ChurnCutStore, i: number): Record<strin
     email: c.email,
     risk_level: riskOf(p),
     churn_probability: prob(p),
-    status: store.status(i),
+    status: store.status(i, now),
     subscription_id: c.subscription.id,
-    factors: factorSlots(store, i).map((f) => f.type),
+    factors: factorSlots(store, i)
+      .slice(0, LIST_FACTORS)
+      .map((f) => f.type),
     created_at: iso(c.created),
   };
 }
@@ -82,7 +98,12 @@ export function toCustomerDetail(store: ChurnCutStore, i: number, now: number) {
   const periodEnd =
     ended ??
     billingPeriod(s.start, s.plan.interval, s.plan.intervalCount, Math.max(now, s.start))[1];
-  const { subscription_id: _sub, factors: _f, created_at, ...head } = toCustomerSummary(store, i);
+  const {
+    subscription_id: _sub,
+    factors: _f,
+    created_at,
+    ...head
+  } = toCustomerSummary(store, i, now);
   return {
     ...head,
     subscription: {

@@ -1,14 +1,26 @@
 import type { ChurnCutDataset } from '../../../generators/churncut.ts';
-import type { SeededFlows } from '../../../generators/churncut-flows.ts';
-import { monthlyUsdCents, type Offer, type Reason } from '../../../generators/churncut-offers.ts';
+import {
+  monthlyUsdCents,
+  type Offer,
+  offerInEffectUntil,
+  type Reason,
+} from '../../../generators/churncut-offers.ts';
 import { alphanumeric, deriveSeed, Rng } from '../../../generators/random.ts';
 import { SEED_EXAMPLE_IDS } from '../../../generators/seed-examples.ts';
 import type { Customer } from '../../../generators/world.ts';
 import { CustomerIndex, seededFlowId, seededFlowIndex } from './ids.ts';
+import {
+  CHURNED,
+  type CustomerStatus,
+  copyOutcomes,
+  type Outcomes,
+  RETAINED,
+  STATUSES,
+  seededOutcomes,
+  statusCodesAt,
+} from './status.ts';
 
-/** Customer status codes in the status array. */
-export const STATUSES = ['active', 'churned', 'retained'] as const;
-export type CustomerStatus = (typeof STATUSES)[number];
+export { type CustomerStatus, STATUSES } from './status.ts';
 
 /** A flow started through the API (seeded flows stay in the dataset's typed arrays). */
 export interface LiveFlow {
@@ -32,32 +44,18 @@ export interface ChurnEvent {
   readonly mrr: number;
 }
 
-function seededState(data: ChurnCutDataset): { status: Uint8Array; endedAt: Float64Array } {
-  const n = data.world.customers.length;
-  const status = new Uint8Array(n);
-  const endedAt = new Float64Array(n).fill(Number.NaN);
-  const f: SeededFlows = data.flows;
-  for (let i = 0; i < n; i++) {
-    // The latest completed flow decides; an expired one changes nothing.
-    for (let k = (f.start[i + 1] as number) - 1; k >= (f.start[i] as number); k--) {
-      const o = f.outcome[k] as number;
-      if (o === 2) continue;
-      status[i] = o === 0 ? 2 : 1;
-      if (o === 1) endedAt[i] = f.finished[k] as number;
-      break;
-    }
-  }
-  return { status, endedAt };
-}
-
 /**
  * ChurnCut's state: the seeded dataset (immutable typed arrays) plus what the API changed —
- * statuses, ended subscriptions and live flows. `reset` copies the seeded arrays back.
+ * outcomes, ended subscriptions and live flows. `reset` copies the seeded arrays back. Statuses
+ * are read at `now` (the mock clock; the as-of date when none is given): a `retained` customer
+ * is `active` again once the accepted offer has run out.
  */
 export class ChurnCutStore {
   readonly data: ChurnCutDataset;
   readonly index: CustomerIndex;
-  readonly #seeded: { status: Uint8Array; endedAt: Float64Array };
+  readonly #seeded: Outcomes;
+  readonly #now: () => number;
+  #seededCodes: Uint8Array | null = null;
   /** Seeded cancellations by time, with prefix sums of their MRR. */
   readonly churnTimes: Float64Array;
   readonly churnMrr: Float64Array;
@@ -65,21 +63,23 @@ export class ChurnCutStore {
   readonly flowsByCreated: Int32Array;
   /** Subscription start times, sorted. */
   readonly starts: Float64Array;
-  #status: Uint8Array;
-  #endedAt: Float64Array;
+  #state: Outcomes;
+  /** The status codes last computed, for the version and time they were computed at. */
+  #codes: { readonly version: number; readonly now: number; readonly codes: Uint8Array } | null =
+    null;
   #flows = new Map<string, LiveFlow>();
   #byCustomer = new Map<number, LiveFlow[]>();
   #churns: ChurnEvent[] = [];
   #rng: Rng;
   #version = 0;
 
-  constructor(data: ChurnCutDataset) {
+  constructor(data: ChurnCutDataset, now: () => number = () => data.world.asOf) {
     this.data = data;
+    this.#now = now;
     const customers = data.world.customers;
     this.index = new CustomerIndex(customers);
-    this.#seeded = seededState(data);
-    this.#status = this.#seeded.status.slice();
-    this.#endedAt = this.#seeded.endedAt.slice();
+    this.#seeded = seededOutcomes(data);
+    this.#state = copyOutcomes(this.#seeded);
     this.#rng = new Rng(deriveSeed(data.world.seed, 'churncut-live'));
     const f = data.flows;
     const churned: number[] = [];
@@ -99,8 +99,7 @@ export class ChurnCutStore {
 
   /** Restores the seeded snapshot. */
   reset(): void {
-    this.#status = this.#seeded.status.slice();
-    this.#endedAt = this.#seeded.endedAt.slice();
+    this.#state = copyOutcomes(this.#seeded);
     this.#flows = new Map();
     this.#byCustomer = new Map();
     this.#churns = [];
@@ -117,29 +116,41 @@ export class ChurnCutStore {
     return this.data.world.customers[i] as Customer;
   }
 
-  status(i: number): CustomerStatus {
-    return STATUSES[this.#status[i] as number] ?? 'active';
+  /** Customer `i`'s status at `now` (by default the store's clock). */
+  status(i: number, now = this.#now()): CustomerStatus {
+    const code = this.#state.status[i] as number;
+    if (code === RETAINED && !(now < (this.#state.retainedUntil[i] as number))) return 'active';
+    return STATUSES[code] ?? 'active';
   }
 
-  /** The status array itself, for fast list filtering (read only). */
+  /** Every customer's status code at the store's clock, for fast list filtering (read only). */
   get statusCodes(): Uint8Array {
-    return this.#status;
+    const now = this.#now();
+    const cached = this.#codes;
+    if (cached && cached.version === this.#version && cached.now === now) return cached.codes;
+    const codes = statusCodesAt(this.#state, now);
+    this.#codes = { version: this.#version, now, codes };
+    return codes;
   }
 
   /** When the customer's subscription ended, or null while it runs. */
   endedAt(i: number): number | null {
-    const t = this.#endedAt[i] as number;
+    const t = this.#state.endedAt[i] as number;
     return Number.isNaN(t) ? null : t;
   }
 
-  /** Customer `i`'s status as seeded (what a reset restores), whatever happened since. */
+  /**
+   * Customer `i`'s status as seeded, at the as-of date (what a reset restores, with the clock
+   * back at its start), whatever happened since.
+   */
   seededStatus(i: number): CustomerStatus {
-    return STATUSES[this.#seeded.status[i] as number] ?? 'active';
+    return STATUSES[this.seededStatusCodes[i] as number] ?? 'active';
   }
 
-  /** The seeded status array (read only), as `statusCodes` is right after a reset. */
+  /** The seeded status codes at the as-of date (read only), as `statusCodes` is after a reset. */
   get seededStatusCodes(): Uint8Array {
-    return this.#seeded.status;
+    this.#seededCodes ??= statusCodesAt(this.#seeded, this.data.world.asOf);
+    return this.#seededCodes;
   }
 
   /** When customer `i`'s subscription ended in the seed, or null if it ran then. */
@@ -192,10 +203,14 @@ export class ChurnCutStore {
 
   /** Records an outcome's effect on the customer (status, subscription, churn analytics). */
   applyOutcome(flow: LiveFlow, at: number): void {
-    if (flow.outcome === 'retained') this.#status[flow.customer] = 2;
+    const state = this.#state;
+    if (flow.outcome === 'retained' && flow.offer) {
+      state.status[flow.customer] = RETAINED;
+      state.retainedUntil[flow.customer] = offerInEffectUntil(flow.offer, at);
+    }
     if (flow.outcome === 'cancelled') {
-      this.#status[flow.customer] = 1;
-      this.#endedAt[flow.customer] = at;
+      state.status[flow.customer] = CHURNED;
+      state.endedAt[flow.customer] = at;
       this.#churns.push({ t: at, mrr: monthlyUsdCents(this.customer(flow.customer)) });
     }
     this.#version++;

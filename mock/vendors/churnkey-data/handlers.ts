@@ -1,5 +1,4 @@
 import { DSR_DELETE_EVENT_LIMIT } from '../../../generators/churnkey-data.ts';
-import { buildDsrRecords } from '../../../generators/churnkey-dsr.ts';
 import type { HandlerInput, HandlerResult } from '../../core/pipeline/types.ts';
 import type { MockClock } from '../../core/time/clock.ts';
 import type { VendorApi } from '../../core/vendor.ts';
@@ -51,10 +50,9 @@ export function churnkeyDataModule(
     const email = emailOf(input);
     const person = store.person(email);
     const now = clock.now();
+    // What had happened by the mock clock's now, every kind alike: counts are the lengths.
     const counts = store.counts(person, now);
-    const records = person
-      ? buildDsrRecords(store.world.seed, person, counts, store.world.asOf)
-      : null;
+    const records = store.records(person, now);
     const sessions = person
       ? [...store.sessions(now, person.id)].map((s) => toSessionJson(s, store.org))
       : [];

@@ -4,6 +4,12 @@ import {
   type DsrCounts,
   type SessionRecord,
 } from '../../../generators/churnkey-data.ts';
+import {
+  buildDsrRecords,
+  countsOf,
+  type DsrRecords,
+  dsrRecordsAt,
+} from '../../../generators/churnkey-dsr.ts';
 import type { Customer, World } from '../../../generators/world.ts';
 import { partitionPoint } from '../../core/search.ts';
 import { markBounced, markBouncedOldestFirst } from './bounce.ts';
@@ -141,7 +147,28 @@ export class ChurnkeyDataStore {
     let sessions = 0;
     for (let k = start[c.index] ?? 0; k < (start[c.index + 1] ?? 0); k++)
       if ((this.#seeded[order[k] as number] as SessionRecord).createdAt <= now) sessions++;
-    return { ...(this.#dsr[c.index] ?? ZERO_COUNTS), sessions };
+    return { ...this.#recordCounts(c, now), sessions };
+  }
+
+  /**
+   * A person's records other than sessions that had happened by `now` (Data API docs, GDPR User
+   * Data Access), built on demand; null for nobody or someone erased.
+   */
+  records(c: Customer | null, now: number): DsrRecords | null {
+    if (!c || this.#erased.has(c.index)) return null;
+    return this.#recordsAt(c, now);
+  }
+
+  #recordsAt(c: Customer, now: number): DsrRecords {
+    const counts = this.#dsr[c.index] ?? ZERO_COUNTS;
+    return dsrRecordsAt(buildDsrRecords(this.world.seed, c, counts, this.world.asOf), now);
+  }
+
+  /** How many of `c`'s records had happened by `now`, without building them when all had. */
+  #recordCounts(c: Customer, now: number): DsrCounts {
+    const { sessions: _sessions, ...all } = { ...ZERO_COUNTS, ...this.#dsr[c.index] };
+    // Nothing is dated after the as-of date (generators/churnkey-dsr.ts): from then on, all.
+    return now >= this.world.asOf ? all : countsOf(this.#recordsAt(c, now));
   }
 
   /** How many sessions have happened by `now`. */
@@ -239,12 +266,15 @@ export class ChurnkeyDataStore {
     return c && !this.#erased.has(c.index) ? c : null;
   }
 
-  /** How many records of each kind a person has by `now` (all zero once erased). */
+  /**
+   * How many records of each kind a person has by `now` (all zero once erased): the lengths of
+   * `records(c, now)` and of their sessions by `now`.
+   */
   counts(c: Customer | null, now: number): PersonCounts {
     if (!c || this.#erased.has(c.index)) return { ...ZERO_COUNTS };
     let sessions = 0;
     for (const _ of this.sessions(now, c.id)) sessions++;
-    return { ...(this.#dsr[c.index] ?? ZERO_COUNTS), sessions };
+    return { ...this.#recordCounts(c, now), sessions };
   }
 
   /** Removes every record of a person; returns what was removed. */

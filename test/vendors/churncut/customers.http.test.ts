@@ -1,8 +1,9 @@
+import { utc } from '@date-fns/utc';
+import { addMonths } from 'date-fns';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { riskOf } from '../../../generators/churncut.ts';
 import type { Mock } from '../../../mock/create.ts';
-import { seededFlowIndex } from '../../../mock/vendors/churncut/ids.ts';
 import { seededFlowJson, toCustomerDetail } from '../../../mock/vendors/churncut/materialize.ts';
 import { expectContract } from '../../helpers/contract.ts';
 import { customMock } from '../../helpers/mock.ts';
@@ -171,23 +172,37 @@ interface Detail {
   history: History;
 }
 
+/** Until when an offer accepted at `completedAt` keeps the customer retained (decision 008). */
+function retainedUntil(offer: unknown, completedAt: string | null): number {
+  const o = offer as { type: string; duration_months?: number };
+  if (o.type === 'downgrade') return Number.POSITIVE_INFINITY;
+  return addMonths(completedAt ?? Number.NaN, o.duration_months ?? 0, { in: utc }).getTime();
+}
+
 /**
- * Every way a customer's detail breaks the status rule (docs/decisions/003, the contract's
- * CustomerStatus): the latest completed flow decides — cancelled ⇒ churned, retained ⇒
- * retained, none ⇒ active; an expired flow changes nothing; nobody has a flow after they churned;
- * a churned customer's subscription ended when that cancellation completed.
+ * Every way a customer's detail breaks the status rule (docs/decisions/003 and 008, the
+ * contract's CustomerStatus): the latest completed flow decides — cancelled ⇒ churned, retained
+ * ⇒ retained while the accepted offer is in effect at `now` and active after, none ⇒ active; an
+ * expired flow changes nothing; nobody has a flow after they churned; a churned customer's
+ * subscription ended when that cancellation completed.
  */
-function statusProblems(d: Detail, completedAt: (flowId: string) => string | null): string[] {
+function statusProblems(
+  d: Detail,
+  completedAt: (flowId: string) => string | null,
+  now: number,
+): string[] {
   const out: string[] = [];
   const bad = (what: string) => out.push(`${d.id} (${d.status}): ${what}`);
   const h = d.history;
   const completed = h.filter((e) => e.outcome !== 'expired');
   const last = completed.at(-1);
+  const inEffect = () =>
+    now < retainedUntil(last?.offer, completedAt(last?.flow_id ?? '')) ? 'retained' : 'active';
   const expected =
     last?.outcome === 'cancelled'
       ? 'churned'
       : last?.outcome === 'retained'
-        ? 'retained'
+        ? inEffect()
         : 'active';
   if (d.status !== expected) bad(`latest completed outcome ${last?.outcome ?? 'none'}`);
   const dates = h.map((e) => e.date);
@@ -216,14 +231,14 @@ describe('every seeded customer: status agrees with history', () => {
     const store = mock.vendors.churncut.store;
     const now = mock.clock.now();
     const completedAt = (id: string) =>
-      seededFlowJson(store, seededFlowIndex(id, store.data.flows.count)).completed_at;
+      seededFlowJson(store, store.seededFlowIndex(id)).completed_at;
     const problems: string[] = [];
     const counts: Record<string, number> = {};
     const n = mock.data.world.customers.length;
     for (let i = 0; i < n; i++) {
       const d = toCustomerDetail(store, i, now) as unknown as Detail;
       counts[d.status] = (counts[d.status] ?? 0) + 1;
-      problems.push(...statusProblems(d, completedAt));
+      problems.push(...statusProblems(d, completedAt, now));
     }
     expect(problems.slice(0, 20)).toEqual([]);
     expect(Object.keys(counts).sort()).toEqual(['active', 'churned', 'retained']);
@@ -259,17 +274,17 @@ describe('every seeded customer: status agrees with history', () => {
       const res = await ccGet(mock, 'getCustomer', `${CUSTOMERS}/${c.id}`);
       const d = res.body.data as Detail;
       expect(d.status).toBe(c.status);
-      const cancelled = d.history.find((e) => e.outcome === 'cancelled');
-      if (cancelled) {
+      const last = d.history.filter((e) => e.outcome !== 'expired').at(-1);
+      if (last) {
         const f = await ccGet(
           mock,
           'getCancellationFlow',
-          `/v1/cancellation-flows/${cancelled.flow_id}`,
+          `/v1/cancellation-flows/${last.flow_id}`,
         );
-        expect(f.body.data).toMatchObject({ customer_id: d.id, outcome: 'cancelled' });
-        flowCompletedAt.set(cancelled.flow_id, f.body.data.completed_at);
+        expect(f.body.data).toMatchObject({ customer_id: d.id, outcome: last.outcome });
+        flowCompletedAt.set(last.flow_id, f.body.data.completed_at);
       }
-      problems.push(...statusProblems(d, completedAt));
+      problems.push(...statusProblems(d, completedAt, mock.clock.now()));
     }
     expect(problems).toEqual([]);
   });

@@ -117,6 +117,51 @@ describe('flow lifecycle and its effects', () => {
     expect(after.history.at(-1)).toMatchObject({ outcome: 'retained', flow_id: f.id });
   });
 
+  it('a retained customer is active again once the accepted offer has run out (decision 008)', async () => {
+    const listed = async (status: string, id: string) => {
+      const q = { status, limit: 100 };
+      const res = await ccGet(mock, 'listCustomers', CUSTOMERS, q);
+      return (res.body.data.customers as { id: string }[]).some((x) => x.id === id);
+    };
+    const cases = [
+      ['too_expensive', 'discount', '2026-03-31T00:00:00.000Z'],
+      ['not_using', 'pause', '2026-02-28T00:00:00.000Z'],
+      ['missing_features', 'downgrade', null],
+    ] as const;
+    const accepted: { id: string; until: string | null }[] = [];
+    // Distinct active customers above the cheapest tier (a downgrade needs a lower plan).
+    const store = mock.vendors.churncut.store;
+    const skips = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].filter(
+      (k) => store.customer(activeCustomer(mock, k).index).subscription.plan.tier !== 'starter',
+    );
+    for (const [j, [reason, offer, until]] of cases.entries()) {
+      const { c, res } = await start((skips[j] as number) - j, reason);
+      expect(mock.vendors.churncut.flows.accept(res.body.data.flow_id, offer).ok).toBe(true);
+      expect((await customer(c.id)).status).toBe('retained');
+      accepted.push({ id: c.id, until });
+    }
+    for (const { id, until } of accepted) {
+      if (until === null) continue;
+      mock.clock.set(Date.parse(until) - 1);
+      expect((await customer(id)).status).toBe('retained');
+      mock.clock.set(Date.parse(until));
+      expect((await customer(id)).status).toBe('active');
+    }
+    // A downgrade has no term; the list filters by the status at the clock's now.
+    mock.clock.set(Date.parse('2030-01-01T00:00:00Z'));
+    const [discount, , downgrade] = accepted as [
+      (typeof accepted)[0],
+      unknown,
+      (typeof accepted)[0],
+    ];
+    expect((await customer(downgrade.id)).status).toBe('retained');
+    expect(await listed('active', discount.id)).toBe(true);
+    expect(await listed('retained', discount.id)).toBe(false);
+    mock.clock.set(Date.parse('2026-01-15T00:00:00Z'));
+    expect(await listed('retained', discount.id)).toBe(true);
+    expect(await listed('active', discount.id)).toBe(false);
+  });
+
   it('cancelling: churned, subscription ends, churn analytics and mrr_lost grow', async () => {
     const { c, res } = await start(1);
     const q = { start_date: '2025-12-31', end_date: '2025-12-31', granularity: 'day' };

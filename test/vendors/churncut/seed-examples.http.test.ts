@@ -2,7 +2,11 @@ import request from 'supertest';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateChurnCut, riskOf } from '../../../generators/churncut.ts';
 import { OUTCOMES, seededOffer } from '../../../generators/churncut-flows.ts';
-import { findSeedExample, SEED_EXAMPLE_IDS } from '../../../generators/seed-examples.ts';
+import {
+  CHURNCUT_EXAMPLE,
+  findSeedExample,
+  SEED_EXAMPLE_IDS,
+} from '../../../generators/seed-examples.ts';
 import { generateWorld } from '../../../generators/world.ts';
 import type { Mock } from '../../../mock/create.ts';
 import { DEFAULT_OPTIONS } from '../../../mock/create.ts';
@@ -16,7 +20,7 @@ const world = (scale: number) =>
   generateWorld({ seed: 42, asOf: Date.parse(DEFAULT_OPTIONS.asOf), scale });
 
 describe('findSeedExample (pure)', () => {
-  it('picks a high-risk Pro customer billed in USD whose last flow was retained with a discount', () => {
+  it('picks a high-risk Pro customer billed in USD, no trial, one flow retained with a discount, created after the example', () => {
     const data = generateChurnCut(world(1));
     const ex = findSeedExample(data);
     expect(ex).not.toBeNull();
@@ -24,7 +28,10 @@ describe('findSeedExample (pure)', () => {
     const c = data.world.customers[ex.customer];
     expect(c?.subscription.plan.tier).toBe('pro');
     expect(c?.subscription.currency).toBe('usd');
+    expect(c?.subscription.trialEnd).toBeNull();
+    expect(c?.created).toBeGreaterThanOrEqual(CHURNCUT_EXAMPLE.created);
     expect(riskOf(data.probability[ex.customer] as number)).toBe('high');
+    expect(data.flows.start[ex.customer]).toBe(ex.flow);
     expect(data.flows.start[ex.customer + 1]).toBe(ex.flow + 1);
     expect(OUTCOMES[data.flows.outcome[ex.flow] as number]).toBe('retained');
     expect(seededOffer(data.flows, ex.flow)).toMatchObject({ type: 'discount' });
@@ -53,16 +60,71 @@ describe("the ChurnCut docs' own example requests, against the default data", ()
     expect(res.body.data.has_more).toBe(true);
   });
 
-  it('GET /v1/customers/cus_abc123: the high-risk Pro customer with sub_xyz789 and a retained attempt', async () => {
+  it("GET /v1/customers/cus_abc123 answers the docs' Get customer example, field by field", async () => {
     const res = await ccGet(mock, 'getCustomer', `${CUSTOMERS}/${customerId}`);
     expect(res.status).toBe(200);
-    expect(res.body.data).toMatchObject({
-      id: customerId,
+    const d = res.body.data;
+    expect(d).toMatchObject({
+      id: 'cus_abc123',
+      email: 'customer@example.com',
       risk_level: 'high',
-      status: 'retained',
-      subscription: { id: subscriptionId, plan: 'pro', currency: 'usd', status: 'active' },
+      churn_probability: 0.85,
+      status: 'active',
+      subscription: { id: 'sub_xyz789', plan: 'pro', amount: 4900, currency: 'usd' },
     });
-    expect(res.body.data.history.at(-1)).toMatchObject({ outcome: 'retained', flow_id: flowId });
+    expect(d.factors).toEqual([
+      { type: 'low_engagement', weight: 0.4 },
+      { type: 'support_tickets', weight: 0.3 },
+      { type: 'payment_failures', weight: 0.15 },
+    ]);
+    // The same instants as the document's; the mock writes milliseconds.
+    expect(Date.parse(d.created_at)).toBe(Date.parse('2024-01-15T10:30:00Z'));
+    expect(d.history).toHaveLength(1);
+    expect(d.history[0]).toMatchObject({
+      event: 'cancellation_attempted',
+      outcome: 'retained',
+      flow_id: flowId,
+      offer: { type: 'discount', value: 50, duration_months: 3 },
+    });
+    expect(Date.parse(d.history[0].date)).toBe(Date.parse('2024-01-20T14:30:00Z'));
+    // The docs' 2024-02-15 is in the past at the as-of date: an active subscription's period
+    // end is the end of the billing period running at the mock clock's now (the contract says so).
+    const end = Date.parse(d.subscription.current_period_end);
+    expect(end).toBeGreaterThan(mock.clock.now());
+    expect(new Date(end).toISOString()).toMatch(/^2026-01-15T10:[345]/);
+  });
+
+  it('cus_abc123 is retained only while the accepted 3-month discount runs (decision 008)', async () => {
+    const at = async (now: string) => {
+      const moved = await request(mock.app).post('/__admin/clock').send({ now });
+      await expectContract('setClock', moved);
+      expect(moved.status).toBe(200);
+      return (await ccGet(mock, 'getCustomer', `${CUSTOMERS}/${customerId}`)).body.data.status;
+    };
+    expect(await at('2024-02-01T00:00:00Z')).toBe('retained');
+    expect(await at('2024-04-20T15:44:59.999Z')).toBe('retained');
+    expect(await at('2024-04-20T15:45:00Z')).toBe('active');
+    expect(await at('2025-12-31T00:00:00Z')).toBe('active');
+  });
+
+  it("GET /v1/customers lists cus_abc123 as the docs' List customers example shows it", async () => {
+    let found: Record<string, unknown> | undefined;
+    for (let offset = 0; !found; offset += 100) {
+      const q = { risk_level: 'high', status: 'active', limit: 100, offset };
+      const res = await ccGet(mock, 'listCustomers', CUSTOMERS, q);
+      expect(res.body.data.customers.length).toBeGreaterThan(0);
+      found = res.body.data.customers.find((c: { id: string }) => c.id === customerId);
+    }
+    expect(found).toEqual({
+      id: 'cus_abc123',
+      email: 'customer@example.com',
+      risk_level: 'high',
+      churn_probability: 0.85,
+      status: 'active',
+      subscription_id: 'sub_xyz789',
+      factors: ['low_engagement', 'support_tickets'],
+      created_at: new Date('2024-01-15T10:30:00Z').toISOString(),
+    });
   });
 
   it('GET /v1/cancellation-flows/flow_123456: completed, retained with a discount, for cus_abc123', async () => {
@@ -75,7 +137,12 @@ describe("the ChurnCut docs' own example requests, against the default data", ()
       offer_accepted: { type: 'discount', value: 50, duration_months: 3 },
       customer_id: customerId,
       subscription_id: subscriptionId,
+      reason: 'too_expensive',
     });
+    const instant = (field: string) => Date.parse(res.body.data[field]);
+    expect(instant('completed_at')).toBe(Date.parse('2024-01-20T15:45:00Z'));
+    expect(instant('created_at')).toBe(Date.parse('2024-01-20T14:30:00Z'));
+    expect(instant('expires_at')).toBe(Date.parse('2024-01-21T14:30:00Z'));
     // The flow's scrambled id is not a second name for it.
     const data = mock.vendors.churncut.store.data;
     const scrambled = seededFlowId(data.exampleFlow ?? -1);

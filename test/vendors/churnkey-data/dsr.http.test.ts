@@ -155,3 +155,76 @@ describe('POST /v1/data/dsr/delete', () => {
     expect(await total()).toBe(before);
   });
 });
+
+/** The field that dates each kind of DSR record: when it happened. */
+const DATED_BY = {
+  events: 'createdAt',
+  sessions: 'createdAt',
+  campaigns: 'enrolledAt',
+  invoices: 'created',
+  failedPayments: 'failedAt',
+  subscriptions: 'start',
+  charges: 'created',
+  emails: 'sentAt',
+} as const satisfies Record<(typeof DSR_KINDS)[number], string>;
+
+type Profile = Record<(typeof DSR_KINDS)[number], Record<string, unknown>[]>;
+const dateOf = (kind: (typeof DSR_KINDS)[number], r: Record<string, unknown>) =>
+  Date.parse(String(r[DATED_BY[kind]]));
+
+describe('DSR and the mock clock: no record of any kind after now', () => {
+  const JANE = 'jane@example.com';
+  const access = async () => (await ckPost(mock, 'dsrAccess', DSR_ACCESS, { email: JANE })).body;
+  const setClock = async (now: string) => {
+    const res = await request(mock.app).post('/__admin/clock').send({ now });
+    await expectContract('setClock', res);
+    expect(res.status).toBe(200);
+  };
+
+  it('moving the clock into her history hides every later record, counts agree; moving it forward shows them', async () => {
+    const full = await access();
+    const fullProfile = full.profile as Profile;
+    // Her third invoice: inside her history, with later invoices, charges, sessions and events.
+    const invoiceDates = fullProfile.invoices.map((r) => dateOf('invoices', r));
+    const now = invoiceDates.sort((a, b) => a - b)[2] as number;
+    await setClock(new Date(now).toISOString());
+    const then = await access();
+    const profile = then.profile as Profile;
+    for (const kind of DSR_KINDS) {
+      const later = profile[kind].filter((r) => dateOf(kind, r) > now);
+      expect(later, `${kind} after now`).toEqual([]);
+      expect(profile[kind], kind).toHaveLength(then.counts[kind]);
+      // Exactly the records that had happened by then.
+      const expected = fullProfile[kind]
+        .filter((r) => dateOf(kind, r) <= now)
+        .map((r) => r.id ?? r._id);
+      expect(
+        profile[kind].map((r) => r.id ?? r._id),
+        kind,
+      ).toEqual(expected);
+    }
+    for (const kind of ['invoices', 'charges', 'sessions'] as const)
+      expect(then.counts[kind], kind).toBeLessThan(full.counts[kind]);
+    expect(then.counts.invoices).toBe(3);
+    // Back before her first record: nothing yet; forward to the as-of date: everything again.
+    const first = Math.min(...DSR_KINDS.flatMap((k) => fullProfile[k].map((r) => dateOf(k, r))));
+    await setClock(new Date(first - 1).toISOString());
+    expect((await access()).counts).toEqual(ZERO_COUNTS);
+    await setClock('2025-12-31T00:00:00Z');
+    expect(await access()).toEqual(full);
+  });
+
+  it('a delete while the clock is back reports what had happened by then, and counts agree', async () => {
+    const full = await access();
+    const now = Date.parse(String((full.profile as Profile).invoices[4]?.created));
+    await setClock(new Date(now).toISOString());
+    const then = await access();
+    const res = await ckPost(mock, 'dsrDelete', DSR_DELETE, { email: JANE });
+    expect(res.status).toBe(200);
+    expect(res.body.deletedCounts).toEqual(then.counts);
+    // Her fifth invoice is the last one by then.
+    expect(res.body.deletedCounts.invoices).toBe(5);
+    expect(res.body.deletedCounts.invoices).toBeLessThan(full.counts.invoices);
+    expect(res.body.counts).toEqual(ZERO_COUNTS);
+  });
+});

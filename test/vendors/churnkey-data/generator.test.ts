@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { generateChurnkeyData } from '../../../generators/churnkey-data.ts';
-import { buildDsrRecords } from '../../../generators/churnkey-dsr.ts';
+import {
+  buildDsrRecords,
+  countsOf,
+  DSR_DATED_BY,
+  dsrRecordsAt,
+} from '../../../generators/churnkey-dsr.ts';
 import { OFFER_TYPES } from '../../../generators/churnkey-flows.ts';
 import { seededVendorData } from '../../../generators/seed-examples.ts';
 import { DATA_START } from '../../../generators/time.ts';
@@ -120,5 +125,54 @@ describe('seeded world', () => {
     expect(a.invoices.length).toBe(counts.invoices);
     expect(a.charges.length).toBe(counts.charges);
     expect(a.subscriptions[0]?.id).toBe(c.subscription.id);
+  });
+});
+
+describe('dsrRecordsAt: what had happened by the mock clock', () => {
+  const c = DEFAULT.world.customers[5];
+  const counts = DEFAULT.data.dsr[5];
+  if (!c || !counts) throw new Error('fixture');
+  const all = buildDsrRecords(42, c, counts, AS_OF);
+  const kinds = Object.keys(DSR_DATED_BY) as (keyof typeof DSR_DATED_BY)[];
+  const dated = (kind: (typeof kinds)[number], r: Record<string, unknown>) =>
+    Date.parse(String(r[DSR_DATED_BY[kind]]));
+
+  it('dates nothing after the as-of date, so at the as-of date every record counts', () => {
+    for (let i = 0; i < DEFAULT.world.customers.length; i += 37) {
+      const p = DEFAULT.world.customers[i];
+      const n = DEFAULT.data.dsr[i];
+      if (!p || !n) continue;
+      const records = buildDsrRecords(42, p, n, AS_OF);
+      for (const kind of kinds)
+        for (const r of records[kind]) expect(dated(kind, r)).toBeLessThanOrEqual(AS_OF);
+    }
+    expect(dsrRecordsAt(all, AS_OF)).toEqual(all);
+    expect(countsOf(all)).toEqual(counts);
+  });
+
+  it('keeps, of every kind, exactly the records dated at or before now', () => {
+    const now = Date.parse(String(all.invoices[1]?.created));
+    const then = dsrRecordsAt(all, now);
+    for (const kind of kinds) {
+      const ids = (rs: Record<string, unknown>[]) => rs.map((r) => r.id);
+      expect(ids(then[kind]), kind).toEqual(ids(all[kind].filter((r) => dated(kind, r) <= now)));
+    }
+    expect(then.invoices).toHaveLength(2);
+  });
+
+  it('shows a subscription canceled after now as it then was: running', () => {
+    const sub = {
+      id: 'sub_1',
+      planId: 'starter_monthly',
+      status: 'canceled',
+      start: '2024-01-01T00:00:00.000Z',
+      canceledAt: '2024-06-01T00:00:00.000Z',
+    };
+    const records = { ...dsrRecordsAt(all, 0), subscriptions: [sub] };
+    expect(dsrRecordsAt(records, Date.parse('2024-03-01T00:00:00Z')).subscriptions).toEqual([
+      { ...sub, status: 'active', canceledAt: null },
+    ]);
+    expect(dsrRecordsAt(records, Date.parse('2024-06-01T00:00:00Z')).subscriptions).toEqual([sub]);
+    expect(dsrRecordsAt(records, Date.parse('2023-12-31T23:59:59Z')).subscriptions).toEqual([]);
   });
 });

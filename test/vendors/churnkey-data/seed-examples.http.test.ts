@@ -1,6 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateChurnkeyData } from '../../../generators/churnkey-data.ts';
 import {
+  DSR_EXAMPLE_COUNTS,
   findDsrExample,
   SEED_EXAMPLE_IDS,
   seededVendorData,
@@ -15,7 +16,7 @@ const EMAIL = SEED_EXAMPLE_IDS.dsrEmail;
 const world = () => generateWorld({ seed: 42, asOf: Date.parse(DEFAULT_OPTIONS.asOf), scale: 1 });
 
 describe('findDsrExample / seededVendorData (pure)', () => {
-  it('picks a person with three or more sessions, every kind of record but e-mails, under the delete limit', () => {
+  it("picks a person with the example's five sessions, every kind of record but e-mails, under the delete limit", () => {
     const w = world();
     const data = generateChurnkeyData(w);
     const i = findDsrExample(w, data);
@@ -24,11 +25,11 @@ describe('findDsrExample / seededVendorData (pure)', () => {
     expect(d?.events).toBeGreaterThan(0);
     expect(d?.events).toBeLessThanOrEqual(10_000);
     expect(d?.invoices).toBeGreaterThan(0);
-    expect(data.sessions.filter((s) => s.customer.index === i).length).toBeGreaterThanOrEqual(3);
+    expect(data.sessions.filter((s) => s.customer.index === i)).toHaveLength(5);
     expect(findDsrExample(w, data, i)).not.toBe(i);
   });
 
-  it('renames only that person, in the world and in every one of their sessions', () => {
+  it("renames only that person (and the ChurnCut docs' example customer), in the world and in every one of their sessions; jane has the docs' counts", () => {
     const before = world();
     const { world: after, churnkey, churncut } = seededVendorData(before);
     const janes = after.customers.filter((c) => c.email === EMAIL);
@@ -36,12 +37,13 @@ describe('findDsrExample / seededVendorData (pure)', () => {
     const jane = janes[0];
     if (!jane) return;
     expect(before.customers[jane.index]?.email).not.toBe(EMAIL);
-    expect(after.customers.filter((c, i) => c.email !== before.customers[i]?.email)).toEqual([
-      jane,
-    ]);
+    const renamed = after.customers.filter((c, i) => c.email !== before.customers[i]?.email);
+    expect(renamed.map((c) => c.email).sort()).toEqual(['customer@example.com', EMAIL]);
     const hers = churnkey.sessions.filter((s) => s.customer.index === jane.index);
-    expect(hers.length).toBeGreaterThanOrEqual(3);
+    expect(hers).toHaveLength(DSR_EXAMPLE_COUNTS.sessions);
     for (const s of hers) expect(s.customer).toBe(jane);
+    const { sessions: _s, ...counts } = DSR_EXAMPLE_COUNTS;
+    expect(churnkey.dsr[jane.index]).toEqual(counts);
     expect(churncut.world).toBe(after);
   });
 });
@@ -53,14 +55,23 @@ describe("the Data API docs' DSR example, against the default data", () => {
   });
   beforeEach(() => mock.reset());
 
-  it('POST /v1/data/dsr/access {"email":"jane@example.com"} finds her records and sessions', async () => {
+  it('POST /v1/data/dsr/access {"email":"jane@example.com"} answers exactly the docs\' counts, and her records', async () => {
     const res = await ckPost(mock, 'dsrAccess', '/v1/data/dsr/access', { email: EMAIL });
     expect(res.status).toBe(200);
     const { counts, profile } = res.body;
-    // Every kind of record but e-mails (findDsrExample's choice).
-    for (const kind of DSR_KINDS.filter((k) => k !== 'emails'))
-      expect(counts[kind], kind).toBeGreaterThan(0);
-    expect(profile.sessions).toHaveLength(counts.sessions);
+    expect(res.body.customer).toEqual({ email: 'jane@example.com' });
+    // GDPR User Data Access, Response Data Format.
+    expect(counts).toEqual({
+      events: 5,
+      sessions: 5,
+      campaigns: 5,
+      invoices: 10,
+      failedPayments: 5,
+      subscriptions: 5,
+      charges: 5,
+      emails: 0,
+    });
+    for (const kind of DSR_KINDS) expect(profile[kind], kind).toHaveLength(counts[kind]);
     const listed = await ckGet(mock, 'listSessions', '/v1/data/sessions', {
       customerEmail: EMAIL,
       bounced: true,

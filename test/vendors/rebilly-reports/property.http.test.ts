@@ -1,8 +1,8 @@
 import { base, en, Faker } from '@faker-js/faker';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { generateSeededData } from '../../../generators/dataset.ts';
 import { generateRebillyReports } from '../../../generators/rebilly-reports.ts';
 import { parseAsOf } from '../../../generators/time.ts';
-import { generateWorld } from '../../../generators/world.ts';
 import type { Mock } from '../../../mock/create.ts';
 import { DEFAULT_OPTIONS } from '../../../mock/create.ts';
 import { AGGREGATION_FIELDS } from '../../../mock/vendors/rebilly-reports/fields.ts';
@@ -27,8 +27,9 @@ interface Clause {
 }
 
 const f = new Faker({ locale: [en, base], seed: 4004 });
-// The raw data, generated here from the same seed as the mock's (cases are drawn from it).
-const world = generateWorld({
+// The raw data, generated here as the mock generates it (the same seed, the documents' example
+// people placed in it); the cases are drawn from it.
+const { world } = generateSeededData({
   seed: DEFAULT_OPTIONS.seed,
   asOf: parseAsOf(DEFAULT_OPTIONS.asOf),
   scale: 1,
