@@ -3,7 +3,7 @@ import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { parseAsOf } from '../generators/time.ts';
 import { adminAuthenticator } from './admin/guard.ts';
-import { adminModule } from './admin/index.ts';
+import { ADMIN_PREFIX, adminModule } from './admin/index.ts';
 import { providerStates } from './admin/states.ts';
 import { loadContract } from './core/contract.ts';
 import {
@@ -16,7 +16,7 @@ import { contractFile } from './core/paths.ts';
 import { FastPath } from './core/pipeline/fast-path.ts';
 import { sendError } from './core/pipeline/pipeline.ts';
 import type { ResponseCache } from './core/pipeline/response-cache.ts';
-import { mountVendor } from './core/pipeline/router.ts';
+import { BODY_TOO_LARGE, mountVendor } from './core/pipeline/router.ts';
 import { sendResult } from './core/pipeline/send.ts';
 import type { VendorModule } from './core/pipeline/types.ts';
 import { MockClock } from './core/time/clock.ts';
@@ -177,7 +177,7 @@ export async function createMockFrom<D>(
   // The vendor APIs answer any origin, as the vendors do; the admin API none (guard.ts).
   const vendorCors = cors({ exposedHeaders: exposed });
   app.use((req: Request, res: Response, next: NextFunction) =>
-    req.path.startsWith('/__admin') ? next() : vendorCors(req, res, next),
+    req.path.startsWith(ADMIN_PREFIX) ? next() : vendorCors(req, res, next),
   );
   for (const b of built) b.instance.mount?.(app);
   const modules = [...built.flatMap((b) => (b.module ? [b.module] : [])), admin];
@@ -206,7 +206,7 @@ export async function createMockFrom<D>(
         err.type === 'entity.parse.failed'
           ? `Malformed JSON body: ${err.message}`
           : err.type === 'entity.too.large'
-            ? 'Request body too large (limit 1 MB)'
+            ? BODY_TOO_LARGE
             : status === 500
               ? `Internal mock error: ${err.message}`
               : err.message;
@@ -218,7 +218,7 @@ export async function createMockFrom<D>(
   // before the fast path and Express: unknown admin paths and preflights included.
   const guard = adminAuthenticator(options.adminToken);
   const listener: RequestListener = (req, res) => {
-    if (req.url?.startsWith('/__admin')) {
+    if (req.url?.startsWith(ADMIN_PREFIX)) {
       const refused = guard(req.headers);
       if (refused) return sendResult(res, refused);
     }

@@ -84,8 +84,8 @@ export async function listenMock<D>(
     if (!closing) {
       closing = true;
       mock.stop();
+      // close() also closes idle connections (http-server.ts: responses being written finish).
       server.close();
-      server.closeIdleConnections();
       if (graceMs <= 0) server.closeAllConnections();
       else {
         const timer = setTimeout(() => server.closeAllConnections(), graceMs);

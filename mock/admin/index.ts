@@ -22,6 +22,9 @@ export interface AdminHooks {
   readonly states?: ProviderStates;
 }
 
+/** Where the admin API lives (the hosted flow's controls too, under `/__admin/churnkey`). */
+export const ADMIN_PREFIX = '/__admin';
+
 const bad = (message: string): HandlerResult => ({ status: 400, body: { message } });
 
 /**
@@ -86,7 +89,7 @@ export function adminModule(hooks: AdminHooks): VendorModule {
   return {
     name: 'churnmock admin',
     contractFile: ADMIN_CONTRACT,
-    prefixes: ['/__admin'],
+    prefixes: [ADMIN_PREFIX],
     authenticate: () => null,
     errorBody: plainErrorBody,
     handlers: {

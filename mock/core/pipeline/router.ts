@@ -7,6 +7,8 @@ import type { VendorModule } from './types.ts';
 
 /** The largest request body an operation takes. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** The 413's message, whether the length was announced or counted by the body parser. */
+export const BODY_TOO_LARGE = 'Request body too large (limit 1 MB)';
 
 /** Stage 4: JSON bodies up to 1 MB (only operations that take a body parse one). */
 const jsonBody = express.json({
@@ -24,7 +26,7 @@ function bodyLimit(vendor: VendorModule): RequestHandler {
     const length = Number(req.headers['content-length']);
     if (!(length > BODY_LIMIT_BYTES)) return next();
     req.resume();
-    sendError(res, vendor, 413, 'Request body too large (limit 1 MB)', { connection: 'close' });
+    sendError(res, vendor, 413, BODY_TOO_LARGE, { connection: 'close' });
   };
 }
 
