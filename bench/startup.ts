@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { stopChild } from '../test/helpers/child.ts';
+import { freePort } from '../test/helpers/wait.ts';
 import { peakRssBytes, ROOT, track } from './servers.ts';
 import { fmtBytes, fmtMs } from './stats.ts';
 import { failed, info, type Row, target } from './table.ts';
@@ -18,17 +18,6 @@ const GOALS: readonly { scale: number; firstMs: number; peakRss?: number }[] = [
   { scale: 1, firstMs: 1000 },
   { scale: 100, firstMs: 10_000, peakRss: 1.5 * GIB },
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 /**
  * Spawns the installed command (`bin/churnmock.js` on plain node, as `npx churnmock serve`
