@@ -1,4 +1,4 @@
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { parseAsOf } from '../generators/time.ts';
@@ -6,6 +6,8 @@ import { adminAuthenticator } from './admin/guard.ts';
 import { ADMIN_PREFIX, adminModule } from './admin/index.ts';
 import { providerStates } from './admin/states.ts';
 import { loadContract } from './core/contract.ts';
+import { Logger } from './core/control/log.ts';
+import { ControlPlane } from './core/control/plane.ts';
 import {
   type MockOptions,
   type MockOptionsInput,
@@ -18,11 +20,13 @@ import { sendError } from './core/pipeline/pipeline.ts';
 import type { ResponseCache } from './core/pipeline/response-cache.ts';
 import { BODY_TOO_LARGE, mountVendor } from './core/pipeline/router.ts';
 import { sendResult } from './core/pipeline/send.ts';
-import type { VendorModule } from './core/pipeline/types.ts';
+import { markUnmatched } from './core/pipeline/trace.ts';
+import type { HandlerResult, VendorModule } from './core/pipeline/types.ts';
 import { MockClock } from './core/time/clock.ts';
 import { realScheduler, type Scheduler } from './core/time/scheduler.ts';
 import type { Registry, VendorDefinition, VendorInstance } from './core/vendor.ts';
 import { WebhookDispatcher } from './core/webhooks/dispatcher.ts';
+import { triggerTable } from './core/webhooks/trigger.ts';
 
 /** A built vendor with its definition. */
 export interface BuiltVendor {
@@ -48,6 +52,8 @@ export interface Mock<D = unknown, I = Readonly<Record<string, VendorInstance>>>
   readonly vendors: I;
   /** The built vendors in the registry's order. */
   readonly built: readonly BuiltVendor[];
+  /** The request journal and the stub mappings in front of the pipeline. */
+  readonly control: ControlPlane;
   /**
    * Restores every vendor's seeded state (rate limits included), the clock, the caches, and
    * empties the webhook delivery and event logs. Webhook targets are kept (a test's receiver
@@ -70,6 +76,8 @@ export interface EngineHooks {
   readonly scheduler?: Scheduler;
   /** Told what start-up is doing, as it goes ("generating the seeded world"). */
   readonly progress?: (step: string) => void;
+  /** Where log lines go (`logFormat` other than off); default standard error. */
+  readonly logSink?: (line: string) => void;
 }
 
 function moduleFor(modules: readonly VendorModule[], path: string): VendorModule | undefined {
@@ -83,7 +91,7 @@ function moduleFor(modules: readonly VendorModule[], path: string): VendorModule
 export async function createMockFrom<D>(
   registry: Registry<D>,
   input: MockOptionsInput = {},
-  { scheduler = realScheduler, progress }: EngineHooks = {},
+  { scheduler = realScheduler, progress, logSink }: EngineHooks = {},
 ): Promise<Mock<D>> {
   const options = resolveOptions(input);
   const asOf = parseAsOf(options.asOf);
@@ -93,7 +101,16 @@ export async function createMockFrom<D>(
     progress && ((done) => progress(`  generated ${done}`)),
   );
   const clock = new MockClock(asOf);
-  const webhooks = new WebhookDispatcher(options.webhooks, scheduler);
+  const logger =
+    options.logFormat === 'off'
+      ? undefined
+      : new Logger(
+          options.logFormat,
+          options.logLevel,
+          logSink ?? ((line) => process.stderr.write(line)),
+          () => scheduler.now(),
+        );
+  const webhooks = new WebhookDispatcher(options.webhooks, scheduler, logger);
 
   const vendors: Record<string, VendorInstance> = {};
   const built: BuiltVendor[] = [];
@@ -129,16 +146,35 @@ export async function createMockFrom<D>(
   }
 
   const caches: ResponseCache[] = [];
+  // Filled once the contracts are mounted: the vendor whose prefix a path is under.
+  let modules: VendorModule[] = [];
+  const fast = new FastPath({});
+  const control = new ControlPlane({
+    logger,
+    journalSize: options.journalSize,
+    seed: options.seed,
+    scheduler,
+    mockNow: () => clock.now(),
+    vendorFor: (path) => {
+      const m = moduleFor(modules, path);
+      return m && { name: m.name, stubError: (status, message) => stubError(m, status, message) };
+    },
+    common: fast.common,
+  });
   const reset = ({ webhookTargets = false }: ResetOptions = {}) => {
     for (const b of built) b.instance.reset();
     webhooks.reset({ targets: webhookTargets });
     clock.reset();
+    control.reset();
     for (const c of caches) c.clear();
   };
   const admin = adminModule({
     clock,
     reset,
     webhooks,
+    triggers: triggerTable(built),
+    control,
+    vendorOf: (path) => moduleFor(modules, path)?.name ?? null,
     states: providerStates(
       built.map((b) => ({ api: b.definition.title, states: b.instance.states })),
     ),
@@ -170,7 +206,7 @@ export async function createMockFrom<D>(
       ...built.flatMap((b) => b.instance.exposedHeaders ?? []),
     ]),
   ];
-  const fast = new FastPath({
+  fast.setCommon({
     'access-control-allow-origin': '*',
     'access-control-expose-headers': exposed.join(','),
   });
@@ -180,17 +216,24 @@ export async function createMockFrom<D>(
     req.path.startsWith(ADMIN_PREFIX) ? next() : vendorCors(req, res, next),
   );
   for (const b of built) b.instance.mount?.(app);
-  const modules = [...built.flatMap((b) => (b.module ? [b.module] : [])), admin];
+  modules = [...built.flatMap((b) => (b.module ? [b.module] : [])), admin];
   progress?.(`compiling ${modules.length} contracts`);
   for (const module of modules) {
     const contract = await loadContract(module.contractFile);
     caches.push(
-      mountVendor(app, module, contract, { validateResponses: options.validateResponses }, fast),
+      mountVendor(
+        app,
+        module,
+        contract,
+        { validateResponses: options.validateResponses, scheduler },
+        fast,
+      ),
     );
   }
 
   app.use((req: Request, res: Response) => {
     const vendor = moduleFor(modules, req.path);
+    markUnmatched(req, vendor?.name ?? null);
     sendError(res, vendor, 404, `No route for ${req.method} ${req.path}`);
   });
   // Body-parser failures (malformed JSON, too large) land here: answer in the vendor's shape.
@@ -217,14 +260,22 @@ export async function createMockFrom<D>(
   // Every /__admin call passes the guard first (another origin, a rebinding Host, the token),
   // before the fast path and Express: unknown admin paths and preflights included.
   const guard = adminAuthenticator(options.adminToken);
+  const pipeline = (req: IncomingMessage, res: ServerResponse) => {
+    if (!fast.handle(req, res)) app(req, res);
+  };
+  // The admin API is neither journaled nor stubbed: it is how both are steered.
   const listener: RequestListener = (req, res) => {
     if (req.url?.startsWith(ADMIN_PREFIX)) {
       const refused = guard(req.headers);
       if (refused) return sendResult(res, refused);
+      return pipeline(req, res);
     }
-    if (!fast.handle(req, res)) app(req, res);
+    control.handle(req, res, () => pipeline(req, res));
   };
-  const stop = () => webhooks.stop();
+  const stop = () => {
+    webhooks.stop();
+    control.stop();
+  };
   return {
     app: listener,
     express: app,
@@ -234,7 +285,13 @@ export async function createMockFrom<D>(
     webhooks,
     vendors,
     built,
+    control,
     reset,
     stop,
   };
+}
+
+/** A vendor's answer for a stubbed error status: its own, or its envelope alone. */
+function stubError(vendor: VendorModule, status: number, message: string): HandlerResult {
+  return vendor.stubError?.(status, message) ?? { status, body: vendor.errorBody(status, message) };
 }

@@ -4,6 +4,11 @@
  */
 import type { RequestListener } from 'node:http';
 import { parseAsOf } from '../generators/time.ts';
+import { loggedRequest } from './admin/control.ts';
+import type { LogFormat, LogLevel } from './core/control/log.ts';
+import { compileRequestPattern, PatternError } from './core/control/pattern.ts';
+import type { ControlPlane } from './core/control/plane.ts';
+import { StubError, type StubMapping } from './core/control/stubs.ts';
 import { ConfigurationError } from './core/errors.ts';
 import {
   DEFAULT_HOST,
@@ -29,14 +34,17 @@ export type {
   Attempt,
   DeepPartial,
   Delivery,
+  LogFormat,
+  LogLevel,
   MockOptions,
   ServedApi,
+  StubMapping,
   VendorOptions,
   WaitForOptions,
   WebhookEvent,
   WebhookOptions,
 };
-export { DEFAULT_OPTIONS, MAX_WEBHOOK_TARGETS };
+export { DEFAULT_OPTIONS, MAX_WEBHOOK_TARGETS, PatternError, StubError };
 
 /** The world and server options of `startMock`; each vendor's options by its id beside them. */
 export interface StartMockOptions extends VendorOptions {
@@ -59,8 +67,50 @@ export interface StartMockOptions extends VendorOptions {
    * `MAX_WEBHOOK_TARGETS` (20) different URLs (a repeat counts once).
    */
   readonly webhooks?: Partial<WebhookOptions>;
-  /** Where start-up steps and the banner go; nothing is printed without it. */
+  /**
+   * Requests the journal keeps (`mock.requests`, `GET /__admin/requests`), the newest; 0 turns
+   * it off. Default 10,000 (and at most 64 MiB in all).
+   */
+  readonly journalSize?: number;
+  /**
+   * An access log of every request (and webhook attempts that failed): `pretty`, `json` (one
+   * object a line) or `off` (the default in a test suite). Lines go to `log`, else stderr.
+   */
+  readonly logFormat?: LogFormat;
+  /** The least severe line written: `debug`, `info` (default), `warn`, `error`. */
+  readonly logLevel?: LogLevel;
+  /** Where start-up steps, the banner and log lines go; nothing is printed without it. */
   readonly log?: (line: string) => void;
+}
+
+/** A WireMock request pattern (`{ method, urlPath, headers, bodyPatterns, … }`). */
+export type RequestPattern = Readonly<Record<string, unknown>>;
+
+/** A journaled request, as `GET /__admin/requests/find` answers it (WireMock's logged request). */
+export type LoggedRequest = ReturnType<typeof loggedRequest>;
+
+/** The request journal: what the app under test sent, searchable by WireMock request patterns. */
+export interface RequestJournal {
+  /** Journaled requests matching the pattern (`{}`: all), newest first. Throws on a bad pattern. */
+  find(pattern?: RequestPattern): LoggedRequest[];
+  /** How many journaled requests match the pattern. */
+  count(pattern?: RequestPattern): number;
+  /** Requests no operation, page or stub took (the mock's 404s and 405s), newest first. */
+  unmatched(): LoggedRequest[];
+  /** Empties the journal. */
+  clear(): void;
+}
+
+/** Stub mappings in front of the stateful mock (WireMock's shapes; see `POST /__admin/mappings`). */
+export interface StubControl {
+  /** Adds a mapping and returns it with its id. Throws on a mapping it cannot take. */
+  add(mapping: Readonly<Record<string, unknown>>): StubMapping;
+  /** Removes one mapping; false when there is none by that id. */
+  remove(id: string): boolean;
+  /** Every mapping, in the order they are tried. */
+  list(): readonly StubMapping[];
+  /** Removes every mapping and resets the scenarios. */
+  reset(): void;
 }
 
 /** The mock clock: the API's "now" (ISO 8601 strings in and out). */
@@ -123,6 +173,10 @@ export interface RunningMock {
   readonly apis: readonly ServedApi[];
   readonly clock: MockClockControl;
   readonly webhooks: WebhookControl;
+  /** The request journal (empty, and `find` throwing, with `journalSize: 0`). */
+  readonly requests: RequestJournal;
+  /** Stub mappings, faults and delays in front of the stateful mock. */
+  readonly stubs: StubControl;
   /** The request listener, for mounting the mock into a server of your own. */
   readonly handler: RequestListener;
   /**
@@ -143,6 +197,9 @@ const WORLD_KEYS = [
   'validateResponses',
   'webhooks',
   'adminToken',
+  'journalSize',
+  'logFormat',
+  'logLevel',
 ] as const;
 const SERVER_KEYS = ['port', 'host', 'log'] as const;
 
@@ -162,6 +219,27 @@ function engineOptions(options: StartMockOptions): MockOptionsInput {
       );
   }
   return { ...input, vendors };
+}
+
+/** The journal's programmatic side; `find` and `count` throw a PatternError on a bad pattern. */
+function requestJournal(control: ControlPlane, vendorOf: (path: string) => string | null) {
+  const journal = () => {
+    if (!control.journal)
+      throw new ConfigurationError('The request journal is off (journalSize: 0)');
+    return control.journal;
+  };
+  return {
+    find: (pattern: RequestPattern = {}) =>
+      journal()
+        .find(compileRequestPattern(pattern))
+        .map((e) => loggedRequest(e, vendorOf)),
+    count: (pattern: RequestPattern = {}) => journal().count(compileRequestPattern(pattern)),
+    unmatched: () =>
+      journal()
+        .unmatched()
+        .map((e) => loggedRequest(e, vendorOf)),
+    clear: () => control.journal?.clear(),
+  } satisfies RequestJournal;
 }
 
 /** Epoch ms of what `clock.set` was given; the clock itself refuses a time outside Date's range. */
@@ -190,12 +268,15 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
     REGISTRY,
     input,
     { port: options.port ?? 0, host: options.host ?? DEFAULT_HOST },
-    { progress: log },
+    { progress: log, ...(log ? { logSink: (line: string) => log(line.replace(/\n$/, '')) } : {}) },
   );
   const { mock, url, apis } = listening;
   const dispatcher = mock.webhooks;
   if (log) log(`churnmock listening on ${url} (${apis.map((a) => a.title).join(', ')})`);
   const now = () => new Date(mock.clock.now()).toISOString();
+  const vendorOf = (path: string) =>
+    mock.built.find((b) => b.module?.prefixes.some((p) => path === p || path.startsWith(`${p}/`)))
+      ?.definition.title ?? null;
   return {
     url,
     port: listening.port,
@@ -220,6 +301,13 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
       targets: () => dispatcher.targets(),
       addTarget: (target) => dispatcher.addTarget(target),
       idle: () => dispatcher.idle(),
+    },
+    requests: requestJournal(mock.control, vendorOf),
+    stubs: {
+      add: (mapping) => mock.control.stubs.add(mapping),
+      remove: (id) => mock.control.stubs.remove(id),
+      list: () => mock.control.stubs.list(),
+      reset: () => mock.control.stubs.reset(),
     },
     handler: mock.app,
     async reset(o) {

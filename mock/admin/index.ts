@@ -6,11 +6,13 @@ import { ProviderStateError, type StateParams } from '../core/provider-state.ts'
 import { ClockError, type MockClock } from '../core/time/clock.ts';
 import { DurationError } from '../core/time/duration.ts';
 import { type WebhookDispatcher, WebhookTargetLimitError } from '../core/webhooks/dispatcher.ts';
+import { type ControlHooks, controlHandlers } from './control.ts';
 import { type ProviderStates, setUpState } from './states.ts';
+import { type WebhookHooks, webhookHandlers } from './webhooks.ts';
 
 export const ADMIN_CONTRACT = contractFile('churnmock-admin');
 
-export interface AdminHooks {
+export interface AdminHooks extends ControlHooks, WebhookHooks {
   readonly clock: MockClock;
   /** Restores every store's seeded snapshot and the clock's start (`webhookTargets`: drop added ones). */
   reset(options?: { readonly webhookTargets?: boolean }): void;
@@ -93,6 +95,7 @@ export function adminModule(hooks: AdminHooks): VendorModule {
     authenticate: () => null,
     errorBody: plainErrorBody,
     handlers: {
+      ...controlHandlers(hooks),
       getHealth: () => ({ status: 200, body: { status: 'ok', ...hooks.info() } }),
       reset: ({ query }: HandlerInput) => {
         hooks.reset({ webhookTargets: query.webhookTargets === 'drop' });
@@ -120,10 +123,8 @@ export function adminModule(hooks: AdminHooks): VendorModule {
       },
       listProviderStates: () => ({ status: 200, body: { states: hooks.states?.list ?? [] } }),
       setProviderState: setState,
-      listWebhookDeliveries: () => ({
-        status: 200,
-        body: { deliveries: hooks.webhooks.deliveries() },
-      }),
+      // triggerWebhook, redeliverWebhook, listWebhookDeliveries (filters, long poll).
+      ...webhookHandlers(hooks),
     },
   };
 }

@@ -2,6 +2,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseAsOf } from '../../generators/time.ts';
 import { addVerifyCommand } from '../../verify/index.ts';
 import { isLoopback } from '../admin/guard.ts';
+import { DEFAULT_JOURNAL_SIZE, JOURNAL_MAX_BYTES } from '../core/control/journal.ts';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../core/control/log.ts';
 import { ConfigurationError } from '../core/errors.ts';
 import { httpUrlListFlag, integerFlag, positiveDecimalFlag } from '../core/flags.ts';
 import {
@@ -17,6 +19,7 @@ import { MAX_WEBHOOK_TARGETS } from '../core/webhooks/dispatcher.ts';
 import { writeDataset } from './generate.ts';
 import { processIo } from './io.ts';
 import { startServer } from './serve.ts';
+import { addTriggerCommand } from './trigger.ts';
 import { envFallback, exitCodeOf, hintUsage } from './usage.ts';
 
 /** `--as-of`: a real calendar date (see `parseAsOf`), kept as its ISO string. */
@@ -72,6 +75,10 @@ interface ServeFlags extends DataFlags, Record<string, unknown> {
   webhookBackoffMs: number;
   webhookTimeoutMs: number;
   adminToken?: string;
+  journalSize: number;
+  journal: boolean;
+  log?: LogFormat;
+  logLevel: LogLevel;
 }
 
 /**
@@ -147,6 +154,35 @@ export function buildCli<D>(registry: Registry<D>, io: CliIo = processIo): Comma
       'require this token on every /__admin call (X-Churnmock-Admin-Token or Authorization: Bearer); set it when --host is not loopback',
     ).env('CHURNMOCK_ADMIN_TOKEN'),
   );
+  serve
+    .addOption(
+      new Option(
+        '--journal-size <n>',
+        `requests the journal keeps, the newest (GET /__admin/requests; at most ${JOURNAL_MAX_BYTES / 1024 / 1024} MiB in all)`,
+      )
+        .env('CHURNMOCK_JOURNAL_SIZE')
+        .argParser(integerFlag('journal-size', 1, 1_000_000))
+        .default(DEFAULT_JOURNAL_SIZE),
+    )
+    .addOption(
+      new Option('--no-journal', 'keep no request journal (find and count answer 409)').env(
+        'CHURNMOCK_NO_JOURNAL',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--log <format>',
+        'access log on stderr: pretty, json (one object a line) or off (default: pretty on a terminal, else off)',
+      )
+        .env('CHURNMOCK_LOG')
+        .choices(LOG_FORMATS),
+    )
+    .addOption(
+      new Option('--log-level <level>', 'the least severe log line written')
+        .env('CHURNMOCK_LOG_LEVEL')
+        .choices(LOG_LEVELS)
+        .default('info'),
+    );
   envFallback(serve, port, 'PORT');
   for (const v of registry.vendors) for (const o of v.cli?.options ?? []) serve.addOption(o);
   serve.action(async (flags: ServeFlags) => {
@@ -164,6 +200,9 @@ export function buildCli<D>(registry: Registry<D>, io: CliIo = processIo): Comma
         timeoutMs: flags.webhookTimeoutMs,
       },
       adminToken: flags.adminToken || null,
+      journalSize: flags.journal ? flags.journalSize : 0,
+      logFormat: flags.log ?? (io.interactive ? 'pretty' : 'off'),
+      logLevel: flags.logLevel,
       vendors: vendors as MockOptionsInput['vendors'],
     };
     try {
@@ -191,6 +230,7 @@ export function buildCli<D>(registry: Registry<D>, io: CliIo = processIo): Comma
       await writeDataset(registry, params, flags.out, io);
     });
   for (const v of registry.vendors) v.commands?.(program, io);
+  addTriggerCommand(program, registry, io);
   addVerifyCommand(program, io);
   hintUsage(program);
   return program;

@@ -42,7 +42,10 @@ export async function startServer<D>(
       ? (step: string) =>
           io.err(`${(performance.now() / 1000).toFixed(1).padStart(6)} s  ${step}\n`)
       : undefined;
-  const listening = await listenMock(registry, options, address, { progress });
+  const listening = await listenMock(registry, options, address, {
+    progress,
+    logSink: (line) => io.err(line),
+  });
   const ms = sinceProcessStart();
   if (output === 'json') {
     const { url, port, host, apis } = listening;

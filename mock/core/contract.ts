@@ -25,6 +25,35 @@ export interface Operation {
   readonly body: { readonly required: boolean; readonly schema: JsonSchema } | null;
   /** Response body schema by status code ("200", "400", "default"). */
   readonly responses: ReadonlyMap<string, JsonSchema | null>;
+  /**
+   * Every declared response by status code, in ascending order (then ranges such as "4XX",
+   * then "default"): media type, examples and headers, for answers built from the contract
+   * (`Prefer: code=` / `example=`).
+   */
+  readonly responseSpecs: ReadonlyMap<string, ResponseSpec>;
+}
+
+/** One declared response of an operation. */
+export interface ResponseSpec {
+  /** The media type it answers (a JSON one when it has one); null: a response without content. */
+  readonly mediaType: string | null;
+  readonly schema: JsonSchema | null;
+  /** The media type's `example`, when it has one. */
+  readonly example: { readonly value: unknown } | null;
+  /** The media type's named `examples` (those with a `value`), in the contract's order. */
+  readonly examples: ReadonlyMap<string, unknown>;
+  /** The headers it declares, in the contract's order. */
+  readonly headers: readonly HeaderSpec[];
+}
+
+/** One header a response declares. */
+export interface HeaderSpec {
+  /** As the contract spells it (`X-RateLimit-Limit`). */
+  readonly name: string;
+  readonly required: boolean;
+  readonly schema: JsonSchema;
+  /** The header's `example` (or first of `examples`), when it has one. */
+  readonly example: { readonly value: unknown } | null;
 }
 
 export interface Contract {
@@ -38,6 +67,52 @@ const METHODS: readonly HttpMethod[] = ['get', 'post', 'put', 'patch', 'delete']
 
 const obj = (v: unknown): Record<string, unknown> =>
   v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+
+const isJsonType = (type: string) => /^application\/(?:[\w.+-]+\+)?json$/i.test(type);
+
+/** The example of an object with `example` / `examples` (a map of `{value}`, or a list). */
+function exampleOf(o: Record<string, unknown>): { value: unknown } | null {
+  if ('example' in o) return { value: o.example };
+  const examples = o.examples;
+  if (Array.isArray(examples)) return examples.length ? { value: examples[0] } : null;
+  for (const e of Object.values(obj(examples)))
+    if ('value' in obj(e)) return { value: obj(e).value };
+  return null;
+}
+
+/** Orders response keys: statuses ascending, a range ("4XX") after its statuses, "default" last. */
+function statusRank(key: string): number {
+  if (/^\d{3}$/.test(key)) return Number(key);
+  if (/^[1-5]XX$/i.test(key)) return Number(key[0]) * 100 + 99.5;
+  return 1000;
+}
+
+function responseSpec(response: Record<string, unknown>): ResponseSpec {
+  const content = obj(response.content);
+  const types = Object.keys(content);
+  const mediaType = types.find(isJsonType) ?? types[0] ?? null;
+  const media = mediaType === null ? {} : obj(content[mediaType]);
+  const examples = new Map<string, unknown>();
+  for (const [name, e] of Object.entries(obj(media.examples)))
+    if ('value' in obj(e)) examples.set(name, obj(e).value);
+  const headers = Object.entries(obj(response.headers)).map(([name, h]): HeaderSpec => {
+    const header = obj(h);
+    const schema = obj(header.schema);
+    return {
+      name,
+      required: header.required === true,
+      schema,
+      example: exampleOf(header) ?? exampleOf(schema),
+    };
+  });
+  return {
+    mediaType,
+    schema: media.schema ? (media.schema as JsonSchema) : null,
+    example: 'example' in media ? { value: media.example } : null,
+    examples,
+    headers,
+  };
+}
 
 function jsonBodySchema(content: unknown): JsonSchema | null {
   const media = obj(content);
@@ -72,6 +147,11 @@ export async function loadContract(file: string): Promise<Contract> {
       for (const [status, response] of Object.entries(obj(op.responses))) {
         responses.set(status, jsonBodySchema(obj(response).content));
       }
+      const responseSpecs = new Map(
+        Object.entries(obj(op.responses))
+          .sort(([a], [b]) => statusRank(a) - statusRank(b))
+          .map(([status, response]) => [status, responseSpec(obj(response))] as const),
+      );
       operations.push({
         id: String(op.operationId),
         method,
@@ -85,6 +165,7 @@ export async function loadContract(file: string): Promise<Contract> {
             }
           : null,
         responses,
+        responseSpecs,
       });
     }
   }

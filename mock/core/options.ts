@@ -1,4 +1,6 @@
 import { DEFAULT_AS_OF } from '../../generators/time.ts';
+import { DEFAULT_JOURNAL_SIZE } from './control/journal.ts';
+import type { LogFormat, LogLevel } from './control/log.ts';
 
 /** Where and how webhooks go: one set of targets and retries for every vendor's events. */
 export interface WebhookOptions {
@@ -29,6 +31,15 @@ export interface MockOptions {
    * null: none, and admin calls are taken from loopback names and IP addresses only.
    */
   readonly adminToken: string | null;
+  /**
+   * Requests the journal keeps (`GET /__admin/requests`), the newest; 0 turns the journal off
+   * (`--no-journal`). Bounded by bytes too: JOURNAL_MAX_BYTES.
+   */
+  readonly journalSize: number;
+  /** The access log's format (`--log`): `pretty`, `json` (a line each), or `off`. */
+  readonly logFormat: LogFormat;
+  /** The least severe line written (`--log-level`). */
+  readonly logLevel: LogLevel;
   /** Each vendor's options by vendor id; what is left out is the vendor's default. */
   readonly vendors: Readonly<Record<string, unknown>>;
 }
@@ -57,6 +68,9 @@ export const DEFAULT_OPTIONS: MockOptions = {
   validateResponses: false,
   webhooks: DEFAULT_WEBHOOK_OPTIONS,
   adminToken: null,
+  journalSize: DEFAULT_JOURNAL_SIZE,
+  logFormat: 'off',
+  logLevel: 'info',
   vendors: {},
 };
 

@@ -5,7 +5,7 @@ import type { VendorModule } from './pipeline/types.ts';
 import type { StateTable } from './provider-state.ts';
 import type { MockClock } from './time/clock.ts';
 import type { Scheduler } from './time/scheduler.ts';
-import type { WebhookDispatcher } from './webhooks/dispatcher.ts';
+import type { WebhookDispatcher, WebhookEvent } from './webhooks/dispatcher.ts';
 
 /**
  * What every vendor gets when it is built: the seeded data of the world (`D`, the registry's
@@ -36,7 +36,44 @@ export interface VendorInstance {
   readonly states?: StateTable;
   /** Lines of the start-up banner, given the base URL (default: its title and first prefix). */
   banner?(base: string): readonly string[] | Promise<readonly string[]>;
+  /**
+   * Its webhook events on demand (`POST /__admin/webhooks/trigger`, `churnmock trigger`), by
+   * event type: exactly the definition's `webhookEvents`. A trigger builds the event from the
+   * seeded world and sends it through the one dispatcher; it changes no state of the vendor.
+   */
+  readonly triggers?: Readonly<Record<string, Trigger>>;
 }
+
+/** A webhook event type a vendor sends, as `churnmock trigger --list` lists it. */
+export interface WebhookEventInfo {
+  /** The event type, as the payload names it (`cancellation.retained`). */
+  readonly event: string;
+  /** What it says happened, in a few words. */
+  readonly summary: string;
+}
+
+/** What a trigger is asked for (the body of `POST /__admin/webhooks/trigger` less `event`). */
+export interface TriggerInput {
+  /** The seeded customer the event is about; default: one suitable for the event. */
+  readonly customerId?: string;
+  /** Deep-merged over the built payload's `data` (objects merge, anything else replaces). */
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+/** A trigger that could not build its event (an unknown customer: 404); nothing was sent. */
+export interface TriggerRefusal {
+  readonly refused: 400 | 404 | 409;
+  readonly message: string;
+}
+
+/** A triggered event: the customer it was built for and the event the dispatcher queued. */
+export interface Triggered {
+  readonly customerId: string;
+  readonly event: WebhookEvent;
+}
+
+/** Builds one event type on demand and sends it; or refuses, sending nothing. */
+export type Trigger = (input: TriggerInput) => Triggered | TriggerRefusal;
 
 /** A vendor's served API: the pipeline's view of it, the contract file coming from the id. */
 export type VendorApi = Omit<VendorModule, 'contractFile' | 'name'> & { readonly name?: string };
@@ -88,6 +125,11 @@ export interface VendorDefinition<
   readonly pact?: PactInfo;
   /** A representative GET of its main list with the demo credentials (the bench loads it). */
   readonly sample?: SampleRequest;
+  /**
+   * The webhook event types it sends, each triggerable on demand (its instance's `triggers`
+   * has exactly these); known without building it (`churnmock trigger --list`).
+   */
+  readonly webhookEvents?: readonly WebhookEventInfo[];
   /** Builds the vendor over the seeded data; absent for a contract the mock only calls. */
   build?(context: BuildContext<D>, options: O): I | Promise<I>;
   /** Its seeded records as `churnmock generate` writes them (JSON lines, one object each). */

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { headerList } from './send.ts';
-import type { HeaderList } from './types.ts';
 
 /** A fast route: answers from the raw query string, or returns false to let Express handle it. */
 export type FastHandler = (req: IncomingMessage, res: ServerResponse, search: string) => boolean;
@@ -13,11 +12,16 @@ export type FastHandler = (req: IncomingMessage, res: ServerResponse, search: st
  */
 export class FastPath {
   readonly #routes = new Map<string, FastHandler>();
-  /** The headers the CORS middleware would add, on every fast response. */
-  readonly common: HeaderList;
+  /** The headers the CORS middleware would add, on every fast response (and stub answers). */
+  readonly common: string[] = [];
 
   constructor(headers: Readonly<Record<string, string>>) {
-    this.common = headerList(headers);
+    this.setCommon(headers);
+  }
+
+  /** Sets the common headers (the list keeps its identity: holders of it see the change). */
+  setCommon(headers: Readonly<Record<string, string>>): void {
+    this.common.splice(0, this.common.length, ...headerList(headers));
   }
 
   add(path: string, handler: FastHandler): void {

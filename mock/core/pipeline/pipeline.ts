@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { Request, Response } from 'express';
 import type { Operation } from '../contract.ts';
+import { realScheduler, type Scheduler } from '../time/scheduler.ts';
 import {
   compileRequestValidator,
   compileResponseValidators,
@@ -12,9 +13,11 @@ import { authenticate } from './authenticate.ts';
 import { cachedHead, cachedReply, cacheKey, store } from './cache.ts';
 import { checkResponse } from './check-response.ts';
 import type { FastHandler, FastPath } from './fast-path.ts';
+import { preferStage } from './prefer.ts';
 import { ignoredHeader, knownQuery, queryNames } from './query.ts';
 import type { CachedResponse, ResponseCache } from './response-cache.ts';
 import { jsonReply, send, sendResult } from './send.ts';
+import { markOperation } from './trace.ts';
 import type { HandlerInput, HandlerResult, HeaderList, VendorModule } from './types.ts';
 import { requireBody, validateRequest } from './validate.ts';
 
@@ -26,31 +29,36 @@ import { requireBody, validateRequest } from './validate.ts';
  *  1. route        Express's router, by the contract's paths (router.ts); 405 for other methods
  *  2. gate         the vendor's per-request gate, e.g. a rate limit (vendor middleware)
  *  3. authenticate credentials, before any body is read               authenticate.ts
- *  4. parse body   JSON, only for operations that take one             router.ts
- *  5. query        documented parameters; others named, not refused    query.ts
- *  6. cache        a stored answer (GET) for this query and version; 304 when the client has it
- *  7. body         a required JSON body is there                       validate.ts
- *  8. validate     query, path and body against the contract           validate.ts
- *  9. handle       the vendor's handler for the operation
- * 10. check        the answer against the contract (--validate-responses) check-response.ts
- * 11. store        a 200 GET answer into the cache                     cache.ts
- * 12. send         the one writer of responses                         send.ts
+ *  4. prefer       Prism's `Prefer` header: code/example answer from the contract instead of
+ *                  the handler; delay holds the answer back            prefer.ts
+ *  5. parse body   JSON, only for operations that take one             router.ts
+ *  6. query        documented parameters; others named, not refused    query.ts
+ *  7. cache        a stored answer (GET) for this query and version; 304 when the client has it
+ *                  (never for a request with `Prefer`)
+ *  8. body         a required JSON body is there                       validate.ts
+ *  9. validate     query, path and body against the contract           validate.ts
+ * 10. handle       the vendor's handler for the operation
+ * 11. check        the answer against the contract (--validate-responses) check-response.ts
+ * 12. store        a 200 GET answer into the cache                     cache.ts
+ * 13. send         the one writer of responses                         send.ts
  *
  * The cache stage may also answer before Express (fast-path.ts): a GET of a parameterless
- * path runs route, authenticate (synchronous answers only), query, cache and gate on the raw
- * request, and hands everything else to the stages above untouched.
+ * path without `Prefer` runs route, authenticate (synchronous answers only), query, cache and
+ * gate on the raw request, and hands everything else to the stages above untouched.
  */
 
 export interface PipelineOptions {
   /** Check every response against the contract and turn a violation into a 500. */
   readonly validateResponses: boolean;
+  /** The timers of `Prefer: delay` (the mock's injected scheduler); default real time. */
+  readonly scheduler?: Scheduler;
 }
 
 /** One operation's stages, compiled once at start-up. */
 export interface CompiledOperation {
-  /** Stages 3–12 for Express (credentials are checked by `credentials`, mounted first). */
+  /** Stages 5–13 for Express (`credentials`, mounted first, runs stages 3 and 4). */
   handle(req: Request, res: Response): void;
-  /** Stage 3 as Express middleware, before the body parser. */
+  /** Stages 3 and 4 as Express middleware, before the body parser. */
   credentials(req: Request, res: Response, next: () => void): Promise<void>;
   /** The cache stage answered before Express, for the fast path. */
   readonly fast: FastHandler | null;
@@ -71,17 +79,20 @@ export function compileOperation(
     ? compileResponseValidators(makeAjv(false), op)
     : null;
   const names = queryNames(op);
+  const prefer = preferStage(vendor, op, options.scheduler ?? realScheduler);
 
   const credentials = async (req: Request, res: Response, next: () => void) => {
+    markOperation(req, vendor.name, op.id);
     const denied = await authenticate(vendor, req.headers);
     if (denied) return void sendResult(res, denied);
+    if (prefer(req, res)) return;
     next();
   };
 
   const handle = (req: Request, res: Response): void => {
     const { query, ignored } = knownQuery(names, req.query as Record<string, unknown>);
     const extra = ignoredHeader(ignored);
-    const key = cacheKey(vendor, op, req.path, query);
+    const key = req.headers.prefer === undefined ? cacheKey(vendor, op, req.path, query) : null;
     const hit = key === null ? undefined : cache.get(key);
     if (hit) return void send(res, cachedReply(hit, req.headers, cachedHead(hit), extra));
 
@@ -92,18 +103,32 @@ export function compileOperation(
     if (refused) return void sendResult(res, refused, extra);
 
     // The validator coerced and defaulted the input in place.
+    let signal: AbortSignal | undefined;
     const valid: HandlerInput = {
       query: input.query,
       path: input.path as Record<string, string>,
       body: input.body,
       headers: req.headers,
+      get signal() {
+        signal ??= closeSignal(res);
+        return signal;
+      },
     };
-    const result = checkResponse(responses, vendor, op, handler(valid));
-    if (key !== null && result.status === 200) {
-      const entry = store(cache, key, result.status, result.body, result.headers);
-      return void send(res, cachedReply(entry, {}, cachedHead(entry), extra));
-    }
-    sendResult(res, result, extra);
+    const answer = (handled: HandlerResult): void => {
+      const result = checkResponse(responses, vendor, op, handled);
+      if (key !== null && result.status === 200) {
+        const entry = store(cache, key, result.status, result.body, result.headers);
+        return void send(res, cachedReply(entry, {}, cachedHead(entry), extra));
+      }
+      sendResult(res, result, extra);
+    };
+    const handled = handler(valid);
+    if (!(handled instanceof Promise)) return void answer(handled);
+    // A handler that waits: its answer later; its failure a 500 (never an unhandled rejection).
+    handled.then(answer).catch((e: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      sendError(res, vendor, 500, `Internal mock error: ${(e as Error)?.message ?? String(e)}`);
+    });
   };
 
   const version = vendor.cacheVersion;
@@ -137,9 +162,12 @@ function fastStages(
 ): FastHandler {
   const memo = new Map<string, Memo>();
   return (req: IncomingMessage, res: ServerResponse, search: string): boolean => {
+    markOperation(req, vendor.name, op.id);
+    // Stage 4's header is for the full pipeline (no cached answer for it).
+    if (req.headers.prefer !== undefined) return false;
     // Stage 3 (an asynchronous check, a JWT, is left to the full pipeline).
     if (authenticate(vendor, req.headers) !== null) return false;
-    // Stage 5: parsed as Express's default ("simple") query parser does, so the keys match.
+    // Stage 6: parsed as Express's default ("simple") query parser does, so the keys match.
     const v = version();
     let m = memo.get(search);
     if (m?.version !== v) {
@@ -149,7 +177,7 @@ function fastStages(
       if (memo.size >= 1024) memo.clear();
       memo.set(search, m);
     }
-    // Stage 6.
+    // Stage 7.
     const hit = cache.get(m.key);
     if (!hit) return false;
     if (m.entry !== hit) {
@@ -162,11 +190,19 @@ function fastStages(
       send(res, jsonReply(gate.denied, [...common, ...gate.headers]));
       return true;
     }
-    // Stage 12; the entry's header list is built once, the 304's only for a conditional GET.
+    // Stage 13; the entry's header list is built once, the 304's only for a conditional GET.
     const before304 = req.headers['if-none-match'] ? [...common, ...(gate?.headers ?? [])] : [];
     send(res, cachedReply(hit, req.headers, m.head ?? [], gate?.headers, before304));
     return true;
   };
+}
+
+/** Aborts when `res` closes before its answer is written: the client went away. */
+function closeSignal(res: ServerResponse): AbortSignal {
+  const abort = new AbortController();
+  if (res.destroyed) abort.abort();
+  else res.once('close', () => res.writableFinished || abort.abort());
+  return abort.signal;
 }
 
 /** A refusal or answer of the stages outside an operation (404, 405, body-parser errors). */

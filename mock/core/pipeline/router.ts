@@ -1,8 +1,10 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { Contract } from '../contract.ts';
+import { rawBodyOf, readAhead } from './body.ts';
 import type { FastPath } from './fast-path.ts';
 import { compileOperation, type PipelineOptions, sendError } from './pipeline.ts';
 import { ResponseCache } from './response-cache.ts';
+import { markUnmatched } from './trace.ts';
 import type { VendorModule } from './types.ts';
 
 /** The largest request body an operation takes. */
@@ -10,11 +12,16 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** The 413's message, whether the length was announced or counted by the body parser. */
 export const BODY_TOO_LARGE = 'Request body too large (limit 1 MB)';
 
-/** Stage 4: JSON bodies up to 1 MB (only operations that take a body parse one). */
-const jsonBody = express.json({
+const parseJson = express.json({
   limit: BODY_LIMIT_BYTES,
   type: ['application/json', 'application/*+json'],
 });
+
+/**
+ * Stage 5: JSON bodies up to 1 MB (only operations that take a body parse one), by Express's
+ * body parser: from the request stream, or from the bytes the control plane read ahead.
+ */
+const jsonBody = readAhead(parseJson);
 
 /**
  * A body announced larger than the limit is refused from its `Content-Length` at once (the
@@ -24,7 +31,7 @@ const jsonBody = express.json({
 function bodyLimit(vendor: VendorModule): RequestHandler {
   return (req, res, next) => {
     const length = Number(req.headers['content-length']);
-    if (!(length > BODY_LIMIT_BYTES)) return next();
+    if (!(length > BODY_LIMIT_BYTES) && !rawBodyOf(req)?.tooLarge) return next();
     req.resume();
     sendError(res, vendor, 413, BODY_TOO_LARGE, { connection: 'close' });
   };
@@ -44,7 +51,11 @@ export function mountVendor(
 ): ResponseCache {
   const cache = new ResponseCache();
   const methodsByPath = new Map<string, string[]>();
-  for (const op of contract.operations) {
+  // Concrete paths before templated ones, as OpenAPI matches them (`/requests/unmatched`
+  // before `/requests/{id}`); otherwise the contract's order.
+  const templated = (path: string) => path.split('/').filter((p) => p.startsWith('{')).length;
+  const ordered = [...contract.operations].sort((a, b) => templated(a.path) - templated(b.path));
+  for (const op of ordered) {
     const stages = compileOperation(vendor, op, options, cache, fast ?? null);
     if (stages.fast && fast) fast.add(op.path, stages.fast);
     app[op.method](
@@ -60,6 +71,7 @@ export function mountVendor(
   }
   for (const [path, methods] of methodsByPath) {
     app.all(path, (req, res) => {
+      markUnmatched(req, vendor.name);
       const allowed = methods.join(', ');
       sendError(
         res,

@@ -1,4 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import { reasonOf } from '../control/log.ts';
+import { markReason } from './trace.ts';
 import type { HandlerResult, HeaderList } from './types.ts';
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
@@ -26,16 +28,36 @@ export function jsonReply(result: HandlerResult, extra: HeaderList = []): Reply 
   };
 }
 
+const HELD = Symbol('churnmock.held');
+
+type Holdable = ServerResponse & { [HELD]?: (write: () => void) => void };
+
+/**
+ * Holds back the next reply `send` writes to `res`: `later` gets the write and runs it when it
+ * likes (`Prefer: delay`, on the mock's scheduler).
+ */
+export function holdReply(res: ServerResponse, later: (write: () => void) => void): void {
+  (res as Holdable)[HELD] = later;
+}
+
 /**
  * Writes every API response the mock sends: one `writeHead` with a flat header list (headers
- * set earlier, such as CORS's, are kept; these win), then the body.
+ * set earlier, such as CORS's, are kept; these win), then the body; later, if it is held.
  */
 export function send(res: ServerResponse, reply: Reply): void {
+  const later = (res as Holdable)[HELD];
+  if (later) {
+    (res as Holdable)[HELD] = undefined;
+    later(() => send(res, reply));
+    return;
+  }
   res.writeHead(reply.status, reply.headers as string[]);
   res.end(reply.body ?? undefined);
 }
 
 /** `send` of a handler result as JSON. */
 export function sendResult(res: ServerResponse, result: HandlerResult, extra?: HeaderList): void {
+  // A refusal says why in its body: the journal and the access log keep that message.
+  if (result.status >= 400) markReason(res.req, reasonOf(result.body));
   send(res, jsonReply(result, extra));
 }

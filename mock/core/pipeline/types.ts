@@ -7,6 +7,8 @@ export interface HandlerInput {
   readonly path: Readonly<Record<string, string>>;
   readonly body: unknown;
   readonly headers: IncomingHttpHeaders;
+  /** Aborts when the client goes away before the answer is written (made on first use). */
+  readonly signal?: AbortSignal;
 }
 
 /** What a handler returns; the pipeline serialises it. */
@@ -16,7 +18,11 @@ export interface HandlerResult {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-export type Handler = (input: HandlerInput) => HandlerResult;
+/**
+ * A vendor's handler of one operation. Most answer at once; one that waits (a long poll)
+ * returns a promise, and a rejected one is answered as a 500 in the vendor's error shape.
+ */
+export type Handler = (input: HandlerInput) => HandlerResult | Promise<HandlerResult>;
 
 /** Everything the shared pipeline needs to serve one vendor API from its contract. */
 export interface VendorModule {
@@ -29,6 +35,12 @@ export interface VendorModule {
   /** The vendor's own error envelope. */
   errorBody(status: number, message: string, problems?: readonly Problem[]): unknown;
   readonly handlers: Readonly<Record<string, Handler>>;
+  /**
+   * The vendor's answer for an error status that a stub mapping or `Prefer: code=` asks for
+   * without a body: its envelope with `message`, plus the headers it sends with that status
+   * (a 429's Retry-After and limits). Default: `errorBody` alone.
+   */
+  stubError?(status: number, message: string): HandlerResult;
   /**
    * Changes whenever anything a GET could return changes (store version, clock). GET responses
    * are cached per operation and query until it does.

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Logger } from '../control/log.ts';
 import { hmacHex } from '../crypto.ts';
 import { ConfigurationError } from '../errors.ts';
 import { realScheduler, type Scheduler, type TimerHandle } from '../time/scheduler.ts';
@@ -41,6 +42,16 @@ export interface Delivery {
   next_attempt_at: string | null;
   readonly created_at: string;
   readonly history: Attempt[];
+  /** Set on a redelivery (`POST /__admin/webhooks/deliveries/{id}/redeliver`): the original's id. */
+  readonly redelivery_of?: string;
+}
+
+/** Which deliveries a `waitForDeliveries` wants, and how long it waits for one. */
+export interface DeliveryWait {
+  /** Waits at most this long (ms) for a matching delivery when none matches yet; 0: answers at once. */
+  readonly waitMs: number;
+  /** Ends the wait early (the client went away), resolving with what matches then. */
+  readonly signal?: AbortSignal;
 }
 
 /** One event a vendor emitted, with its deliveries (one per target at the time). */
@@ -123,6 +134,13 @@ export async function readAtMost(
   return read;
 }
 
+/** What a delivery was made of, kept to send it again (redelivery). */
+interface Source {
+  readonly body: string;
+  readonly sign: Signing;
+  readonly emitted: WebhookEvent;
+}
+
 interface Waiter {
   readonly type: string;
   readonly accept: (e: WebhookEvent) => boolean;
@@ -154,11 +172,17 @@ export class WebhookDispatcher {
   readonly #inFlight = new Set<Promise<void>>();
   /** The abort of each request in flight: a reset or stop ends them at once. */
   readonly #requests = new Set<AbortController>();
+  /** The body, signing and event of each delivery in the log, for a redelivery. */
+  #sources = new WeakMap<Delivery, Source>();
+  /** Told of every change of the delivery log (`true`: a reset or stop ended it all). */
+  readonly #watchers = new Set<(ended: boolean) => void>();
   #generation = 0;
 
   constructor(
     private readonly options: DispatcherOptions,
     private readonly scheduler: Scheduler = realScheduler,
+    /** Told of each attempt's outcome (the access log's webhook lines). */
+    private readonly logger?: Pick<Logger, 'log'>,
   ) {
     this.#targets = targetList(options.urls);
   }
@@ -235,10 +259,11 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Queues `payload` for every target; returns at once (delivery happens later). Each vendor
-   * signs with its own secret and header names; the targets are every vendor's.
+   * Queues `payload` for every target; returns at once (delivery happens later) with the
+   * emitted event and its deliveries. Each vendor signs with its own secret and header names;
+   * the targets are every vendor's.
    */
-  send(event: string, payload: unknown, sign: Signing): void {
+  send(event: string, payload: unknown, sign: Signing): WebhookEvent {
     const body = JSON.stringify(payload);
     const deliveries: Delivery[] = [];
     const emitted: WebhookEvent = {
@@ -249,25 +274,82 @@ export class WebhookDispatcher {
     };
     this.#events.push(emitted);
     if (this.#events.length > KEEP) this.#events.shift();
-    for (const url of this.#targets) {
-      const d: Delivery = {
-        id: `whd_${randomBytes(9).toString('base64url')}`,
-        event,
-        url,
-        status: 'pending',
-        attempts: 0,
-        last_status_code: null,
-        last_error: null,
-        next_attempt_at: null,
-        created_at: new Date(this.scheduler.now()).toISOString(),
-        history: [],
-      };
-      deliveries.push(d);
-      this.#deliveries.push(d);
-      if (this.#deliveries.length > KEEP) this.#deliveries.shift();
-      this.#schedule(d, body, sign, 0, emitted);
-    }
+    for (const url of this.#targets)
+      deliveries.push(this.#queue(event, url, { body, sign, emitted }));
     this.#offer(emitted);
+    this.#changed(false);
+    return emitted;
+  }
+
+  /** A new delivery of `source` to `url`, logged and scheduled at once. */
+  #queue(event: string, url: string, source: Source, redeliveryOf?: string): Delivery {
+    const d: Delivery = {
+      id: `whd_${randomBytes(9).toString('base64url')}`,
+      event,
+      url,
+      status: 'pending',
+      attempts: 0,
+      last_status_code: null,
+      last_error: null,
+      next_attempt_at: null,
+      created_at: new Date(this.scheduler.now()).toISOString(),
+      history: [],
+      ...(redeliveryOf === undefined ? {} : { redelivery_of: redeliveryOf }),
+    };
+    this.#deliveries.push(d);
+    if (this.#deliveries.length > KEEP) this.#deliveries.shift();
+    this.#sources.set(d, source);
+    this.#schedule(d, source.body, source.sign, 0, source.emitted);
+    return d;
+  }
+
+  /**
+   * Sends delivery `id`'s event again to its URL as a new delivery (a new id, attempts from 0,
+   * `redelivery_of` naming the original; retried like any), as GitHub redelivers: the same
+   * body, signed the same way, a fresh timestamp on each attempt. The event's `deliveries`
+   * gain it. Null when the log has no such delivery (never sent, or gone with a reset).
+   */
+  redeliver(id: string): Delivery | null {
+    const original = this.#deliveries.find((d) => d.id === id);
+    const source = original && this.#sources.get(original);
+    if (!original || !source) return null;
+    const d = this.#queue(original.event, original.url, source, original.id);
+    (source.emitted.deliveries as Delivery[]).push(d);
+    this.#changed(false);
+    return d;
+  }
+
+  /**
+   * The deliveries `match` accepts, oldest first; when there is none and `waitMs` > 0, waits
+   * (on the scheduler) until the log has one (a new delivery, or an attempt that changed a
+   * status), the wait is over, `signal` aborts, or a reset or stop ends every wait, and then
+   * resolves with what matches (maybe nothing). Leaves no timer or listener behind.
+   */
+  waitForDeliveries(
+    match: (d: Delivery) => boolean,
+    { waitMs, signal }: DeliveryWait,
+  ): Promise<Delivery[]> {
+    const now = this.#deliveries.filter(match);
+    if (now.length > 0 || waitMs <= 0 || signal?.aborted) return Promise.resolve(now);
+    return new Promise((resolve) => {
+      const done = () => {
+        this.scheduler.clearTimeout(timer);
+        this.#watchers.delete(watcher);
+        signal?.removeEventListener('abort', done);
+        resolve(this.#deliveries.filter(match));
+      };
+      const watcher = (ended: boolean) => {
+        if (ended || this.#deliveries.some(match)) done();
+      };
+      const timer = this.scheduler.setTimeout(done, waitMs);
+      this.#watchers.add(watcher);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /** Tells the waits of `waitForDeliveries` that the log changed (`ended`: reset or stop). */
+  #changed(ended: boolean): void {
+    for (const w of [...this.#watchers]) w(ended);
   }
 
   /**
@@ -342,16 +424,29 @@ export class WebhookDispatcher {
     d.last_status_code = code;
     d.last_error = error;
     d.history.push({ at: new Date(this.scheduler.now()).toISOString(), status_code: code, error });
+    const fields = { delivery: d.id, event: d.event, url: d.url, attempt: d.attempts };
     if (error === null) {
       d.status = 'delivered';
       d.next_attempt_at = null;
+      this.logger?.log('info', `webhook ${d.event} delivered to ${d.url} (${code})`, fields);
     } else if (d.attempts >= this.options.maxAttempts) {
       d.status = 'failed';
       d.next_attempt_at = null;
+      this.logger?.log(
+        'warn',
+        `webhook ${d.event} to ${d.url} failed for good after ${d.attempts} attempts: ${error}`,
+        fields,
+      );
     } else {
       this.#schedule(d, body, sign, retryDelay(this.options.backoffMs, d.attempts), e);
+      this.logger?.log(
+        'warn',
+        `webhook ${d.event} to ${d.url} attempt ${d.attempts} failed: ${error}; retrying at ${d.next_attempt_at}`,
+        fields,
+      );
     }
     this.#offer(e);
+    this.#changed(false);
   }
 
   /**
@@ -363,11 +458,16 @@ export class WebhookDispatcher {
     this.stop();
     this.#deliveries = [];
     this.#events = [];
+    this.#sources = new WeakMap();
     if (targets) this.#targets = targetList(this.options.urls);
   }
 
-  /** Cancels every attempt not yet started and aborts those in flight, recording neither. */
+  /**
+   * Cancels every attempt not yet started and aborts those in flight, recording neither; ends
+   * every `waitForDeliveries` wait.
+   */
   stop(): void {
+    this.#changed(true);
     this.#generation++;
     for (const t of this.#timers) this.scheduler.clearTimeout(t);
     this.#timers.clear();

@@ -2,6 +2,7 @@ import type { SeededData } from '../../../generators/dataset.ts';
 import { type BuildContext, defineVendor, type VendorInstance } from '../../core/vendor.ts';
 import type { Signing } from '../../core/webhooks/dispatcher.ts';
 import { CHURNCUT_CLI } from './cli.ts';
+import { churncutError } from './errors.ts';
 import { CHURNCUT_PREFIXES, churncutModule } from './handlers.ts';
 import { FlowLifecycle } from './lifecycle.ts';
 import { seededFlowJson, toCustomerDetail } from './materialize.ts';
@@ -10,6 +11,7 @@ import { mountFlowPage } from './page.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { churncutStates } from './states.ts';
 import { ChurnCutStore } from './store.ts';
+import { CHURNCUT_WEBHOOK_EVENTS, churncutTriggers } from './triggers.ts';
 
 /** Header names of ChurnCut webhooks (the vendor names none; docs/decisions/003). */
 export const WEBHOOK_HEADERS = {
@@ -35,15 +37,15 @@ export const churncut = defineVendor({
     path: '/v1/customers?limit=100',
     headers: { authorization: `Bearer ${DEFAULT_CC_OPTIONS.apiKey}` },
   },
+  webhookEvents: CHURNCUT_WEBHOOK_EVENTS,
   build(
     { data, clock, scheduler, webhooks }: BuildContext<SeededData>,
     options: ChurnCutOptions,
   ): ChurnCut {
     const store = new ChurnCutStore(data.churncut, () => clock.now());
     const signing: Signing = { secret: options.webhookSecret, headers: WEBHOOK_HEADERS };
-    const flows = new FlowLifecycle(store, clock, (event, payload) =>
-      webhooks.send(event, payload, signing),
-    );
+    const send = (event: string, payload: unknown) => webhooks.send(event, payload, signing);
+    const flows = new FlowLifecycle(store, clock, send);
     const { rateLimit } = options;
     const limiter = new RateLimiter(
       rateLimit === false ? DOCUMENTED_RATE_LIMIT : rateLimit,
@@ -58,8 +60,11 @@ export const churncut = defineVendor({
       api: {
         ...churncutModule(store, clock, flows, options),
         gate: (h) => limiter.check(h),
+        stubError: (status, message) =>
+          status === 429 ? limiter.exhausted() : { status, body: churncutError(status, message) },
       },
       states: churncutStates({ store, flows }),
+      triggers: churncutTriggers(store, clock, send),
       // Retry-After: on a 429, how many seconds until the window resets.
       exposedHeaders: [
         'X-RateLimit-Limit',

@@ -1,6 +1,7 @@
 import express, { type Express, type Request, type Response } from 'express';
 import type { Offer } from '../../../generators/churncut-offers.ts';
 import { esc, layout } from '../../core/html.ts';
+import { readAhead } from '../../core/pipeline/body.ts';
 import type { FlowLifecycle, LifecycleResult } from './lifecycle.ts';
 import { redirectTarget } from './redirect.ts';
 import type { ChurnCutStore, LiveFlow } from './store.ts';
@@ -74,7 +75,8 @@ function answer(res: Response, result: LifecycleResult): void {
 
 /** The hosted flow page at `flow_url` and its two actions (form posts, then a 303 to redirect_url). */
 export function mountFlowPage(app: Express, store: ChurnCutStore, flows: FlowLifecycle): void {
-  const form = express.urlencoded({ extended: false, limit: '16kb' });
+  // The control plane may have read the body ahead (journal, stub patterns): readAhead.
+  const form = readAhead(express.urlencoded({ extended: false, limit: '16kb' }));
   app.get('/flow/:id', (req: Request, res: Response) => {
     const flow = flows.find(String(req.params.id));
     res.type('html');

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { sendResult } from '../../core/pipeline/send.ts';
-import type { GateResult } from '../../core/pipeline/types.ts';
+import type { GateResult, HandlerResult } from '../../core/pipeline/types.ts';
 import { type Clock, realScheduler } from '../../core/time/scheduler.ts';
 import { ccError, MESSAGES } from './errors.ts';
 
@@ -53,6 +53,24 @@ export class RateLimiter {
     const wait = Math.max(1, Math.ceil((w.start + WINDOW_MS - t) / 1000));
     const denied = ccError(429, 'rate_limit_exceeded', MESSAGES.rateLimited(this.limit, wait));
     return { headers: limits, denied: { ...denied, headers: { 'retry-after': String(wait) } } };
+  }
+
+  /**
+   * A 429 as the limiter sends it, for a stub or `Prefer: code=429` that asks for one: the
+   * envelope, Retry-After and the limit headers of an exhausted window that resets in a minute.
+   */
+  exhausted(): HandlerResult {
+    const wait = WINDOW_MS / 1000;
+    const denied = ccError(429, 'rate_limit_exceeded', MESSAGES.rateLimited(this.limit, wait));
+    return {
+      ...denied,
+      headers: {
+        'x-ratelimit-limit': String(this.limit),
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': String(Math.ceil((this.clock.now() + WINDOW_MS) / 1000)),
+        'retry-after': String(wait),
+      },
+    };
   }
 
   /** Forgets every window: the next request of each key starts a new one. */

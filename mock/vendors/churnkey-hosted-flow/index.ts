@@ -22,6 +22,7 @@ export const churnkeyHostedFlow = defineVendor({
   title: 'Churnkey hosted flow simulator',
   defaults: DEFAULT_HOSTED_FLOW_OPTIONS,
   cli: HOSTED_FLOW_CLI,
+  webhookEvents: [{ event: 'session', summary: 'a hosted cancel-flow session ended (Churnkey)' }],
   build(
     { data, clock, scheduler, webhooks, vendor }: BuildContext<SeededData>,
     options: HostedFlowOptions,
@@ -40,6 +41,7 @@ export const churnkeyHostedFlow = defineVendor({
       api: hostedFlowModule(simulator),
       mount: (app) => mountHostedFlow(app, simulator),
       reset: () => simulator.reset(),
+      triggers: { session: (input) => simulator.trigger(input) },
       banner(base) {
         const { customerDataUrl, apiKey, flow } = simulator.config();
         const example = data.world.customers[0]?.id ?? 'cus_x';

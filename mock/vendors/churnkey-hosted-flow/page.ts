@@ -1,5 +1,6 @@
 import express, { type Express, type Request, type Response } from 'express';
 import { esc, layout } from '../../core/html.ts';
+import { readAhead } from '../../core/pipeline/body.ts';
 import { MESSAGES } from './errors.ts';
 import type { FlowStep } from './flow.ts';
 import type { Ending } from './record.ts';
@@ -124,7 +125,8 @@ function endingOf(s: HostedSession, what: string, body: Record<string, unknown>)
  * the session's result page.
  */
 export function mountHostedFlow(app: Express, sim: HostedFlowSimulator): void {
-  const form = express.urlencoded({ extended: false, limit: '16kb' });
+  // The control plane may have read the body ahead (journal, stub patterns): readAhead.
+  const form = readAhead(express.urlencoded({ extended: false, limit: '16kb' }));
   app.get(HOSTED_FLOW_PATH, async (req: Request, res: Response) => {
     const q = req.query as Record<string, unknown>;
     const str = (k: string) => (typeof q[k] === 'string' ? (q[k] as string) : '');

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { SurveyChoice } from '../../../generators/churnkey-flows.ts';
+import { SEED_EXAMPLE_IDS } from '../../../generators/seed-examples.ts';
 import { hmacHex, safeEqual } from '../../core/crypto.ts';
 import type { MockClock } from '../../core/time/clock.ts';
 import { type Clock, realScheduler } from '../../core/time/scheduler.ts';
-import type { WebhookDispatcher } from '../../core/webhooks/dispatcher.ts';
+import type { Triggered, TriggerInput, TriggerRefusal } from '../../core/vendor.ts';
+import type { Signing, WebhookDispatcher } from '../../core/webhooks/dispatcher.ts';
+import { deepMerge } from '../../core/webhooks/trigger.ts';
 import { callCustomerDataEndpoint } from '../churnkey-customer-data/client.ts';
 import type { ChurnkeyDataStore } from '../churnkey-data/store.ts';
 import { DEFAULT_FLOW_FILE, type FlowDefinition, loadFlowFile } from './definition.ts';
@@ -59,6 +62,9 @@ export type StartResult =
   | { readonly ok: false; readonly status: 400 | 401 | 403 | 404; readonly message: string };
 
 const KEEP = 10_000;
+
+/** How long a triggered session says the customer spent on the page. */
+const TRIGGERED_SESSION_MS = 90_000;
 
 /** hex HMAC-SHA256 of the customer id keyed with the API key (authHash: docs/decisions/006). */
 export const authHashOf = (customerId: string, apiKey: string): string =>
@@ -180,11 +186,42 @@ export class HostedFlowSimulator {
     );
     this.store.add(record);
     s.finished = { sessionId: record.id, result: resultOf(ending) };
-    this.webhooks.send('session', sessionWebhook(record, this.store.org, ending), {
-      secret: this.options.webhookSecret,
-      headers: CHURNKEY_WEBHOOK_HEADERS,
-    });
+    this.webhooks.send('session', sessionWebhook(record, this.store.org, ending), this.#signing());
     return s;
+  }
+
+  #signing(): Signing {
+    return { secret: this.options.webhookSecret, headers: CHURNKEY_WEBHOOK_HEADERS };
+  }
+
+  /**
+   * The `session` webhook on demand (`POST /__admin/webhooks/trigger`): the session a customer
+   * who cancels on the current flow would leave (the steps it shows them, the first survey
+   * answer, 90 s on the page, ending at the mock clock's now), sent as `finish` sends it, with
+   * `data` deep-merged over the payload's `data` (`{customer, session}`). Nothing is recorded:
+   * the session is in neither the Data API nor the simulator's list. Default customer:
+   * `cus_abc123` (the same person in every API), else the first seeded one.
+   */
+  trigger({ customerId, data }: TriggerInput): Triggered | TriggerRefusal {
+    const id =
+      customerId ??
+      (this.store.customer(SEED_EXAMPLE_IDS.customerId)
+        ? SEED_EXAMPLE_IDS.customerId
+        : (this.store.world.customers[0]?.id ?? ''));
+    const customer = this.store.customer(id);
+    if (!customer) return { refused: 404, message: `Churnkey: ${MESSAGES.unknownCustomer(id)}` };
+    const now = this.clock.now();
+    const flow = this.#flow;
+    const steps = stepsFor(flow, builtInAttributes(customer, now));
+    const ending: Ending = { kind: 'cancel', choice: flow.choices[0] ?? null, feedback: null };
+    const record = sessionRecord(flow, customer, steps, ending, now, TRIGGERED_SESSION_MS);
+    const payload = sessionWebhook(record, this.store.org, ending);
+    const event = this.webhooks.send(
+      'session',
+      { ...payload, data: deepMerge(payload.data, data) },
+      this.#signing(),
+    );
+    return { customerId: customer.id, event };
   }
 
   /** Forgets every session and restores the start-up configuration. */

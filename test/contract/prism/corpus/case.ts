@@ -5,7 +5,7 @@
  */
 export interface Case {
   readonly name: string;
-  readonly method: 'GET' | 'POST' | 'PUT';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly path: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: unknown;
@@ -45,4 +45,13 @@ const withBody =
   });
 
 export const post = withBody('POST');
+
+/** A DELETE without a body. */
+export const del = (name: string, path: string, status: number, more: More = {}): Case => ({
+  name,
+  method: 'DELETE',
+  path,
+  status,
+  ...more,
+});
 export const put = withBody('PUT');
