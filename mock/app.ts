@@ -263,12 +263,14 @@ export async function createMockFrom<D>(
   const pipeline = (req: IncomingMessage, res: ServerResponse) => {
     if (!fast.handle(req, res)) app(req, res);
   };
-  // The admin API is neither journaled nor stubbed: it is how both are steered.
+  // The admin API is not stubbed (it is how stubs are steered), nor journaled by default.
   const listener: RequestListener = (req, res) => {
     if (req.url?.startsWith(ADMIN_PREFIX)) {
       const refused = guard(req.headers);
       if (refused) return sendResult(res, refused);
-      return pipeline(req, res);
+      // Journaled only when asked (`--journal-admin`), and never stubbed.
+      if (!options.journalAdmin) return pipeline(req, res);
+      return control.handle(req, res, () => pipeline(req, res), false);
     }
     control.handle(req, res, () => pipeline(req, res));
   };

@@ -72,6 +72,8 @@ export interface StartMockOptions extends VendorOptions {
    * it off. Default 10,000 (and at most 64 MiB in all).
    */
   readonly journalSize?: number;
+  /** Journal (and log) the admin API's own calls too; default false. */
+  readonly journalAdmin?: boolean;
   /**
    * An access log of every request (and webhook attempts that failed): `pretty`, `json` (one
    * object a line) or `off` (the default in a test suite). Lines go to `log`, else stderr.
@@ -198,6 +200,7 @@ const WORLD_KEYS = [
   'webhooks',
   'adminToken',
   'journalSize',
+  'journalAdmin',
   'logFormat',
   'logLevel',
 ] as const;

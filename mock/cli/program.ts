@@ -77,6 +77,7 @@ interface ServeFlags extends DataFlags, Record<string, unknown> {
   adminToken?: string;
   journalSize: number;
   journal: boolean;
+  journalAdmin: boolean;
   log?: LogFormat;
   logLevel: LogLevel;
 }
@@ -170,6 +171,11 @@ export function buildCli<D>(registry: Registry<D>, io: CliIo = processIo): Comma
       ),
     )
     .addOption(
+      new Option('--journal-admin', "journal the admin API's own calls too (never stubbed)")
+        .env('CHURNMOCK_JOURNAL_ADMIN')
+        .default(false),
+    )
+    .addOption(
       new Option(
         '--log <format>',
         'access log on stderr: pretty, json (one object a line) or off (default: pretty on a terminal, else off)',
@@ -201,6 +207,7 @@ export function buildCli<D>(registry: Registry<D>, io: CliIo = processIo): Comma
       },
       adminToken: flags.adminToken || null,
       journalSize: flags.journal ? flags.journalSize : 0,
+      journalAdmin: flags.journalAdmin,
       logFormat: flags.log ?? (io.interactive ? 'pretty' : 'off'),
       logLevel: flags.logLevel,
       vendors: vendors as MockOptionsInput['vendors'],

@@ -36,6 +36,8 @@ export interface MockOptions {
    * (`--no-journal`). Bounded by bytes too: JOURNAL_MAX_BYTES.
    */
   readonly journalSize: number;
+  /** Journal the admin API's own calls too (`--journal-admin`); they are never stubbed. */
+  readonly journalAdmin: boolean;
   /** The access log's format (`--log`): `pretty`, `json` (a line each), or `off`. */
   readonly logFormat: LogFormat;
   /** The least severe line written (`--log-level`). */
@@ -69,6 +71,7 @@ export const DEFAULT_OPTIONS: MockOptions = {
   webhooks: DEFAULT_WEBHOOK_OPTIONS,
   adminToken: null,
   journalSize: DEFAULT_JOURNAL_SIZE,
+  journalAdmin: false,
   logFormat: 'off',
   logLevel: 'info',
   vendors: {},

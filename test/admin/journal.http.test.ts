@@ -317,6 +317,31 @@ describe('bounds and the pipeline behind the journal', () => {
     expect(entry.churnmock.operation).toBe('createCancellationFlow');
   });
 
+  it('journalAdmin also records the admin API’s own calls, which stubs never answer', async () => {
+    const all = await customMock({ journalAdmin: true });
+    all.control.stubs.add({
+      request: { urlPathPattern: '/__admin/.*' },
+      response: { status: 500 },
+    });
+    const moved = await request(all.app).post('/__admin/clock').send({ advance: 'P1D' });
+    await expectContract('setClock', moved);
+    expect(moved.status).toBe(200);
+    const res = await request(all.app)
+      .post('/__admin/requests/find')
+      .send({ urlPath: '/__admin/clock' });
+    await expectContract('findRequests', res);
+    expect(res.body.requests).toHaveLength(1);
+    expect(JSON.parse(res.body.requests[0].body)).toEqual({ advance: 'P1D' });
+    expect(res.body.requests[0].churnmock).toMatchObject({
+      vendor: 'churnmock admin',
+      operation: 'setClock',
+      stub: null,
+    });
+    // By default they are not journaled.
+    await request(mock.app).post('/__admin/clock').send({ advance: 'P1D' });
+    expect(await count({ urlPath: '/__admin/clock' })).toBe(0);
+  });
+
   it('--no-journal (journalSize 0) records nothing; find and count answer 409', async () => {
     const off = await customMock({ journalSize: 0 });
     await request(off.app).get(SESSIONS).set(CK_HEADERS).expect(200);

@@ -79,7 +79,7 @@ export class Logger {
     else if (a.vendor) parts.push(a.vendor);
     if (a.stub) parts.push(`stub ${a.stub}`);
     if (a.delayMs > 0) parts.push(`delayed ${Math.round(a.delayMs)}ms`);
-    if (refused && a.reason) parts.push(`: ${a.reason}`);
+    if (refused && a.reason) parts.push(`— ${a.reason}`);
     this.log(level, parts.join(' '));
   }
 }

@@ -53,11 +53,15 @@ export class ControlPlane {
     this.#random = seededRandom(options.seed);
   }
 
-  /** Takes a request before the pipeline; `next` hands it on untouched. */
-  handle(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+  /**
+   * Takes a request before the pipeline; `next` hands it on untouched. `stubbable` false: it
+   * is journaled and logged but no mapping may answer it (the admin API's own calls).
+   */
+  handle(req: IncomingMessage, res: ServerResponse, next: () => void, stubbable = true): void {
     const journal = this.journal;
     const logging = this.#options.logger?.enabled('warn') ?? false;
-    if (journal === null && this.stubs.size === 0 && !logging) return void next();
+    const stubs = stubbable && this.stubs.size > 0;
+    if (journal === null && !stubs && !logging) return void next();
     const { scheduler } = this.#options;
     let entry: JournalEntry | undefined;
     if (journal || logging) {
@@ -72,15 +76,15 @@ export class ControlPlane {
       });
     }
     const announced = Number(req.headers['content-length']);
-    if (!hasBody(req) || announced > BODY_LIMIT_BYTES) {
-      return void this.#dispatch(req, res, entry, next, () => '');
+    const go = stubs ? this.#dispatch.bind(this) : () => next();
+    // Without a journal nothing needs the body before the pipeline (a stub pattern may).
+    if (!hasBody(req) || announced > BODY_LIMIT_BYTES || (!journal && !stubs)) {
+      return void go(req, res, entry, next, () => '');
     }
     readBody(req, BODY_LIMIT_BYTES).then((body) => {
       if (!body) return;
       if (entry && journal) journal.setBody(entry, body.chunks, body.bytes);
-      this.#dispatch(req, res, entry, next, () =>
-        Buffer.concat(body.chunks as Buffer[]).toString('utf8'),
-      );
+      go(req, res, entry, next, () => Buffer.concat(body.chunks as Buffer[]).toString('utf8'));
     });
   }
 

@@ -44,7 +44,7 @@ describe('Logger', () => {
     const { lines, log } = logger('pretty');
     log.access(access);
     expect(lines).toEqual([
-      '2026-01-20T15:30:00.000Z INFO  GET /v1/data/sessions?limit=0 400 3ms Churnkey Data API listSessions : limit must be >= 1\n',
+      '2026-01-20T15:30:00.000Z INFO  GET /v1/data/sessions?limit=0 400 3ms Churnkey Data API listSessions — limit must be >= 1\n',
     ]);
   });
 
@@ -70,7 +70,7 @@ describe('Logger', () => {
     warn.log.log('info', 'started');
     warn.log.access({ ...access, status: 503, reason: 'down' });
     expect(warn.lines).toHaveLength(1);
-    expect(warn.lines[0]).toMatch(/^\S+ WARN {2}GET .* 503 .*: down\n$/);
+    expect(warn.lines[0]).toMatch(/^\S+ WARN {2}GET .* 503 .*— down\n$/);
     const off = logger('off', 'debug');
     off.log.access(access);
     off.log.log('error', 'x');
