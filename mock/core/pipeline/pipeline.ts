@@ -37,7 +37,7 @@ import { requireBody, validateRequest } from './validate.ts';
  *                  (never for a request with `Prefer`)
  *  8. body         a required JSON body is there                       validate.ts
  *  9. validate     query, path and body against the contract           validate.ts
- * 10. handle       the vendor's handler for the operation
+ * 10. handle       the vendor's handler for the operation (it may answer later, a Promise)
  * 11. check        the answer against the contract (--validate-responses) check-response.ts
  * 12. store        a 200 GET answer into the cache                     cache.ts
  * 13. send         the one writer of responses                         send.ts
