@@ -54,6 +54,8 @@ export interface Mock<D = unknown, I = Readonly<Record<string, VendorInstance>>>
   readonly built: readonly BuiltVendor[];
   /** The request journal and the stub mappings in front of the pipeline. */
   readonly control: ControlPlane;
+  /** The name of the API whose prefix a path is under (the admin API's included), or null. */
+  vendorOf(path: string): string | null;
   /**
    * Restores every vendor's seeded state (rate limits included), the clock, the caches, and
    * empties the webhook delivery and event logs. Webhook targets are kept (a test's receiver
@@ -146,6 +148,7 @@ export async function createMockFrom<D>(
   }
 
   const caches: ResponseCache[] = [];
+  const vendorOf = (path: string) => moduleFor(modules, path)?.name ?? null;
   // Filled once the contracts are mounted: the vendor whose prefix a path is under.
   let modules: VendorModule[] = [];
   const fast = new FastPath({});
@@ -174,7 +177,7 @@ export async function createMockFrom<D>(
     webhooks,
     triggers: triggerTable(built),
     control,
-    vendorOf: (path) => moduleFor(modules, path)?.name ?? null,
+    vendorOf,
     states: providerStates(
       built.map((b) => ({ api: b.definition.title, states: b.instance.states })),
     ),
@@ -288,6 +291,7 @@ export async function createMockFrom<D>(
     vendors,
     built,
     control,
+    vendorOf,
     reset,
     stop,
   };

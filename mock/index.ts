@@ -277,9 +277,7 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
   const dispatcher = mock.webhooks;
   if (log) log(`churnmock listening on ${url} (${apis.map((a) => a.title).join(', ')})`);
   const now = () => new Date(mock.clock.now()).toISOString();
-  const vendorOf = (path: string) =>
-    mock.built.find((b) => b.module?.prefixes.some((p) => path === p || path.startsWith(`${p}/`)))
-      ?.definition.title ?? null;
+  const vendorOf = (path: string) => mock.vendorOf(path);
   return {
     url,
     port: listening.port,

@@ -94,23 +94,9 @@ export class JournalEntry implements Trace, Outcome {
 
   /** The request as patterns see it (built on first use). */
   recorded(): RecordedRequest {
-    if (this.#recorded) return this.#recorded;
-    const q = this.url.indexOf('?');
-    const query: Record<string, string[]> = {};
-    if (q >= 0)
-      for (const [k, v] of new URLSearchParams(this.url.slice(q + 1))) {
-        const values = query[k];
-        if (values) values.push(v);
-        else query[k] = [v];
-      }
-    this.#recorded = {
-      method: this.method,
-      url: this.url,
-      path: this.path,
-      query,
-      headers: this.headers,
-      body: this.body.toString('utf8'),
-    };
+    this.#recorded ??= recordedRequest(this.method, this.url, this.headers, () =>
+      this.body.toString('utf8'),
+    );
     return this.#recorded;
   }
 
@@ -135,6 +121,38 @@ export class JournalEntry implements Trace, Outcome {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/**
+ * A request as patterns see it: the query decoded (every value of a repeated parameter), the
+ * body text made on first read.
+ */
+export function recordedRequest(
+  method: string,
+  url: string,
+  headers: IncomingMessage['headers'],
+  body: () => string,
+): RecordedRequest {
+  const q = url.indexOf('?');
+  const query: Record<string, string[]> = {};
+  if (q >= 0)
+    for (const [k, v] of new URLSearchParams(url.slice(q + 1))) {
+      const values = query[k];
+      if (values) values.push(v);
+      else query[k] = [v];
+    }
+  let text: string | undefined;
+  return {
+    method,
+    url,
+    path: q < 0 ? url : url.slice(0, q),
+    query,
+    headers,
+    get body() {
+      text ??= body();
+      return text;
+    },
+  };
+}
 
 /** Answers of `list`, WireMock's `GET /__admin/requests`. */
 export interface ListOptions {

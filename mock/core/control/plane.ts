@@ -6,7 +6,7 @@ import { attachTrace } from '../pipeline/trace.ts';
 import type { HandlerResult, HeaderList } from '../pipeline/types.ts';
 import type { Scheduler, TimerHandle } from '../time/scheduler.ts';
 import { applyFault, type FaultName, sampleDelay, seededRandom } from './faults.ts';
-import { Journal, JournalEntry } from './journal.ts';
+import { Journal, JournalEntry, recordedRequest } from './journal.ts';
 import type { Logger } from './log.ts';
 import type { RecordedRequest } from './pattern.ts';
 import { type StubMapping, StubStore } from './stubs.ts';
@@ -96,7 +96,9 @@ export class ControlPlane {
     body: () => string,
   ): void {
     if (this.stubs.size === 0) return void next();
-    const recorded: RecordedRequest = entry ? entry.recorded() : recordedOf(req, body);
+    const recorded: RecordedRequest = entry
+      ? entry.recorded()
+      : recordedRequest(req.method ?? 'GET', req.url ?? '/', req.headers, body);
     const mapping = this.stubs.match(recorded);
     if (!mapping) return void next();
     if (entry) entry.stub = mapping.id;
@@ -201,29 +203,4 @@ export class ControlPlane {
     for (const t of this.#timers) this.#options.scheduler.clearTimeout(t);
     this.#timers.clear();
   }
-}
-
-/** A request as patterns see it, without a journal entry to take it from. */
-function recordedOf(req: IncomingMessage, body: () => string): RecordedRequest {
-  const url = req.url ?? '/';
-  const q = url.indexOf('?');
-  const query: Record<string, string[]> = {};
-  if (q >= 0)
-    for (const [k, v] of new URLSearchParams(url.slice(q + 1))) {
-      const values = query[k];
-      if (values) values.push(v);
-      else query[k] = [v];
-    }
-  let text: string | undefined;
-  return {
-    method: req.method ?? 'GET',
-    url,
-    path: q < 0 ? url : url.slice(0, q),
-    query,
-    headers: req.headers,
-    get body() {
-      text ??= body();
-      return text;
-    },
-  };
 }
