@@ -58,6 +58,8 @@ export interface Blueprint {
   readonly abtest: string | null;
   readonly publishedAt: number;
   readonly surveyId: string;
+  /** How many answers the survey offers (a session's `stepsViewed` reports it). */
+  readonly surveyChoiceCount: number;
   /** Offered before the survey (PAUSE, or TRIAL_EXTENSION for trialing customers). */
   readonly firstOffer: OfferDef;
   /** Offer shown after a survey answer, by choice id. */
@@ -201,6 +203,7 @@ function makeBlueprint(
     abtest,
     publishedAt,
     surveyId: objectId(r, publishedAt),
+    surveyChoiceCount: choices.length,
     firstOffer: first,
     surveyOffers,
   };

@@ -150,3 +150,25 @@ export function uuid(r: Rng): string {
 
 /** A flat copy of any string built by concatenation (UTF-8 round trip; for rare values). */
 export const flat = (s: string): string => Buffer.from(s, 'utf8').toString('utf8');
+
+/** A 32-bit FNV-1a hash of a string: the seed of a `keyedStream`. */
+export function hashKey(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * A small seeded stream (mulberry32) for values derived when a record is read: far cheaper
+ * to build per record than faker's Mersenne Twister, and it leaves the generator's own
+ * stream untouched. `lane` picks one of several independent streams of the same key.
+ */
+export function keyedStream(hash: number, lane = 0): () => number {
+  let a = (hash ^ Math.imul(lane + 1, 0x9e3779b9)) | 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

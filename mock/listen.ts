@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { createMockFrom, type EngineHooks, type Mock } from './app.ts';
 import { ConfigurationError } from './core/errors.ts';
-import { createHttpServer, listen } from './core/http-server.ts';
+import { createHttpServer, type ErrorBodyFor, listen } from './core/http-server.ts';
 import type { MockOptionsInput } from './core/options.ts';
 import type { ServedApi } from './core/served-api.ts';
 import type { Registry } from './core/vendor.ts';
@@ -44,6 +44,15 @@ export interface ListeningMock<D = unknown> {
   close(graceMs?: number): Promise<void>;
 }
 
+/** The error body of the vendor whose prefix a path is under, for the server's own answers (431). */
+function errorBodyFor(built: Mock['built']): ErrorBodyFor {
+  const modules = built.flatMap((b) => (b.module ? [b.module] : []));
+  return (path, status, message) =>
+    modules
+      .find((m) => m.prefixes.some((p) => path === p || path.startsWith(`${p}/`)))
+      ?.errorBody(status, message);
+}
+
 /** Why a listen failed, in a line a user can act on. */
 function listenError(e: unknown, { port, host }: Address): unknown {
   const code = (e as { code?: string }).code;
@@ -68,7 +77,7 @@ export async function listenMock<D>(
   hooks: EngineHooks = {},
 ): Promise<ListeningMock<D>> {
   const mock = await createMockFrom(registry, options, hooks);
-  const server = createHttpServer(mock.app);
+  const server = createHttpServer(mock.app, {}, errorBodyFor(mock.built));
   let url: string;
   try {
     url = await listen(server, address.port, address.host);

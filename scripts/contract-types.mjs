@@ -17,7 +17,7 @@ const TYPED = ['type', '$ref', 'enum', 'const', 'properties', 'items', 'anyOf', 
 
 /**
  * openapi-typescript types a subschema without `type` as `unknown`, so `type: string` with
- * `anyOf: [{format: date}, {format: date-time}]` (ChurnCut's DateParam) became
+ * `anyOf: [{format: date}, {format: date-time}]` (as ChurnCut's DateParam once was) became
  * `string | unknown | unknown`, i.e. `unknown`: a number passed. Giving each such subschema its
  * parent's `type` changes nothing in JSON Schema (the parent's `type` applies anyway).
  * Likewise a `type: object` without properties (a flow's survey, a state's params) became

@@ -1,9 +1,23 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 /** How much URL and headers a request may carry (Node's default is 16 KB; long filters need more). */
 export const MAX_HEADER_BYTES = 64 * 1024;
+/**
+ * Node's own limit is twice ours: a request between the two reaches the listener, where its
+ * path (so its vendor, so its error shape) is known; only one past Node's limit is refused
+ * by the parser, whose error carries no request line once the headers span two reads.
+ */
+const NODE_HEADER_BYTES = 2 * MAX_HEADER_BYTES;
+
+/**
+ * The error body of the vendor owning `path` (its own shape: ChurnCut's envelope, Rebilly's
+ * problem document), or undefined for a path no vendor owns.
+ */
+export type ErrorBodyFor = (path: string, status: number, message: string) => unknown;
+
+const TOO_LARGE = `The URL and headers exceed ${MAX_HEADER_BYTES / 1024} KB.`;
 
 /**
  * The server's own time limits (Node's defaults let a request trickle in for 5 minutes): the
@@ -33,9 +47,8 @@ const LINGER_MS = 2_000;
  * sending is read and dropped for a moment, so the close is a FIN after the answer, not a
  * reset that can destroy the answer before the client reads it.
  */
-function answerAndClose(socket: Duplex, status: number, phrase: string, message: string): void {
+function answerAndClose(socket: Duplex, status: number, phrase: string, body: string): void {
   if (!socket.writable) return void socket.destroy();
-  const body = JSON.stringify({ message });
   socket.on('data', () => {});
   socket.on('error', () => {});
   socket.resume();
@@ -47,48 +60,98 @@ function answerAndClose(socket: Duplex, status: number, phrase: string, message:
   socket.once('close', () => clearTimeout(timer));
 }
 
+/** The path of a request line at the start of `packet` (`GET /v1/x?y HTTP/1.1`), if it is there. */
+function pathOf(packet: Buffer | undefined): string | undefined {
+  const line = /^[A-Z]+ (\/[^ ?\r\n]*)/.exec(packet?.subarray(0, 8192).toString('latin1') ?? '');
+  return line?.[1];
+}
+
+/** The JSON body of an error: the owning vendor's shape when the path is known, else `{message}`. */
+function errorJson(
+  errorBodyFor: ErrorBodyFor | undefined,
+  path: string | undefined,
+  status: number,
+  message: string,
+): string {
+  const own = path === undefined ? undefined : errorBodyFor?.(path, status, message);
+  return JSON.stringify(own ?? { message });
+}
+
 /**
  * Answers a request Node could not parse (too much header, a malformed request line) or that
- * took too long to arrive, with a JSON body instead of Node's empty one, so clients see why.
+ * took too long to arrive, with a JSON body instead of Node's empty one, so clients see why;
+ * in the vendor's error shape when the request line is in the packet that failed.
  */
-function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
-  const [status, phrase, message] =
-    err.code === 'HPE_HEADER_OVERFLOW'
-      ? [
-          431,
-          'Request Header Fields Too Large',
-          `The URL and headers exceed ${MAX_HEADER_BYTES / 1024} KB.`,
-        ]
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'Request Timeout', 'The request did not arrive in time.']
-        : [400, 'Bad Request', 'The request could not be parsed as HTTP.'];
-  answerAndClose(socket, status, phrase, message);
+function clientErrorHandler(errorBodyFor: ErrorBodyFor | undefined) {
+  return (err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void => {
+    const [status, phrase, message] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', TOO_LARGE]
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request Timeout', 'The request did not arrive in time.']
+          : [400, 'Bad Request', 'The request could not be parsed as HTTP.'];
+    const body = errorJson(errorBodyFor, pathOf(err.rawPacket), status, message);
+    answerAndClose(socket, status, phrase, body);
+  };
+}
+
+/** The bytes of a request's line and headers, as Node's limit counts them (near enough). */
+function headerBytes(req: IncomingMessage): number {
+  let n = (req.method?.length ?? 0) + (req.url?.length ?? 0) + 12;
+  for (const part of req.rawHeaders) n += part.length + 2;
+  return n;
+}
+
+/** Our header limit, where the path is known: a 431 in the owning vendor's shape. */
+function headerLimit(
+  app: RequestListener,
+  errorBodyFor: ErrorBodyFor | undefined,
+): RequestListener {
+  return (req, res) => {
+    if (headerBytes(req) <= MAX_HEADER_BYTES) return app(req, res);
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const body = errorJson(errorBodyFor, path, 431, TOO_LARGE);
+    req.resume();
+    res.writeHead(431, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      connection: 'close',
+    });
+    res.end(body);
+  };
 }
 
 /**
  * The HTTP server of a mock: larger header limit, its own timeouts, JSON answers to
- * unparseable, slow and CONNECT requests, and a close that lets responses being written finish.
+ * unparseable, slow and CONNECT requests (in the owning vendor's error shape where
+ * `errorBodyFor` knows the path), and a close that lets responses being written finish.
  */
-export function createHttpServer(app: RequestListener, limits: Partial<ServerLimits> = {}): Server {
+export function createHttpServer(
+  app: RequestListener,
+  limits: Partial<ServerLimits> = {},
+  errorBodyFor?: ErrorBodyFor,
+): Server {
   const l = { ...DEFAULT_SERVER_LIMITS, ...limits };
   const server = createServer(
     {
-      maxHeaderSize: MAX_HEADER_BYTES,
+      maxHeaderSize: NODE_HEADER_BYTES,
       headersTimeout: l.headersTimeoutMs,
       requestTimeout: l.requestTimeoutMs,
       keepAliveTimeout: l.keepAliveTimeoutMs,
       connectionsCheckingInterval: l.checkIntervalMs,
     },
-    app,
+    headerLimit(app, errorBodyFor),
   );
-  server.on('clientError', answerClientError);
+  server.on('clientError', clientErrorHandler(errorBodyFor));
   // Without a listener Node drops a CONNECT's socket with no answer: the mock is not a proxy.
   server.on('connect', (req, socket: Duplex) =>
     answerAndClose(
       socket,
       405,
       'Method Not Allowed',
-      `Method CONNECT not allowed on ${req.url ?? ''}; churnmock is not a proxy`,
+      JSON.stringify({
+        message: `Method CONNECT not allowed on ${req.url ?? ''}; churnmock is not a proxy`,
+      }),
     ),
   );
   // Node's closeIdleConnections (which server.close() calls) destroys a connection whose

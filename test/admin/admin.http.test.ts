@@ -88,3 +88,36 @@ describe('/__admin', () => {
     await expectContract('getClock', res);
   });
 });
+
+describe('/__admin bodies it cannot take: 413 and 415 in its {message} shape', () => {
+  // Every operation that takes a body, with a body that is valid for it but undecodable.
+  const BODY_OPS: [string, string, string][] = [
+    ['post', '/__admin/clock', 'setClock'],
+    ['post', '/__admin/webhooks', 'addWebhook'],
+    ['post', '/__admin/webhooks/trigger', 'triggerWebhook'],
+    ['post', '/__admin/states', 'setProviderState'],
+    ['post', '/__admin/requests/count', 'countRequests'],
+    ['post', '/__admin/requests/find', 'findRequests'],
+    ['post', '/__admin/mappings', 'createMapping'],
+    ['put', '/__admin/mappings/5e9d3f0e-8c0c-4f53-9a7c-2f8a1a9b7c11', 'updateMapping'],
+    ['put', '/__admin/scenarios/flaky/state', 'setScenarioState'],
+  ];
+  const send = (method: string, path: string) => request(mock.app)[method as 'post' | 'put'](path);
+
+  it.each(BODY_OPS)('%s %s: charset=latin-9 ⇒ 415, over 1 MB ⇒ 413', async (method, path, op) => {
+    const before = (await request(mock.app).get('/__admin/clock')).body;
+    const latin = await send(method, path)
+      .set('content-type', 'application/json; charset=latin-9')
+      .send('{"advance":"PT1H"}');
+    expect(latin.status).toBe(415);
+    expect(latin.body).toEqual({ message: 'unsupported charset "LATIN-9"' });
+    await expectContract(op, latin);
+    const huge = await send(method, path)
+      .set('content-type', 'application/json')
+      .send(`{"pad":"${'x'.repeat(1_100_000)}"}`);
+    expect(huge.status).toBe(413);
+    expect(huge.body).toEqual({ message: 'Request body too large (limit 1 MB)' });
+    await expectContract(op, huge);
+    expect((await request(mock.app).get('/__admin/clock')).body).toEqual(before);
+  });
+});

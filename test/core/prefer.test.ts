@@ -212,11 +212,14 @@ describe('the contract lists responses for Prefer (Operation.responseSpecs)', ()
       '413',
       '415',
       '429',
+      '431',
       '500',
+      '507',
     ]);
     const created = op.responseSpecs.get('201') as ResponseSpec;
     expect(created.mediaType).toBe('application/json');
-    expect(created.example?.value).toMatchObject({ success: true });
+    expect(created.example).toBeNull();
+    expect(created.examples.get('start')).toMatchObject({ success: true });
     expect(created.headers.map((h) => [h.name, h.example?.value])).toEqual([
       ['X-RateLimit-Limit', 1000],
       ['X-RateLimit-Remaining', 999],

@@ -1,6 +1,10 @@
 import request from 'supertest';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadContract } from '../../mock/core/contract.ts';
+import { MAX_HEADER_BYTES } from '../../mock/core/http-server.ts';
+import { contractFile } from '../../mock/core/paths.ts';
 import type { Mock } from '../../mock/create.ts';
+import { startMock } from '../../mock/index.ts';
 import { expectContract } from '../helpers/contract.ts';
 import {
   AGGREGATION,
@@ -53,6 +57,7 @@ const HOSTILE_BODIES: [string, string][] = [
   ['text/plain', 'email=a@b.co'],
   ['application/x-www-form-urlencoded', 'email=a%40b.co'],
   ['application/json', `{"email":"a@b.co","pad":"${'x'.repeat(1_100_000)}"}`],
+  ['application/json; charset=latin-9', '{"email": "a@b.co"}'],
 ];
 
 describe('bad input never yields a 5xx or loses data', () => {
@@ -95,5 +100,114 @@ describe('bad input never yields a 5xx or loses data', () => {
       .set('x-ck-api-key', `${key}, ${key}`)
       .set('x-ck-app', CK_HEADERS['x-ck-app']);
     expect(res.status).toBe(401);
+  });
+});
+
+// What the Churnkey contract's standard patterns refuse (JsDate holds the calendar, breakdown
+// refuses repeats), the mock refuses too: a 400 in Churnkey's shape naming the parameter.
+const ckContract = await loadContract(contractFile('churnkey-data'));
+const patternOf = (name: string) => {
+  const op = ckContract.operations.find((o) => o.id === 'aggregateSessions');
+  const schema = op?.params.find((p) => p.name === name)?.schema as { pattern: string };
+  return new RegExp(schema.pattern, 'u');
+};
+const GET_OPS = [
+  [SESSIONS, 'listSessions'],
+  [AGGREGATION, 'aggregateSessions'],
+] as const;
+
+describe('Churnkey: what the contract’s patterns refuse is a 400 naming the parameter', () => {
+  it.each([
+    ['startDate', '2025-02-30'],
+    ['endDate', '2100-02-29'],
+    ['startDate', '2016-12-31T23:59:60Z'],
+    ['endDate', '2023-01-01T24:00'],
+    ['startDate', '2023-01-01T10:00+2'],
+    ['startDate', '+002023-01-01'],
+    ['endDate', '2023-1-1'],
+    ['startDate', ' 2023-01-01'],
+    ['startDate', '2023-01-01T10:00:00.Z'],
+  ])('%s=%s', async (name, value) => {
+    expect(patternOf(name).test(value)).toBe(false);
+    for (const [path, op] of GET_OPS) {
+      const res = await request(mock.app)
+        .get(path)
+        .query({ [name]: value })
+        .set(CK_HEADERS);
+      expect(res.status).toBe(400);
+      await expectContract(op, res);
+      expect(res.body.errors).toEqual([
+        { in: 'query', name, message: expect.stringMatching(/^must be a real date or date-time/) },
+      ]);
+    }
+  });
+
+  it.each([
+    'month-month',
+    'response-surveyResponse',
+    'planId-month-planId',
+    'surveyResponse-response',
+  ])('breakdown=%s (a repeated dimension)', async (breakdown) => {
+    expect(patternOf('breakdown').test(breakdown)).toBe(false);
+    const res = await request(mock.app).get(AGGREGATION).query({ breakdown }).set(CK_HEADERS);
+    expect(res.status).toBe(400);
+    await expectContract('aggregateSessions', res);
+    expect(res.body.errors).toEqual([
+      { in: 'query', name: 'breakdown', message: expect.stringContaining('each at most once') },
+    ]);
+  });
+});
+
+describe('Churnkey: If-None-Match on a cached GET', () => {
+  it.each(GET_OPS)(
+    '%s: the same ETag is a bodiless 304; another, or changed data, a 200',
+    async (path, op) => {
+      const jane = { customerEmail: 'jane@example.com', bounced: 'true' };
+      const first = await request(mock.app).get(path).query(jane).set(CK_HEADERS);
+      expect(first.status).toBe(200);
+      const etag = String(first.headers.etag);
+      expect(etag).toMatch(/^".+"$/);
+      const again = () => request(mock.app).get(path).query(jane).set(CK_HEADERS);
+      const notModified = await again().set('if-none-match', etag);
+      expect(notModified.status).toBe(304);
+      expect(notModified.text).toBe('');
+      expect(notModified.headers.etag).toBe(etag);
+      await expectContract(op, notModified);
+      const other = await again().set('if-none-match', '"not-this-one"');
+      expect(other.status).toBe(200);
+      expect(other.body).toEqual(first.body);
+      await expectContract(op, other);
+      // Erasing Jane changes the answer: the old tag no longer matches.
+      await request(mock.app).post(DSR_DELETE).set(CK_HEADERS).send({ email: 'jane@example.com' });
+      const changed = await again().set('if-none-match', etag);
+      expect(changed.status).toBe(200);
+      expect(changed.headers.etag).not.toBe(etag);
+      expect(changed.body).not.toEqual(first.body);
+      await expectContract(op, changed);
+      mock.reset();
+    },
+  );
+});
+
+describe('Churnkey: URL and headers over the limit are a 431 in the owner’s shape', () => {
+  // Only a listening server has the header limit (mock.app alone does not).
+  let running: Awaited<ReturnType<typeof startMock>>;
+  beforeAll(async () => {
+    running = await startMock({ port: 0 });
+  });
+  afterAll(() => running.close());
+
+  it.each([
+    ['/v1/data/sessions', 'listSessions'],
+    ['/v1/data/session-aggregation', 'aggregateSessions'],
+    ['/__admin/churnkey/flow', 'getHostedFlowConfig'],
+  ])('GET %s', async (path, op) => {
+    const res = await fetch(`${running.url}${path}`, {
+      headers: { ...CK_HEADERS, 'x-pad': 'x'.repeat(MAX_HEADER_BYTES + 1024) },
+    });
+    const text = await res.text();
+    expect(res.status, text).toBe(431);
+    await expectContract(op, { status: res.status, body: JSON.parse(text) });
+    expect(JSON.parse(text)).toEqual({ message: expect.stringMatching(/exceed/) });
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AS_OF,
   DATE_OR_RFC3339,
+  iso,
   JS_DATE,
   parseTime,
   RFC3339,
@@ -67,5 +68,29 @@ describe('parseTime: the one parser of every date parameter', () => {
       for (const t of expected)
         if (typeof t === 'number' && /[Zz]|[+-]\d\d:?\d\d$|^\d{4}(-\d\d){0,2}$/.test(text))
           expect(Date.parse(text.replace(' ', 'T'))).toBe(t);
+  });
+});
+
+describe('iso: Date#toISOString, faster', () => {
+  it.each([
+    0,
+    1,
+    86_399_999,
+    JAN_1,
+    JAN_1 + 123,
+    YEAR_50,
+    LAST,
+    LAST + 1,
+    -1,
+    -86_400_001,
+    JAN_1 + 0.5,
+  ])('%d', (t) => {
+    expect(iso(t)).toBe(new Date(t).toISOString());
+  });
+
+  it('agrees every 997,013 ms through 2022-2026, and throws for NaN as Date does', () => {
+    for (let t = Date.UTC(2022, 0, 1) + 7; t < Date.UTC(2027, 0, 1); t += 997_013)
+      expect(iso(t)).toBe(new Date(t).toISOString());
+    expect(() => iso(Number.NaN)).toThrow(RangeError);
   });
 });

@@ -45,6 +45,19 @@ export const churnQueryDate: ChurnQuery = { end_date: new Date('2024-01-31') };
 // @ts-expect-error granularity is day, week or month
 export const churnQueryYear: ChurnQuery = { granularity: 'year' };
 
+// DateParam is one `type: string` with a pattern (it was an anyOf of formats, which generators
+// typed `unknown` unless helped): exactly `string`, so any other type is refused.
+type ExactlyString<T> = [T] extends [string] ? ([string] extends [T] ? true : false) : false;
+export const dateParamIsString: ExactlyString<ChurnCutSchemas['DateParam']> = true;
+export const dateParamDay: ChurnCutSchemas['DateParam'] = '2024-01-01';
+export const dateParamTime: ChurnCutSchemas['DateParam'] = '2024-01-31T23:59:59+02:00';
+// @ts-expect-error a DateParam is not a number
+export const dateParamNumber: ChurnCutSchemas['DateParam'] = 20240101;
+// @ts-expect-error nor a Date
+export const dateParamDate: ChurnCutSchemas['DateParam'] = new Date('2024-01-01');
+// @ts-expect-error nor null
+export const dateParamNull: ChurnCutSchemas['DateParam'] = null;
+
 export const createFlow = {
   customer_id: 'cus_8f3k2m9x',
   subscription_id: 'sub_4h7j1n5p',
@@ -112,6 +125,31 @@ export const sessionModeBad = (s: Session): Session => ({ ...s, mode: 'live' });
 // @ts-expect-error createdAt (date-time) is a string, not a Date
 export const sessionCreatedDate = (s: Session): Session => ({ ...s, createdAt: new Date() });
 
+type AggregationQuery = Query<churnkeyData.operations['aggregateSessions']>;
+export const aggregationQuery = {
+  startDate: '2023-01-01',
+  endDate: '2024-01-01T00:00:00Z',
+  breakdown: 'month-saveType',
+} satisfies AggregationQuery;
+// @ts-expect-error the aggregation's startDate is a string (JsDate), not a number
+export const aggregationQueryNumber: AggregationQuery = { startDate: 20230101 };
+// @ts-expect-error nor a Date
+export const aggregationQueryDate: AggregationQuery = { endDate: new Date('2024-01-01') };
+// @ts-expect-error breakdown is a string
+export const aggregationQueryBreakdown: AggregationQuery = { breakdown: ['month', 'saveType'] };
+export const sessionWebhook = (s: Session) =>
+  ({
+    event: 'session',
+    data: { customer: s.customer, session: { ...s, result: 'cancel' } },
+  }) satisfies churnkeyData.components['schemas']['SessionWebhook'];
+export const sessionWebhookResult = (
+  s: Session,
+): churnkeyData.components['schemas']['SessionWebhook'] => ({
+  event: 'session',
+  // @ts-expect-error result is one of the endings (pause, discount, cancel, abort, …)
+  data: { customer: s.customer, session: { ...s, result: 'paused' } },
+});
+
 export const churnkeyDataCall = (
   client = createClient<churnkeyData.paths>({ baseUrl: 'http://x' }),
 ) => client.GET('/v1/data/sessions', { params: { query: sessionsQuery } });
@@ -147,10 +185,51 @@ export const hostedFlowChange = {
   timeoutMs: 2000,
   flow: {
     mode: 'TEST',
-    survey: { choices: [{ value: 'too_expensive' }] },
-    steps: [{ type: 'OFFER' }],
+    survey: { choices: ['Too expensive'] },
+    steps: [
+      { id: 'pause', offer: { type: 'PAUSE', maxPauseLength: 2, pauseInterval: 'MONTH' } },
+      {
+        id: 'half-off',
+        offer: {
+          type: 'DISCOUNT',
+          couponId: 'HALF',
+          couponType: 'PERCENT',
+          couponAmount: 50,
+          couponDuration: null,
+        },
+        conditions: [{ attribute: 'plan', operand: 'INCLUDES', value: ['pro'], type: 'STRING' }],
+        exclusive: true,
+      },
+    ],
   },
 } satisfies HostedFlowChange;
+type FlowDefinition = hostedFlow.components['schemas']['FlowDefinition'];
+export const flowChoiceObjects: FlowDefinition = {
+  // @ts-expect-error survey choices are strings (FlowDefinition is typed in full)
+  survey: { choices: [{ value: 'x' }] },
+  steps: [],
+};
+export const flowStepNoOffer: FlowDefinition = {
+  survey: { choices: ['x'] },
+  // @ts-expect-error a step has an id and an offer
+  steps: [{ id: 'a' }],
+};
+export const flowOfferType: FlowDefinition = {
+  survey: { choices: ['x'] },
+  // @ts-expect-error an offer's type is one of the six
+  steps: [{ id: 'a', offer: { type: 'FREE_MONTH' } }],
+};
+export const flowOperand: FlowDefinition = {
+  survey: { choices: ['x'] },
+  steps: [
+    {
+      id: 'a',
+      offer: { type: 'CONTACT' },
+      // @ts-expect-error a condition's operand is one of Churnkey's
+      conditions: [{ attribute: 'plan', operand: 'EQUALS', value: ['pro'], type: 'STRING' }],
+    },
+  ],
+};
 // @ts-expect-error timeoutMs is a number
 export const hostedFlowTimeout: HostedFlowChange = { timeoutMs: '2000' };
 // @ts-expect-error a flow's mode is LIVE or TEST

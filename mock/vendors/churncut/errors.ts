@@ -1,5 +1,6 @@
 import type { HandlerResult } from '../../core/pipeline/types.ts';
 import type { Problem } from '../../core/validation.ts';
+import { MAX_LIVE_FLOWS } from './store.ts';
 
 /** Every error code the ChurnCut module emits (the contract's ErrorCode lists the same). */
 export type ChurnCutErrorCode =
@@ -14,7 +15,9 @@ export type ChurnCutErrorCode =
   | 'method_not_allowed'
   | 'subscription_inactive'
   | 'payload_too_large'
+  | 'headers_too_large'
   | 'rate_limit_exceeded'
+  | 'storage_full'
   | 'internal_error';
 
 const BY_STATUS: Readonly<Record<number, ChurnCutErrorCode>> = {
@@ -24,6 +27,7 @@ const BY_STATUS: Readonly<Record<number, ChurnCutErrorCode>> = {
   405: 'method_not_allowed',
   409: 'subscription_inactive',
   413: 'payload_too_large',
+  431: 'headers_too_large',
   429: 'rate_limit_exceeded',
 };
 
@@ -54,6 +58,7 @@ export const MESSAGES = {
   missingAuth: 'Missing Authorization header (expected "Bearer <API key>")',
   invalidKey: 'Invalid API key',
   customerNotFound: (id: string) => `No customer with id ${id}`,
+  storageFull: `churnmock holds at most ${MAX_LIVE_FLOWS} flows started through the API; POST /__admin/reset starts over`,
   flowNotFound: (id: string) => `No cancellation flow with id ${id}`,
   subscriptionMismatch: (sub: string, customer: string) =>
     `Subscription ${sub} does not belong to customer ${customer}`,

@@ -1,7 +1,23 @@
 import type { PresentedStep, SessionRecord } from '../../../generators/churnkey-data.ts';
 import { billingPeriod, iso } from '../../../generators/time.ts';
+import { sessionExtras } from './session-extras.ts';
 
-function presentedOffer(p: PresentedStep): Record<string, unknown> {
+/**
+ * A discount's config with the terms auto-optimization settled on; churnmock's optimizer
+ * keeps the coupon's own terms, so the accepted offer's coupon fields stay what the
+ * `couponId` filter and breakdown see.
+ */
+function discountConfig(p: PresentedStep, autoOptimized: boolean): Record<string, unknown> {
+  const c = p.offer.coupon;
+  const custom = autoOptimized && c !== undefined;
+  return {
+    ...p.offer.config,
+    customAmount: custom ? c.amount : null,
+    customDuration: custom ? (c.duration === null ? 'forever' : String(c.duration)) : null,
+  };
+}
+
+function presentedOffer(p: PresentedStep, autoOptimized: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {
     guid: p.offer.guid,
     accepted: p.accepted,
@@ -10,17 +26,20 @@ function presentedOffer(p: PresentedStep): Record<string, unknown> {
   if (p.answeredAt !== null) out[p.accepted ? 'acceptedAt' : 'declinedAt'] = iso(p.answeredAt);
   out.surveyOffer = p.offer.surveyOffer;
   out.offerType = p.offer.offerType;
-  out[p.offer.configKey] = p.offer.config;
+  out[p.offer.configKey] =
+    p.offer.offerType === 'DISCOUNT' ? discountConfig(p, autoOptimized) : p.offer.config;
   return out;
 }
 
 /**
  * The session exactly as Churnkey's Data API returns it (Data API docs, List Sessions: Response
- * Data Format), field order included.
+ * Data Format), field order included, followed by the fields real responses add (the Airbyte
+ * source-churnkey connector schema; see session-extras.ts).
  */
 export function toSessionJson(s: SessionRecord, org: string): Record<string, unknown> {
   const c = s.customer;
   const sub = c.subscription;
+  const extras = sessionExtras(s, org);
   const [periodStart, periodEnd] = billingPeriod(
     sub.start,
     sub.plan.interval,
@@ -47,8 +66,12 @@ export function toSessionJson(s: SessionRecord, org: string): Record<string, unk
       itemQuantity: sub.quantity,
       billingInterval: sub.plan.interval,
       billingIntervalCount: sub.plan.intervalCount,
+      ...extras.customer,
     },
-    acceptedOffer: s.accepted,
+    acceptedOffer: s.accepted && {
+      ...s.accepted,
+      autoOptimize: extras.autoOptimized && s.accepted.offerType === 'DISCOUNT',
+    },
     provider: 'STRIPE',
     aborted: s.aborted,
     canceled: s.canceled,
@@ -60,11 +83,12 @@ export function toSessionJson(s: SessionRecord, org: string): Record<string, unk
     feedback: s.feedback,
     discountCooldownApplied: s.discountCooldownApplied,
     customActionHandler: null,
-    presentedOffers: s.presented.map(presentedOffer),
+    presentedOffers: s.presented.map((p) => presentedOffer(p, extras.autoOptimized)),
     mode: s.mode,
     createdAt: iso(s.createdAt),
     updatedAt: iso(s.updatedAt),
     recordingEndTime: iso(s.recordingEnd),
     recordingStartTime: iso(s.recordingStart),
+    ...extras.top,
   };
 }

@@ -46,7 +46,7 @@ export function compileFilter(query: Readonly<Record<string, unknown>>): Session
     equals.push({ name, value, negated });
     predicates.push(negated ? (s) => field(s) !== value : (s) => field(s) === value);
   }
-  // The contract (x-churnmock-js-date) refused what this parser refuses, before this runs.
+  // The contract (JsDate's pattern) refused what this parser refuses, before this runs.
   const date = (v: unknown): number | null => {
     const t = typeof v === 'string' ? parseTime(v, JS_DATE) : null;
     return typeof t === 'number' ? t : null;

@@ -1,122 +1,23 @@
-import { CONDITION_TYPES, OPERANDS } from './targeting.ts';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { contractFile } from '../../core/paths.ts';
 
-const scalar = { type: ['string', 'number', 'boolean'] };
+type Schemas = Readonly<Record<string, unknown>>;
 
-const condition = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['attribute', 'operand', 'value', 'type'],
-  properties: {
-    attribute: { type: 'string', minLength: 1, maxLength: 200 },
-    operand: { enum: [...OPERANDS] },
-    value: { type: 'array', minItems: 1, maxItems: 100, items: scalar },
-    type: { enum: [...CONDITION_TYPES] },
-  },
-};
+/** The hosted-flow contract's component schemas (`FlowDefinition` and what it refers to). */
+export const FLOW_CONTRACT_SCHEMAS: Schemas = (
+  parse(readFileSync(contractFile('churnkey-hosted-flow'), 'utf8')) as {
+    components: { schemas: Schemas };
+  }
+).components.schemas;
 
-const conditions = { type: 'array', maxItems: 50, items: condition };
-
-/** `then` when `type` is `name`: each offer type has its own config fields. */
-const offerCase = (name: string, properties: Record<string, unknown>, required: string[]) => ({
-  if: { properties: { type: { const: name } } },
-  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword.
-  then: {
-    additionalProperties: false,
-    required: ['type', ...required],
-    properties: { type: true, ...properties },
-  },
-});
-
-const offer = {
-  type: 'object',
-  required: ['type'],
-  properties: {
-    type: { enum: ['PAUSE', 'DISCOUNT', 'CONTACT', 'PLAN_CHANGE', 'REDIRECT', 'TRIAL_EXTENSION'] },
-  },
-  allOf: [
-    offerCase(
-      'PAUSE',
-      {
-        maxPauseLength: { type: 'integer', minimum: 1, maximum: 24 },
-        pauseInterval: { enum: ['MONTH', 'WEEK'] },
-      },
-      ['maxPauseLength', 'pauseInterval'],
-    ),
-    offerCase(
-      'DISCOUNT',
-      {
-        couponId: { type: 'string', minLength: 1, maxLength: 200 },
-        couponType: { enum: ['PERCENT', 'AMOUNT'] },
-        couponAmount: { type: 'number', exclusiveMinimum: 0 },
-        couponDuration: { type: ['integer', 'null'], minimum: 1 },
-      },
-      ['couponId', 'couponType', 'couponAmount', 'couponDuration'],
-    ),
-    offerCase('CONTACT', {}, []),
-    offerCase(
-      'PLAN_CHANGE',
-      { planIds: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } } },
-      ['planIds'],
-    ),
-    offerCase(
-      'REDIRECT',
-      {
-        redirectUrl: { type: 'string', format: 'uri', pattern: '^https?://' },
-        redirectLabel: { type: 'string', minLength: 1, maxLength: 200 },
-      },
-      ['redirectUrl', 'redirectLabel'],
-    ),
-    offerCase(
-      'TRIAL_EXTENSION',
-      { trialExtensionDays: { type: 'integer', minimum: 1, maximum: 365 } },
-      ['trialExtensionDays'],
-    ),
-  ],
-};
-
-/** JSON Schema of a Cancel Flow definition file. */
+/**
+ * JSON Schema of a Cancel Flow definition file: the contract's `FlowDefinition`, so the file
+ * format, `PUT /__admin/churnkey/flow` and the contract's readers cannot drift apart. Its
+ * `#/components/schemas/…` references resolve inside this object (Ajv follows JSON pointers
+ * from the root; the unknown `components` keyword is only a container).
+ */
 export const FLOW_SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['survey', 'steps'],
-  properties: {
-    name: { type: 'string', maxLength: 200 },
-    blueprintId: { type: 'string', pattern: '^[0-9a-f]{24}$' },
-    segmentId: { type: 'string', pattern: '^[0-9a-f]{24}$' },
-    mode: { enum: ['LIVE', 'TEST'] },
-    survey: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['choices'],
-      properties: {
-        id: { type: 'string', pattern: '^[0-9a-f]{24}$' },
-        choices: {
-          type: 'array',
-          minItems: 1,
-          maxItems: 50,
-          uniqueItems: true,
-          items: { type: 'string', minLength: 1, maxLength: 200 },
-        },
-      },
-    },
-    steps: {
-      type: 'array',
-      minItems: 1,
-      maxItems: 100,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['id', 'offer'],
-        properties: {
-          id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
-          title: { type: 'string', maxLength: 200 },
-          message: { type: 'string', maxLength: 2000 },
-          offer,
-          conditions,
-          skipWhen: conditions,
-          exclusive: { type: 'boolean' },
-        },
-      },
-    },
-  },
+  $ref: '#/components/schemas/FlowDefinition',
+  components: { schemas: FLOW_CONTRACT_SCHEMAS },
 } as const;

@@ -70,6 +70,7 @@ export function compileFlow(
       abtest: null,
       publishedAt: 0,
       surveyId: def.survey.id ?? derivedObjectId('survey', blueprintId),
+      surveyChoiceCount: choices.length,
       firstOffer: first.offer,
       surveyOffers: new Map(),
     },

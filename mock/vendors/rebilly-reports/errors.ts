@@ -100,14 +100,23 @@ export function problem(
 const summary = (fields: readonly InvalidField[]): string =>
   `Invalid request: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`;
 
-/** The pipeline's error envelope for this vendor (validation problems become invalidFields). */
+/**
+ * The pipeline's error envelope for this vendor (validation problems become invalidFields). A
+ * filter the contract's pattern refused is explained by `filterWhy`, the parser's reasons for
+ * the request's filter: the pattern can only say that it does not match.
+ */
 export function rebillyError(
   status: number,
   detail: string,
   problems?: readonly Problem[],
+  filterWhy: () => readonly string[] = () => [],
 ): ProblemDocument {
   if (!problems?.length) return problem(status, detail);
-  const fields = problems.map((p) => ({ field: p.name, message: message(p) }));
+  const fields = problems.flatMap((p) => {
+    const why = p.name === 'filter' ? filterWhy() : [];
+    if (!why.length) return [{ field: p.name, message: message(p) }];
+    return why.map((m) => ({ field: p.name, message: m }));
+  });
   return problem(status, status === 400 ? summary(fields) : detail, fields);
 }
 

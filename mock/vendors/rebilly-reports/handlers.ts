@@ -7,6 +7,7 @@ import { rebillyAuthenticator } from './auth.ts';
 import { badRequest, type InvalidField, MESSAGES, rebillyError } from './errors.ts';
 import { FILTER_FIELDS } from './fields.ts';
 import { parseFilter } from './filter.ts';
+import { filterProblems } from './filter-refusal.ts';
 import type { RebillyCredentials } from './options.ts';
 import { type ReportQuery, runReport } from './query.ts';
 import { paginate } from './report.ts';
@@ -18,6 +19,9 @@ export const REBILLY_OPERATIONS = {
   organization: 'GetOrganizationSubscriptionCancellationReport',
   stable: 'GetStableSubscriptionCancellationReport',
 } as const;
+
+/** The path prefixes the report is served under (docs/decisions/002: every form). */
+export const REBILLY_PREFIXES = ['/experimental', '/reports', '/organizations'] as const;
 
 /** Turns validated query parameters into a report query, or the invalid fields found. */
 function readQuery(
@@ -72,9 +76,9 @@ export function rebillyReportsModule(
   };
 
   return {
-    prefixes: ['/experimental', '/reports', '/organizations'],
+    prefixes: REBILLY_PREFIXES,
     authenticate: rebillyAuthenticator(creds),
-    errorBody: rebillyError,
+    errorBody: (status, detail, problems) => rebillyError(status, detail, problems, filterProblems),
     handlers: Object.fromEntries(Object.values(REBILLY_OPERATIONS).map((id) => [id, report])),
     cacheVersion: () => `${store.version}@${clock.now()}`,
   };

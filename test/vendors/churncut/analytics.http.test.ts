@@ -181,13 +181,19 @@ describe('GET /v1/analytics/retention', () => {
 });
 
 describe('analytics dates, read by one strict parser: never a 500', () => {
+  /** What DateParam's pattern refusal says (its title): the two forms it takes. */
+  const FORMS = /must be a date \(YYYY-MM-DD\) or an RFC 3339 date-time with a time zone/;
   const BAD: [string, Record<string, string>, string, RegExp][] = [
     // The contract's date-time format lets the leap second through; no Date can hold it.
     ['a leap second', { start_date: '2016-12-31T23:59:60Z' }, 'start_date', /calendar does not/],
     ['a leap second as end_date', { end_date: '2016-12-31T23:59:60Z' }, 'end_date', /calendar/],
     ['an offset without minutes', { end_date: '2024-01-31T00:00:00+02' }, 'end_date', /RFC 3339/],
-    ['a day February does not have', { start_date: '2025-02-30' }, 'start_date', /format "date"/],
-    ['a six-digit year', { end_date: '300000-01-01' }, 'end_date', /format "date"/],
+    // DateParam's pattern takes the forms; the parser then refuses days the calendar lacks.
+    ['a day February does not have', { start_date: '2025-02-30' }, 'start_date', /calendar/],
+    ['a six-digit year', { end_date: '300000-01-01' }, 'end_date', FORMS],
+    ['a month alone', { start_date: '2024-01' }, 'start_date', FORMS],
+    ['a date-time without a zone', { end_date: '2024-01-31T00:00:00' }, 'end_date', FORMS],
+    ['a date-time without seconds', { end_date: '2024-01-31T00:00Z' }, 'end_date', FORMS],
     [
       'a time whose UTC day is in the year 10000',
       { start_date: '2024-01-01', end_date: '9999-12-31T23:00:00-05:00' },
@@ -217,6 +223,8 @@ describe('analytics dates, read by one strict parser: never a 500', () => {
   it('the second before a leap second, and the first and last days a date can write, answer 200', async () => {
     const queries: Record<string, string>[] = [
       { start_date: '2016-12-31T23:59:59Z', end_date: '2017-01-01T00:00:00Z' },
+      // RFC 3339's lower-case t and z, a space, an offset without a colon: the parser reads them.
+      { start_date: '2024-01-01t00:00:00z', end_date: '2024-01-31 23:59:59+0200' },
       { start_date: '0000-01-01', end_date: '0000-01-31', granularity: 'day' },
       { start_date: '9999-12-01', end_date: '9999-12-31T23:59:59.999Z', granularity: 'month' },
     ];

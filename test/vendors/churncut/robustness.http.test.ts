@@ -81,6 +81,11 @@ const BAD_DATES = [
   'end_date=',
   'end_date=2025-12-31T25:00:00Z',
   'start_date=2025-12-31&end_date=2025-01-01',
+  // Outside DateParam's pattern: a month alone, a date-time without a zone or seconds.
+  'start_date=2024-01',
+  'end_date=2024-01-31T00:00:00',
+  'end_date=2024-01-31T00:00Z',
+  'start_date=2016-12-31T23:59:60Z',
 ];
 const BAD_CHURN_ONLY = [
   'granularity=day&granularity=week',
@@ -265,4 +270,40 @@ describe('ChurnCut: hostile bodies for POST /v1/cancellation-flows', () => {
     expect(again.body.data.flow_id).toBe(gz.body.data.flow_id);
     mock.reset();
   });
+});
+
+describe('ChurnCut: If-None-Match on every cached GET', () => {
+  const GETS: [string, string][] = [
+    ['listCustomers', `${CUSTOMERS}?limit=2`],
+    ['getCustomer', `${CUSTOMERS}/cus_abc123`],
+    ['getCancellationFlow', `${FLOWS}/flow_123456`],
+    ['getChurnAnalytics', `${CHURN}?start_date=2024-01-01&end_date=2024-01-31`],
+    ['getRetentionAnalytics', `${RETENTION}?start_date=2024-01-01&end_date=2024-01-31`],
+  ];
+
+  it.each(GETS)(
+    '%s: its ETag is a bodiless 304 with the limits; another tag, a 200',
+    async (op, path) => {
+      const first = await request(mock.app).get(path).set(CC_AUTH);
+      expect(first.status).toBe(200);
+      await expectContract(op, first);
+      const etag = String(first.headers.etag);
+      expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+      const notModified = await request(mock.app).get(path).set(CC_AUTH).set('if-none-match', etag);
+      expect(notModified.status).toBe(304);
+      expect(notModified.text).toBe('');
+      expect(notModified.headers.etag).toBe(etag);
+      expect(notModified.headers['x-ratelimit-limit']).toBe('1000');
+      await expectContract(op, notModified);
+      const other = await request(mock.app).get(path).set(CC_AUTH).set('if-none-match', '"x"');
+      expect(other.status).toBe(200);
+      expect(other.body).toEqual(first.body);
+      // Bad credentials are refused before the cache: a 401, never the 304.
+      const stranger = await request(mock.app)
+        .get(path)
+        .set('authorization', 'Bearer nope')
+        .set('if-none-match', etag);
+      await expectRefused(op, stranger, 401);
+    },
+  );
 });

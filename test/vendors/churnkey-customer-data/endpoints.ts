@@ -24,7 +24,9 @@ export const DOCS_EXAMPLE: CustomerData = documentedExample();
 
 function documentedExample(): CustomerData {
   const { paths } = parse(readFileSync(contractFile('churnkey-customer-data'), 'utf8'));
-  const example = paths[PATH]?.post?.responses?.['200']?.content?.['application/json']?.example;
+  const example =
+    paths[PATH]?.post?.responses?.['200']?.content?.['application/json']?.examples?.cusAbc123
+      ?.value;
   if (!example) throw new Error(`the contract documents no 200 example for POST ${PATH}`);
   return example;
 }

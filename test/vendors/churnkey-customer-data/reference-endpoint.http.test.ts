@@ -63,6 +63,21 @@ describe('reference Customer Data Endpoint (examples/customer-data-endpoint)', (
     await expectContract(OP, res);
   });
 
+  it('a JSON 413 for a body over its 10 KB, a JSON 415 for a charset it cannot read', async () => {
+    const big = await request(app)
+      .post(PATH)
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ ...signed('cus_abc123'), pad: 'x'.repeat(20_000) }));
+    expect(big.status).toBe(413);
+    await expectContract(OP, big);
+    const latin = await request(app)
+      .post(PATH)
+      .set('content-type', 'application/json; charset=latin-9')
+      .send(JSON.stringify(signed('cus_abc123')));
+    expect(latin.status).toBe(415);
+    await expectContract(OP, latin);
+  });
+
   it('takes its own customers and key', async () => {
     const custom = createReferenceEndpoint({
       apiKey: 'ck_other',

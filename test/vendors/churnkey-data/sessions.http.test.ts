@@ -217,6 +217,8 @@ describe('GET /v1/data/sessions — bad input', () => {
       .set(CK_HEADERS)
       .set('if-none-match', String(first.headers.etag));
     expect(notModified.status).toBe(304);
+    expect(notModified.headers.etag).toBe(first.headers.etag);
+    await expectContract('listSessions', notModified);
   });
 });
 

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Mock } from '../../../mock/create.ts';
+import { REBILLY_OPERATIONS } from '../../../mock/vendors/rebilly-reports/handlers.ts';
 import { expectContract } from '../../helpers/contract.ts';
 import { customMock } from '../../helpers/mock.ts';
 import { PATHS, problem, RB_KEY, rbGet, YEAR_2025 } from './http.ts';
@@ -9,6 +10,8 @@ let mock: Mock;
 beforeAll(async () => {
   mock = await customMock({});
 });
+
+const opOf = (form: keyof typeof REBILLY_OPERATIONS) => REBILLY_OPERATIONS[form];
 
 const without = (key: keyof typeof YEAR_2025) => {
   const { [key]: _gone, ...rest } = YEAR_2025;
@@ -256,4 +259,81 @@ describe('bad input never yields a 500', () => {
       problem(404, 'Not Found', 'No route for GET /experimental/reports/nope'),
     );
   });
+});
+
+describe('hostile input the contract now declares', () => {
+  it.each([
+    ['credentials', RB_KEY],
+    ['no credentials', {}],
+  ] as const)(
+    '/organizations//… (an empty organizationId, %s) is a 404 problem document',
+    async (_n, auth) => {
+      const path = '/organizations//experimental/reports/subscription-cancellation';
+      const res = await request(mock.app)
+        .get(`${path}?${new URLSearchParams(YEAR_2025)}`)
+        .set(auth);
+      expect(res.status).toBe(404);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.body).toEqual(problem(404, 'Not Found', `No route for GET ${path}`));
+      await expectContract('GetOrganizationSubscriptionCancellationReport', res);
+    },
+  );
+
+  // Each is refused by the contract's filter pattern (before the handler): the 400 still
+  // names the problem in the parser's words, never the pattern.
+  const PATTERN_REFUSED: [string, RegExp][] = [
+    [';', /empty clause/],
+    ['planId:a;;quantity:1', /empty clause/],
+    ['planIdpro', /clause "planIdpro" is not field:value/],
+    ['colour:red', /unknown field "colour"/],
+    ['planId:', /planId: empty value/],
+    ['planId:!!a', /negates more than once/],
+    ['planId:@vip', /stored value list/],
+    ['planId:a..z', /ranges .* apply only to numbers and date-times/],
+    ['quantity:1e3', /"1e3" is not a number/],
+    ['quantity:1..2..3', /"2..3" is not a number/],
+    ['canceledTime:2025-01-01T00:00:00', /is not an RFC 3339 date-time/],
+    [`planId:${'a,'.repeat(600)}`, /planId: empty value/],
+  ];
+  it.each(PATTERN_REFUSED)('filter=%s ⇒ 400 naming the problem', async (filter, why) => {
+    for (const form of ['experimental', 'organization', 'stable'] as const) {
+      const res = await rbGet(mock, { ...YEAR_2025, filter }, RB_KEY, form);
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.body).toMatchObject({ type: 'about:blank', title: 'Bad Request', status: 400 });
+      const fields = res.body.invalidFields as { field: string; message: string }[];
+      expect(fields.map((f) => f.field)).toEqual(fields.map(() => 'filter'));
+      expect(fields.map((f) => f.message).join(' ')).toMatch(why);
+      expect(res.body.detail).not.toMatch(/pattern/);
+    }
+  });
+
+  it('a pattern-refused filter with another bad parameter names both', async () => {
+    const res = await rbGet(mock, { ...YEAR_2025, limit: 5000, filter: 'colour:red' });
+    expect(res.status).toBe(400);
+    const fields = res.body.invalidFields as { field: string; message: string }[];
+    expect(fields.map((f) => f.field).sort()).toEqual(['filter', 'limit']);
+    expect(fields.find((f) => f.field === 'filter')?.message).toMatch(/unknown field "colour"/);
+  });
+
+  it.each(['experimental', 'organization', 'stable'] as const)(
+    '%s path: If-None-Match with the ETag is a bodiless 304; another tag, a 200',
+    async (form) => {
+      const first = await rbGet(mock, YEAR_2025, RB_KEY, form);
+      expect(first.status).toBe(200);
+      const etag = String(first.headers.etag);
+      expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+      const path = `${PATHS[form]}?${new URLSearchParams(YEAR_2025)}`;
+      const again = () => request(mock.app).get(path).set(RB_KEY);
+      const notModified = await again().set('if-none-match', etag);
+      expect(notModified.status).toBe(304);
+      expect(notModified.text).toBe('');
+      expect(notModified.headers.etag).toBe(etag);
+      await expectContract(opOf(form), notModified);
+      const other = await again().set('if-none-match', '"another"');
+      expect(other.status).toBe(200);
+      expect(other.body).toEqual(first.body);
+      await expectContract(opOf(form), other);
+    },
+  );
 });

@@ -32,9 +32,16 @@ export const CHURNKEY_DATA_CORPUS: Corpus = {
         state: S.customerWithSessions,
       },
     ),
-    // The contract types dates as strings; the mock parses them like `new Date(x)` (Data API
-    // docs, List Sessions).
-    get('a date JavaScript cannot parse', `${SESSIONS}?startDate=someday`, 400, { headers }),
+    // The contract's JsDate pattern is the mock's parser (new Date's forms, on real days), so
+    // Prism refuses what the mock refuses (Data API docs, List Sessions).
+    get('a date JavaScript cannot parse', `${SESSIONS}?startDate=someday`, 400, {
+      headers,
+      violations: ['query.startDate'],
+    }),
+    get('a day February does not have', `${SESSIONS}?endDate=2025-02-30`, 400, {
+      headers,
+      violations: ['query.endDate'],
+    }),
     get('wrong key', SESSIONS, 401, { headers: { ...headers, 'x-ck-api-key': 'data_test_wrong' } }),
     get('limit over 10,000', `${SESSIONS}?limit=20000`, 400, {
       headers,
@@ -60,7 +67,15 @@ export const CHURNKEY_DATA_CORPUS: Corpus = {
       200,
       { headers },
     ),
-    get('a repeated dimension', `${AGGREGATION}?breakdown=month-month`, 400, { headers }),
+    // The breakdown pattern refuses repeats (and the response/surveyResponse alias pair) too.
+    get('a repeated dimension', `${AGGREGATION}?breakdown=month-month`, 400, {
+      headers,
+      violations: ['query.breakdown'],
+    }),
+    get('an alias pair', `${AGGREGATION}?breakdown=response-surveyResponse`, 400, {
+      headers,
+      violations: ['query.breakdown'],
+    }),
     get('an unknown dimension', `${AGGREGATION}?breakdown=quarter`, 400, {
       headers,
       violations: ['query.breakdown'],

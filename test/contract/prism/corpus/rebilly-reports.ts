@@ -40,7 +40,15 @@ export const REBILLY_REPORTS_CORPUS: Corpus = {
       400,
       { headers },
     ),
-    get('a filter on an unknown field', `${BY_PLAN}&filter=colour:blue`, 400, { headers }),
+    // The contract's filter pattern names the fields, so Prism sees this one too.
+    get('a filter on an unknown field', `${BY_PLAN}&filter=colour:blue`, 400, {
+      headers,
+      violations: ['query.filter'],
+    }),
+    // A value outside canceledBy's list fits the pattern: only the mock refuses it.
+    get('a filter value canceledBy does not have', `${BY_PLAN}&filter=canceledBy:robot`, 400, {
+      headers,
+    }),
     get('a key without the permission', BY_PLAN, 403, {
       headers: { 'REB-APIKEY': 'sk_test_noreports' },
     }),
