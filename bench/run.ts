@@ -1,5 +1,6 @@
 // `npm run bench`: churnmock's performance targets, one table at the end.
-//   BENCH_ONLY=large|throughput|startup|journal   run one phase only (startup needs npm run build)
+//   BENCH_ONLY=large|throughput|startup|journal|soak   run one phase only (startup needs npm run build)
+//   BENCH_SOAK_SECONDS=600        how long the soak runs (default 60)
 //   BENCH_CPU_PROF=<dir>          write a --cpu-prof of the scale-100 mock into <dir>
 // Exits 0 when every figure was measured (targets missed or not); 1 when one could not be.
 import { availableParallelism, loadavg } from 'node:os';
@@ -7,6 +8,7 @@ import { runComparison } from './comparison.ts';
 import { runJournalCost } from './journal.ts';
 import { runLargeData } from './large-data.ts';
 import { installCleanup } from './servers.ts';
+import { runSoak } from './soak.ts';
 import { runStartup } from './startup.ts';
 import { fmtMs } from './stats.ts';
 import { printTable, type Row } from './table.ts';
@@ -31,6 +33,7 @@ async function main(): Promise<number> {
   if (!only || only === 'large') rows.push(...(await runLargeData()));
   if (!only || only === 'throughput') rows.push(...(await runComparison()));
   if (!only || only === 'journal') rows.push(...(await runJournalCost()));
+  if (!only || only === 'soak') rows.push(...(await runSoak()));
   printTable(rows);
   console.log(`bench took ${fmtMs(performance.now() - started)}; machine at the end: ${load()}`);
   return rows.some((r) => r.status === 'ERROR') ? 1 : 0;

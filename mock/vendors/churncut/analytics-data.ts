@@ -11,7 +11,7 @@ import type { ChurnCutStore } from './store.ts';
 
 /** Customers whose subscription is running at `t`: started before it and not ended before it. */
 export function runningAt(store: ChurnCutStore, t: number): number {
-  const live = store.liveChurns.filter((c) => c.t < t).length;
+  const live = store.liveChurnsBefore(t);
   // lowerBound of a sorted column: how many of its times are before `t`.
   return lowerBound(store.starts, t) - lowerBound(store.churnTimes, t) - live;
 }
@@ -25,7 +25,9 @@ export function* churnsBetween(store: ChurnCutStore, from: number, to: number): 
       t: store.churnTimes[j] as number,
       mrr: (store.churnMrr[j + 1] as number) - (store.churnMrr[j] as number),
     };
-  for (const c of store.liveChurns) if (c.t >= from && c.t < to) yield c;
+  const churns = store.liveChurns;
+  for (let j = store.liveChurnsBefore(from), end = store.liveChurnsBefore(to); j < end; j++)
+    yield churns[j] as Churn;
 }
 
 /** Flows started in [from, to), seeded and live, as the retention report reads them. */
@@ -52,8 +54,7 @@ export function* attemptsBetween(
       mrr: monthlyUsdCents(c),
     };
   }
-  for (const flow of store.liveFlows()) {
-    if (flow.created < from || flow.created >= to) continue;
+  for (const flow of store.liveFlowsCreated(from, to)) {
     yield {
       accepted: flow.outcome === 'retained' && flow.offer ? flow.offer.type : null,
       first: flow.offers[0]?.type ?? 'discount',

@@ -79,6 +79,7 @@ export class FlowLifecycle {
     this.store.expire(now);
     const open = this.store.flowsOf(i).find((f) => f.status === 'pending');
     if (open) return { ok: true, flow: open, created: false };
+    if (this.store.full) return fail(507, 'storage_full', MESSAGES.storageFull);
     const id = this.store.newFlowId();
     const flow: LiveFlow = {
       id,

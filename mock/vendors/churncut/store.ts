@@ -8,6 +8,8 @@ import {
 import { alphanumeric, deriveSeed, Rng } from '../../../generators/random.ts';
 import { SEED_EXAMPLE_IDS } from '../../../generators/seed-examples.ts';
 import type { Customer } from '../../../generators/world.ts';
+import type { PersistentPart, WriteSink } from '../../core/persist/part.ts';
+import { partitionPoint } from '../../core/search.ts';
 import { CustomerIndex, seededFlowId, seededFlowIndex } from './ids.ts';
 import {
   CHURNED,
@@ -21,6 +23,27 @@ import {
 } from './status.ts';
 
 export { type CustomerStatus, STATUSES } from './status.ts';
+
+/**
+ * At most this many flows are started through the API between resets (each is held in memory
+ * with its offers; ~100 MB at the cap): the next start is refused with a 507 until
+ * `POST /__admin/reset`. Seeded flows do not count.
+ */
+export const MAX_LIVE_FLOWS = 100_000;
+
+/** Inserts into a list sorted by `key`, after equal keys; the usual case (newest) appends. */
+function insertSorted<T>(list: T[], item: T, key: (x: T) => number): void {
+  const k = key(item);
+  if (list.length === 0 || key(list[list.length - 1] as T) <= k) {
+    list.push(item);
+    return;
+  }
+  list.splice(
+    partitionPoint(0, list.length, (i) => key(list[i] as T) <= k),
+    0,
+    item,
+  );
+}
 
 /** A flow started through the API (seeded flows stay in the dataset's typed arrays). */
 export interface LiveFlow {
@@ -50,7 +73,7 @@ export interface ChurnEvent {
  * are read at `now` (the mock clock; the as-of date when none is given): a `retained` customer
  * is `active` again once the accepted offer has run out.
  */
-export class ChurnCutStore {
+export class ChurnCutStore implements PersistentPart {
   readonly data: ChurnCutDataset;
   readonly index: CustomerIndex;
   readonly #seeded: Outcomes;
@@ -69,8 +92,18 @@ export class ChurnCutStore {
     null;
   #flows = new Map<string, LiveFlow>();
   #byCustomer = new Map<number, LiveFlow[]>();
+  /** Live flows by creation time, and those still pending with the earliest expiry among them. */
+  #byCreated: LiveFlow[] = [];
+  #pending = new Set<LiveFlow>();
+  #nextExpiry = Number.POSITIVE_INFINITY;
+  /** Live cancellations by time. */
   #churns: ChurnEvent[] = [];
   #rng: Rng;
+  /** Live flow ids drawn from the stream since the reset (replay draws as many). */
+  #drawn = 0;
+  /** Live flows in the order their outcome was applied (what the customers' state follows). */
+  #completed: LiveFlow[] = [];
+  #sink: WriteSink | null = null;
   #version = 0;
 
   constructor(data: ChurnCutDataset, now: () => number = () => data.world.asOf) {
@@ -102,9 +135,68 @@ export class ChurnCutStore {
     this.#state = copyOutcomes(this.#seeded);
     this.#flows = new Map();
     this.#byCustomer = new Map();
+    this.#byCreated = [];
+    this.#pending = new Set();
+    this.#nextExpiry = Number.POSITIVE_INFINITY;
     this.#churns = [];
+    this.#completed = [];
     this.#rng = new Rng(deriveSeed(this.data.world.seed, 'churncut-live'));
+    this.#drawn = 0;
     this.#version++;
+  }
+
+  persistTo(sink: WriteSink | null): void {
+    this.#sink = sink;
+  }
+
+  /** Replays a write `persistTo` sent: `flow` (started), `outcome`, `expired`. */
+  apply(kind: string, data: unknown): void {
+    if (kind === 'flow') {
+      const flow = data as LiveFlow;
+      this.newFlowId(); // the stream moves on as it did
+      this.#add({ ...flow });
+    } else if (kind === 'outcome') {
+      const d = data as {
+        id: string;
+        outcome: LiveFlow['outcome'];
+        offer: Offer | null;
+        at: number;
+      };
+      const flow = this.#flows.get(d.id);
+      if (!flow) throw new Error(`journal: outcome of unknown flow ${d.id}`);
+      Object.assign(flow, {
+        status: 'completed',
+        outcome: d.outcome,
+        offer: d.offer,
+        completedAt: d.at,
+      });
+      this.#applyOutcome(flow, d.at);
+    } else if (kind === 'expired') {
+      for (const id of (data as { ids: string[] }).ids) {
+        const flow = this.#flows.get(id);
+        if (flow?.status === 'pending') flow.status = 'expired';
+      }
+      this.#version++;
+    } else throw new Error(`journal: unknown ChurnCut write ${kind}`);
+  }
+
+  exportState(): unknown {
+    return {
+      drawn: this.#drawn,
+      flows: [...this.#flows.values()],
+      completed: this.#completed.map((f) => f.id),
+    };
+  }
+
+  importState(state: unknown): void {
+    const s = state as { drawn: number; flows: LiveFlow[]; completed: string[] };
+    this.reset();
+    while (this.#drawn < s.drawn) this.newFlowId();
+    for (const f of s.flows) this.#add({ ...f });
+    for (const id of s.completed) {
+      const flow = this.#flows.get(id);
+      if (flow) this.#applyOutcome(flow, flow.completedAt as number);
+    }
   }
 
   /** Changes on every write; part of the response-cache key. */
@@ -180,29 +272,73 @@ export class ChurnCutStore {
     return this.#byCustomer.get(i) ?? [];
   }
 
-  /** Every live flow, oldest first. */
+  /** Every live flow, in the order they were started. */
   liveFlows(): IterableIterator<LiveFlow> {
     return this.#flows.values();
   }
 
-  /** Completed cancellations made through the API. */
+  /** Live flows created in [from, to), oldest first (binary searches, not a pass over all). */
+  *liveFlowsCreated(from: number, to: number): Generator<LiveFlow> {
+    const list = this.#byCreated;
+    const at = (t: number) =>
+      partitionPoint(0, list.length, (i) => (list[i] as LiveFlow).created < t);
+    for (let i = at(from), end = at(to); i < end; i++) yield list[i] as LiveFlow;
+  }
+
+  /** Completed cancellations made through the API, by time. */
   get liveChurns(): readonly ChurnEvent[] {
     return this.#churns;
   }
 
+  /** How many live cancellations happened before `t`. */
+  liveChurnsBefore(t: number): number {
+    const list = this.#churns;
+    return partitionPoint(0, list.length, (i) => (list[i] as ChurnEvent).t < t);
+  }
+
+  /** How many flows have been started through the API since the last reset. */
+  get liveFlowCount(): number {
+    return this.#flows.size;
+  }
+
+  /** True when no more flows can be started until a reset (MAX_LIVE_FLOWS). */
+  get full(): boolean {
+    return this.#flows.size >= MAX_LIVE_FLOWS;
+  }
+
   /** A fresh live flow id (seeded stream: same calls ⇒ same ids after every reset). */
   newFlowId(): string {
+    this.#drawn++;
     return `flow_${alphanumeric(this.#rng, 16)}`;
   }
 
   addFlow(flow: LiveFlow): void {
+    if (this.full) throw new Error(`at most ${MAX_LIVE_FLOWS} live flows`);
+    this.#add(flow);
+    this.#sink?.('flow', flow);
+  }
+
+  #add(flow: LiveFlow): void {
     this.#flows.set(flow.id, flow);
-    this.#byCustomer.set(flow.customer, [...this.flowsOf(flow.customer), flow]);
+    const mine = this.#byCustomer.get(flow.customer);
+    if (mine) mine.push(flow);
+    else this.#byCustomer.set(flow.customer, [flow]);
+    insertSorted(this.#byCreated, flow, (f) => f.created);
+    if (flow.status === 'pending') {
+      this.#pending.add(flow);
+      this.#nextExpiry = Math.min(this.#nextExpiry, flow.expiresAt);
+    }
     this.#version++;
   }
 
   /** Records an outcome's effect on the customer (status, subscription, churn analytics). */
   applyOutcome(flow: LiveFlow, at: number): void {
+    this.#applyOutcome(flow, at);
+    this.#sink?.('outcome', { id: flow.id, outcome: flow.outcome, offer: flow.offer, at });
+  }
+
+  #applyOutcome(flow: LiveFlow, at: number): void {
+    this.#completed.push(flow);
     const state = this.#state;
     if (flow.outcome === 'retained' && flow.offer) {
       state.status[flow.customer] = RETAINED;
@@ -211,21 +347,36 @@ export class ChurnCutStore {
     if (flow.outcome === 'cancelled') {
       state.status[flow.customer] = CHURNED;
       state.endedAt[flow.customer] = at;
-      this.#churns.push({ t: at, mrr: monthlyUsdCents(this.customer(flow.customer)) });
+      insertSorted(
+        this.#churns,
+        { t: at, mrr: monthlyUsdCents(this.customer(flow.customer)) },
+        (c) => c.t,
+      );
     }
     this.#version++;
   }
 
-  /** Marks pending flows whose expiry has passed as expired; true when any changed. */
+  /**
+   * Marks pending flows whose expiry has passed as expired; true when any changed. It runs on
+   * every flow request, so it looks at the pending flows only once the earliest expiry among
+   * them has come (completed flows leave the set then).
+   */
   expire(now: number): boolean {
-    let changed = false;
-    for (const f of this.#flows.values()) {
+    if (now < this.#nextExpiry) return false;
+    const expired: string[] = [];
+    let next = Number.POSITIVE_INFINITY;
+    for (const f of this.#pending) {
       if (f.status === 'pending' && now >= f.expiresAt) {
         f.status = 'expired';
-        changed = true;
+        expired.push(f.id);
       }
+      if (f.status === 'pending') next = Math.min(next, f.expiresAt);
+      else this.#pending.delete(f);
     }
-    if (changed) this.#version++;
-    return changed;
+    this.#nextExpiry = next;
+    if (!expired.length) return false;
+    this.#version++;
+    this.#sink?.('expired', { ids: expired });
+    return true;
   }
 }

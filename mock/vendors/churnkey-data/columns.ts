@@ -4,30 +4,51 @@ import { type Accessor, DIMENSIONS, FILTER_FIELDS, type FieldValue } from './fie
 
 /** One field over a session array as dictionary codes: `dict[codes[i]]` is session i's value. */
 export interface Column {
-  readonly codes: Uint32Array;
+  readonly codes: Uint32Array | Uint8Array;
   readonly dict: readonly FieldValue[];
   readonly lookup: ReadonlyMap<FieldValue, number>;
 }
 
+/** A seeded row's state after the writes: shown, bounced (by a later recorded session), erased. */
+export const SHOWN = 0;
+export const BOUNCED = 1;
+export const ERASED = 2;
+
+/**
+ * The store's sessions as scans read them: the seeded columns, each seeded row's state and its
+ * current record, and the sessions recorded since (newest first), merged in by the scan.
+ */
+export interface SessionView {
+  readonly base: SessionColumns;
+  /** SHOWN, BOUNCED or ERASED per seeded row; as a column, it is the `bounced` dimension. */
+  readonly state: Uint8Array;
+  /** Seeded row i as it is now: a copy once a recorded session changed its `bounced`. */
+  record(i: number): SessionRecord;
+  /** Sessions recorded since the seed, oldest first. */
+  readonly added: readonly SessionRecord[];
+}
+
+/** How many columns have been built, in every store: tests check writes build none. */
+let builds = 0;
+export const columnBuilds = (): number => builds;
+
 /**
  * A columnar view of a newest-first session array, for scans over all sessions. A million
  * sessions walked as objects through closures and string keys take ~1 s per aggregation; as
- * typed arrays they take a few ms. Columns are built on first use of a field and live as long
- * as the array they describe (the store makes a new view whenever its sessions change).
+ * typed arrays they take a few ms. Columns are built on first use of a field and never again:
+ * the store builds them over the seeded sessions only, which never change (writes go to a
+ * small list beside them and to a per-row state, see store.ts).
  */
 export class SessionColumns {
   readonly sessions: readonly SessionRecord[];
   readonly createdAt: Float64Array;
-  readonly bounced: Uint8Array;
   readonly #columns = new Map<string, Column>();
 
   constructor(sessions: readonly SessionRecord[]) {
     this.sessions = sessions;
     this.createdAt = new Float64Array(sessions.length);
-    this.bounced = new Uint8Array(sessions.length);
     sessions.forEach((s, i) => {
       this.createdAt[i] = s.createdAt;
-      this.bounced[i] = s.bounced ? 1 : 0;
     });
   }
 
@@ -65,6 +86,7 @@ export class SessionColumns {
       }
     }
     for (const [k, n] of todo.entries()) this.#columns.set(n, parts[k] as Column);
+    builds += todo.length;
   }
 
   /** First index whose createdAt is ≤ t (`inclusive`) or < t, in the newest-first order. */

@@ -28,7 +28,7 @@ export function churnkeyDataModule(
     const limit = query.limit as number;
     const found =
       filter.customerId === null
-        ? scanPage(store.columns(), filter, now, skip, limit)
+        ? scanPage(store.view(), filter, now, skip, limit)
         : page(store.sessions(now, filter.customerId), filter, skip, limit);
     return { status: 200, body: found.map((s) => toSessionJson(s, store.org)) };
   };
@@ -41,7 +41,7 @@ export function churnkeyDataModule(
     const now = clock.now();
     const rows =
       filter.customerId === null
-        ? scanAggregate(store.columns(), filter, now, dims)
+        ? scanAggregate(store.view(), filter, now, dims)
         : aggregate(store.sessions(now, filter.customerId), filter, dims);
     return { status: 200, body: rows };
   };

@@ -1,9 +1,15 @@
-import type { SessionRecord } from '../../../generators/churnkey-data.ts';
-import type { Column, SessionColumns } from './columns.ts';
-import { type AggregationRow, compareValues, type SessionFilter } from './query.ts';
+import { compareSessions, type SessionRecord } from '../../../generators/churnkey-data.ts';
+import { BOUNCED, type Column, type SessionView, SHOWN } from './columns.ts';
+import {
+  type AggregationRow,
+  aggregate,
+  compareValues,
+  matches,
+  type SessionFilter,
+} from './query.ts';
 
 interface Check {
-  readonly codes: Uint32Array;
+  readonly codes: Uint32Array | Uint8Array;
   readonly code: number;
   readonly negated: boolean;
 }
@@ -12,11 +18,14 @@ interface CompiledScan {
   readonly lo: number;
   readonly hi: number;
   readonly checks: readonly Check[];
-  readonly bounced: Uint8Array | null;
+  readonly state: Uint8Array;
+  /** The highest row state that passes: SHOWN, or BOUNCED when bounced sessions are asked for. */
+  readonly maxState: number;
 }
 
-/** Turns a filter into index bounds and code comparisons; null when nothing can match. */
-function compile(cols: SessionColumns, f: SessionFilter, now: number): CompiledScan | null {
+/** Turns a filter into bounds and code comparisons over the seeded rows; null when none match. */
+function compile(view: SessionView, f: SessionFilter, now: number): CompiledScan | null {
+  const cols = view.base;
   let lo = cols.firstAtOrBefore(now, true);
   if (f.end !== null) lo = Math.max(lo, cols.firstAtOrBefore(f.end, false));
   const hi = f.start === null ? cols.sessions.length : cols.firstAtOrBefore(f.start, false);
@@ -30,32 +39,60 @@ function compile(cols: SessionColumns, f: SessionFilter, now: number): CompiledS
     }
     checks.push({ codes: col.codes, code, negated: e.negated });
   }
-  return { lo, hi, checks, bounced: f.includeBounced ? null : cols.bounced };
+  return { lo, hi, checks, state: view.state, maxState: f.includeBounced ? BOUNCED : SHOWN };
 }
 
 function passes(c: CompiledScan, i: number): boolean {
-  if (c.bounced !== null && c.bounced[i] === 1) return false;
+  if ((c.state[i] as number) > c.maxState) return false;
   for (const k of c.checks) if ((k.codes[i] === k.code) === k.negated) return false;
   return true;
 }
 
-/** One page of matching sessions, scanning the columns (same result as `page`). */
+/** The recorded sessions that pass the filter by `now`, newest first (a short list). */
+function addedMatching(view: SessionView, f: SessionFilter, now: number): SessionRecord[] {
+  const out: SessionRecord[] = [];
+  const added = view.added; // oldest first
+  for (let i = added.length - 1; i >= 0; i--) {
+    const s = added[i] as SessionRecord;
+    if (s.createdAt <= now && matches(f, s)) out.push(s);
+  }
+  return out;
+}
+
+/**
+ * One page of matching sessions (same result as `page` over every session newest first): the
+ * seeded rows scanned as columns, the recorded sessions merged in by `compareSessions`.
+ */
 export function scanPage(
-  cols: SessionColumns,
+  view: SessionView,
   f: SessionFilter,
   now: number,
   skip: number,
   limit: number,
 ): SessionRecord[] {
-  const c = compile(cols, f, now);
+  const c = compile(view, f, now);
+  const extra = addedMatching(view, f, now);
   const out: SessionRecord[] = [];
-  if (!c) return out;
   let toSkip = skip;
-  for (let i = c.lo; i < c.hi && out.length < limit; i++) {
-    if (!passes(c, i)) continue;
+  const take = (s: SessionRecord): void => {
     if (toSkip > 0) toSkip--;
-    else out.push(cols.sessions[i] as SessionRecord);
-  }
+    else out.push(s);
+  };
+  let d = 0;
+  if (c)
+    for (let i = c.lo; i < c.hi && out.length < limit; i++) {
+      if (!passes(c, i)) continue;
+      const s = view.record(i);
+      // A recorded session goes before a seeded one only when it sorts strictly before it.
+      while (
+        d < extra.length &&
+        out.length < limit &&
+        compareSessions(extra[d] as SessionRecord, s) < 0
+      )
+        take(extra[d++] as SessionRecord);
+      if (out.length < limit) take(s);
+    }
+  while (d < extra.length && out.length < limit) take(extra[d++] as SessionRecord);
   return out;
 }
 
@@ -138,35 +175,69 @@ function groupByWideKey(c: CompiledScan, columns: readonly Column[]): Groups {
   return groups;
 }
 
-/** Grouped counts over the columns (same result as `aggregate`), for any breakdown. */
-export function scanAggregate(
-  cols: SessionColumns,
-  f: SessionFilter,
-  now: number,
-  dims: readonly string[],
-): AggregationRow[] {
-  const c = compile(cols, f, now);
-  const columns = dims.map((d) => cols.column(d));
-  let product = 1;
-  for (const col of columns) product *= col.dict.length;
-  let groups = new Groups();
-  if (c) groups = product <= EXACT_KEYS ? groupByKey(c, columns) : groupByWideKey(c, columns);
-  if (dims.length === 0) return [{ count: groups.counts[0] ?? 0 }];
-  const rows = groups.firstRows.map((first, g) => ({
-    values: columns.map((col) => col.dict[col.codes[first] as number] ?? null),
-    count: groups.counts[g] as number,
-  }));
+/** The `bounced` dimension over the seeded rows is their state (ERASED rows never pass). */
+function bouncedColumn(view: SessionView): Column {
+  return {
+    codes: view.state,
+    dict: [false, true],
+    lookup: new Map([
+      [false, 0],
+      [true, 1],
+    ]),
+  };
+}
+
+const orderRows = (rows: { values: unknown[] }[], dims: readonly string[]): void => {
   rows.sort((x, y) => {
     for (let i = 0; i < dims.length; i++) {
-      const d = compareValues(x.values[i] ?? null, y.values[i] ?? null);
+      const d = compareValues(
+        (x.values[i] ?? null) as AggregationRow[string],
+        (y.values[i] ?? null) as AggregationRow[string],
+      );
       if (d) return d;
     }
     return 0;
   });
+};
+
+/** A group's identity: its values, typed (1 and "1" and true are different groups). */
+const keyOf = (values: readonly unknown[]): string =>
+  values.map((v) => (v === null ? '\u0000' : typeof v + String(v))).join('\u0001');
+
+/** Grouped counts over every session (same result as `aggregate`), for any breakdown. */
+export function scanAggregate(
+  view: SessionView,
+  f: SessionFilter,
+  now: number,
+  dims: readonly string[],
+): AggregationRow[] {
+  const c = compile(view, f, now);
+  const extra = addedMatching(view, f, now);
+  const columns = dims.map((d) => (d === 'bounced' ? bouncedColumn(view) : view.base.column(d)));
+  let product = 1;
+  for (const col of columns) product *= col.dict.length;
+  let groups = new Groups();
+  if (c) groups = product <= EXACT_KEYS ? groupByKey(c, columns) : groupByWideKey(c, columns);
+  if (dims.length === 0) return [{ count: (groups.counts[0] ?? 0) + extra.length }];
+  const rows = groups.firstRows.map((first, g) => ({
+    values: columns.map((col) => col.dict[col.codes[first] as number] ?? null) as unknown[],
+    count: groups.counts[g] as number,
+  }));
+  if (extra.length) {
+    // The recorded sessions' groups, added to the seeded rows' (or new groups of their own).
+    const byKey = new Map(rows.map((r) => [keyOf(r.values), r]));
+    for (const row of aggregate(extra, f, dims)) {
+      const values = dims.map((d) => row[d] ?? null);
+      const same = byKey.get(keyOf(values));
+      if (same) same.count += row.count;
+      else rows.push({ values, count: row.count });
+    }
+  }
+  orderRows(rows, dims);
   return rows.map(({ values, count }) => {
     const row: AggregationRow = { count };
     dims.forEach((d, i) => {
-      row[d] = values[i] ?? null;
+      row[d] = (values[i] ?? null) as AggregationRow[string];
     });
     return row;
   });

@@ -10,10 +10,12 @@ import {
   type DsrRecords,
   dsrRecordsAt,
 } from '../../../generators/churnkey-dsr.ts';
+import type { Blueprint, OfferDef } from '../../../generators/churnkey-flows.ts';
 import type { Customer, World } from '../../../generators/world.ts';
+import type { PersistentPart, WriteSink } from '../../core/persist/part.ts';
 import { partitionPoint } from '../../core/search.ts';
 import { markBounced, markBouncedOldestFirst } from './bounce.ts';
-import { SessionColumns } from './columns.ts';
+import { BOUNCED, ERASED, SessionColumns, type SessionView, SHOWN } from './columns.ts';
 import { DIMENSIONS, FILTER_FIELDS } from './fields.ts';
 
 /** Per-record-kind counts, as the DSR endpoints report them. */
@@ -54,9 +56,26 @@ function groupByCustomer(
 
 const NONE: readonly SessionRecord[] = [];
 
-/** Where `s` goes in a newest-first list: after every record that sorts before or with it. */
-const insertionPoint = (list: readonly SessionRecord[], s: SessionRecord): number =>
-  partitionPoint(0, list.length, (i) => compareSessions(list[i] as SessionRecord, s) <= 0);
+/** A session as the journal stores it: its customer by id, its blueprint's Map as entries. */
+type StoredSession = Omit<SessionRecord, 'customer' | 'blueprint'> & {
+  readonly customer: { readonly id: string; readonly subscriptionId: string };
+  readonly blueprint: Omit<Blueprint, 'surveyOffers'> & {
+    readonly surveyOffers: [string, OfferDef][];
+  };
+};
+
+const toStored = (s: SessionRecord): StoredSession => ({
+  ...s,
+  customer: { id: s.customer.id, subscriptionId: s.customer.subscription.id },
+  blueprint: { ...s.blueprint, surveyOffers: [...s.blueprint.surveyOffers] },
+});
+
+/**
+ * At most this many sessions are recorded (by the hosted flow) between resets: they are held
+ * in memory beside the seeded ones and merged into every scan, so they are bounded by design.
+ * The next one is refused (the hosted page answers 507) until `POST /__admin/reset`.
+ */
+export const MAX_RECORDED_SESSIONS = 100_000;
 
 /** Every filter field and dimension except the per-session/per-person ones (ids, e-mails). */
 const WARM_COLUMNS = [
@@ -64,11 +83,14 @@ const WARM_COLUMNS = [
 ].filter((n) => !['sessionId', 'customerId', 'customerEmail', 'day'].includes(n));
 
 /**
- * The Churnkey Data API's state: sessions newest first, a per-customer index, the people DSR
- * can find, and who has been erased. Records are immutable; `reset` restores the seeded
- * snapshot by swapping arrays, never by regenerating.
+ * The Churnkey Data API's state: the seeded sessions newest first as fixed columns, what writes
+ * did to them (a state per row: shown, bounced, erased; copies of rows whose `bounced` changed),
+ * the sessions recorded since (a short newest-first list that scans merge in), a per-customer
+ * index, the people DSR can find, and who has been erased. A write costs the customer's own
+ * sessions plus a binary search, never a pass over all sessions, and the columns are never
+ * rebuilt. `reset` restores the seeded snapshot without regenerating.
  */
-export class ChurnkeyDataStore {
+export class ChurnkeyDataStore implements PersistentPart {
   readonly world: World;
   readonly org: string;
   readonly #seeded: readonly SessionRecord[];
@@ -76,13 +98,25 @@ export class ChurnkeyDataStore {
   readonly #dsr: readonly DsrCounts[];
   #byEmail: Map<string, Customer> | null = null;
   #byId: Map<string, Customer> | null = null;
-  #sessions: SessionRecord[] = [];
+  #base: SessionColumns | null = null;
+  /** Per seeded row as seeded (SHOWN or BOUNCED), and as the writes left it. */
+  #seededState: Uint8Array | null = null;
+  #state: Uint8Array | null = null;
+  /** Seeded rows replaced by a copy whose `bounced` differs. */
+  #replaced = new Map<number, SessionRecord>();
+  /** Sessions recorded since the seed, oldest first (the newest is appended: no shifting). */
+  #added: SessionRecord[] = [];
   /** Customers whose sessions differ from the seed (erased: an empty list). */
   #changed = new Map<number, readonly SessionRecord[]>();
-  #columns: SessionColumns | null = null;
   #erased = new Set<number>();
+  /** Customers whose seeded rows are ERASED (still so if they recorded a session since). */
+  #wiped = new Set<number>();
   /** Customers known only from hosted-flow sessions (ids the billing data does not have). */
   #extra = new Map<string, Customer>();
+  #extraByEmail = new Map<string, Customer>();
+  /** The billing customer each hosted-flow-only customer was made from, in order. */
+  #extraBilling: { id: string; billing: string }[] = [];
+  #sink: WriteSink | null = null;
   #version = 0;
 
   constructor(world: World, data: ChurnkeyDataset) {
@@ -107,12 +141,86 @@ export class ChurnkeyDataStore {
 
   /** Restores the seeded snapshot. */
   reset(): void {
-    this.#sessions = this.#seeded.slice();
+    if (this.#state && this.#seededState) this.#state.set(this.#seededState);
+    this.#replaced = new Map();
+    this.#added = [];
     this.#changed = new Map();
-    this.#columns = null;
     this.#erased = new Set();
+    this.#wiped = new Set();
     this.#extra = new Map();
+    this.#extraByEmail = new Map();
+    this.#extraBilling = [];
     this.#version++;
+  }
+
+  persistTo(sink: WriteSink | null): void {
+    this.#sink = sink;
+  }
+
+  /** Replays a write `persistTo` sent: `customer` (a hosted-flow-only one), `session`, `erase`. */
+  apply(kind: string, data: unknown): void {
+    if (kind === 'customer') {
+      const d = data as { id: string; billing: string };
+      const billing = this.customer(d.billing);
+      if (!billing) throw new Error(`journal: unknown billing customer ${d.billing}`);
+      this.#newCustomer(d.id, billing);
+    } else if (kind === 'session') this.#record(this.#fromJson(data as StoredSession));
+    else if (kind === 'erase') {
+      const c = this.customer((data as { id: string }).id);
+      if (!c) throw new Error(`journal: erase of unknown customer ${(data as { id: string }).id}`);
+      this.#erase(c);
+    } else throw new Error(`journal: unknown Churnkey Data write ${kind}`);
+  }
+
+  exportState(): unknown {
+    const idOf = (index: number) => this.#byIndex(index)?.id;
+    return {
+      extras: this.#extraBilling,
+      // Sets: sorted, so the same state exports the same JSON however it was reached.
+      wiped: [...this.#wiped].sort((a, b) => a - b).map(idOf),
+      erased: [...this.#erased].sort((a, b) => a - b).map(idOf),
+      sessions: this.#added.map(toStored),
+    };
+  }
+
+  importState(state: unknown): void {
+    const s = state as {
+      extras: { id: string; billing: string }[];
+      wiped: string[];
+      erased: string[];
+      sessions: StoredSession[];
+    };
+    this.reset();
+    for (const e of s.extras) this.apply('customer', e);
+    for (const id of s.wiped) this.apply('erase', { id });
+    for (const r of s.sessions) this.#record(this.#fromJson(r));
+    for (const id of s.erased) {
+      const c = this.customer(id);
+      if (c) this.#erased.add(c.index);
+    }
+  }
+
+  /** A customer by index: the billing data's, or a hosted-flow-only one. */
+  #byIndex(index: number): Customer | undefined {
+    const n = this.world.customers.length;
+    if (index < n) return this.world.customers[index];
+    const e = this.#extraBilling[index - n];
+    return e ? (this.#extra.get(e.id) ?? undefined) : undefined;
+  }
+
+  /** A stored session back as a record: its customer found again, its blueprint's Map rebuilt. */
+  #fromJson(j: StoredSession): SessionRecord {
+    const known = this.customer(j.customer.id);
+    if (!known) throw new Error(`journal: session ${j.id} of unknown customer ${j.customer.id}`);
+    const customer =
+      known.subscription.id === j.customer.subscriptionId
+        ? known
+        : { ...known, subscription: { ...known.subscription, id: j.customer.subscriptionId } };
+    return {
+      ...j,
+      customer,
+      blueprint: { ...j.blueprint, surveyOffers: new Map(j.blueprint.surveyOffers) },
+    } as SessionRecord;
   }
 
   /** Changes on every write; part of the response-cache key. */
@@ -120,18 +228,56 @@ export class ChurnkeyDataStore {
     return this.#version;
   }
 
-  /** A columnar view of all sessions for full scans, rebuilt lazily after a write. */
-  columns(): SessionColumns {
-    this.#columns ??= new SessionColumns(this.#sessions);
-    return this.#columns;
+  /** The seeded columns, built once (their fields on first use). */
+  #columns(): SessionColumns {
+    this.#base ??= new SessionColumns(this.#seeded);
+    return this.#base;
+  }
+
+  #rowState(): Uint8Array {
+    if (!this.#state) {
+      this.#seededState = Uint8Array.from(this.#seeded, (s) => (s.bounced ? BOUNCED : SHOWN));
+      this.#state = this.#seededState.slice();
+    }
+    return this.#state;
+  }
+
+  /** Every session as the column scans read it (scan.ts). */
+  view(): SessionView {
+    const replaced = this.#replaced;
+    const seeded = this.#seeded;
+    return {
+      base: this.#columns(),
+      state: this.#rowState(),
+      record: (i) => (replaced.size ? replaced.get(i) : undefined) ?? (seeded[i] as SessionRecord),
+      added: this.#added,
+    };
   }
 
   /** Sessions that have happened by `now`, newest first (or one customer's, when given). */
   *sessions(now: number, customerId: string | null = null): Generator<SessionRecord> {
-    const list = customerId === null ? this.#sessions : this.#ofCustomer(customerId);
-    // Newest first: binary-search the first session at or before `now`.
-    const from = partitionPoint(0, list.length, (i) => (list[i] as SessionRecord).createdAt > now);
-    for (let i = from; i < list.length; i++) yield list[i] as SessionRecord;
+    if (customerId !== null) {
+      const list = this.#ofCustomer(customerId);
+      // Newest first: binary-search the first session at or before `now`.
+      const from = partitionPoint(
+        0,
+        list.length,
+        (i) => (list[i] as SessionRecord).createdAt > now,
+      );
+      for (let i = from; i < list.length; i++) yield list[i] as SessionRecord;
+      return;
+    }
+    const { base, state, record, added } = this.view();
+    // `added` runs oldest first: walk it backwards from the last session by `now`.
+    let d = partitionPoint(0, added.length, (i) => (added[i] as SessionRecord).createdAt <= now);
+    for (let i = base.firstAtOrBefore(now, true); i < base.sessions.length; i++) {
+      if (state[i] === ERASED) continue;
+      const s = record(i);
+      while (d > 0 && compareSessions(added[d - 1] as SessionRecord, s) < 0)
+        yield added[--d] as SessionRecord;
+      yield s;
+    }
+    while (d > 0) yield added[--d] as SessionRecord;
   }
 
   /** The seeded sessions (what a reset restores) that had happened by `now`, newest first. */
@@ -173,7 +319,24 @@ export class ChurnkeyDataStore {
 
   /** How many sessions have happened by `now`. */
   size(now: number): number {
-    return this.#sessions.length - this.columns().firstAtOrBefore(now, true);
+    const base = this.#columns();
+    let n = base.sessions.length - base.firstAtOrBefore(now, true);
+    const { order, start } = this.#seededByCustomer;
+    for (const c of this.#wiped)
+      for (let k = start[c] ?? 0; k < (start[c + 1] ?? 0); k++)
+        if ((this.#seeded[order[k] as number] as SessionRecord).createdAt <= now) n--;
+    const added = this.#added;
+    return n + partitionPoint(0, added.length, (i) => (added[i] as SessionRecord).createdAt <= now);
+  }
+
+  /** How many sessions were recorded since the seed (at most MAX_RECORDED_SESSIONS). */
+  get recorded(): number {
+    return this.#added.length;
+  }
+
+  /** True when no more sessions can be recorded until a reset. */
+  get full(): boolean {
+    return this.#added.length >= MAX_RECORDED_SESSIONS;
   }
 
   #ofCustomer(customerId: string): readonly SessionRecord[] {
@@ -195,49 +358,90 @@ export class ChurnkeyDataStore {
   customerFor(id: string, billing: Customer, subscriptionId?: string): Customer {
     let c = this.customer(id);
     if (!c) {
-      const slug =
-        id
-          .toLowerCase()
-          .replace(/[^a-z0-9._-]/g, '-')
-          .slice(0, 64) || 'customer';
-      c = {
-        ...billing,
-        index: this.world.customers.length + this.#extra.size,
-        id,
-        email: `${slug}@customers.churnmock.test`,
-        name: id,
-      };
-      this.#extra.set(id, c);
+      c = this.#newCustomer(id, billing);
+      this.#sink?.('customer', { id, billing: billing.id });
     }
     if (subscriptionId === undefined || subscriptionId === c.subscription.id) return c;
     return { ...c, subscription: { ...c.subscription, id: subscriptionId } };
   }
 
+  /** A hosted-flow-only customer under `id` with the billing data of `billing`. */
+  #newCustomer(id: string, billing: Customer): Customer {
+    const slug =
+      id
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]/g, '-')
+        .slice(0, 64) || 'customer';
+    const c: Customer = {
+      ...billing,
+      index: this.world.customers.length + this.#extra.size,
+      id,
+      email: `${slug}@customers.churnmock.test`,
+      name: id,
+    };
+    this.#extra.set(id, c);
+    this.#extraBilling.push({ id, billing: billing.id });
+    if (!this.#extraByEmail.has(c.email)) this.#extraByEmail.set(c.email, c);
+    return c;
+  }
+
   /**
-   * Records a new session (the hosted-flow simulator): it joins the lists newest first and the
-   * bounce rule is re-applied to its customer's sessions. Records stay immutable: a session
-   * whose \`bounced\` flag changes is replaced by a copy, so \`reset\` still restores the seed.
+   * Records a new session (the hosted-flow simulator): it joins the recorded list newest first
+   * and the bounce rule is re-applied to its customer's sessions. Records stay immutable: a
+   * session whose `bounced` flag changes is replaced by a copy (a seeded row's state changes
+   * with it), so `reset` still restores the seed. Throws once MAX_RECORDED_SESSIONS are held;
+   * callers check `full` first.
    */
   add(record: SessionRecord): void {
+    if (this.full) throw new Error(`at most ${MAX_RECORDED_SESSIONS} recorded sessions`);
+    this.#record(record);
+    this.#sink?.('session', toStored(record));
+  }
+
+  #record(record: SessionRecord): void {
     const index = record.customer.index;
     const previous = this.#ofIndex(index);
     const copies = [record, ...previous].map((s) => ({ ...s }));
     markBounced(copies);
-    const replaced = new Map<SessionRecord, SessionRecord>();
     const mine = [record, ...previous].map((s, i) => {
       const copy = copies[i] as SessionRecord;
       if (s === record) return Object.assign(record, { bounced: copy.bounced });
       if (copy.bounced === s.bounced) return s;
-      replaced.set(s, copy);
+      this.#swap(index, s, copy);
       return copy;
     });
     mine.sort(compareSessions);
-    if (replaced.size) this.#sessions = this.#sessions.map((s) => replaced.get(s) ?? s);
-    this.#sessions.splice(insertionPoint(this.#sessions, record), 0, record);
+    const added = this.#added;
+    const at = partitionPoint(
+      0,
+      added.length,
+      (i) => compareSessions(added[i] as SessionRecord, record) > 0,
+    );
+    if (at === added.length) added.push(record);
+    else added.splice(at, 0, record);
     this.#changed.set(index, mine);
     this.#erased.delete(index);
-    this.#columns = null;
     this.#version++;
+  }
+
+  /** Puts `copy` where `old` is: a seeded row of customer `index`, or a recorded session. */
+  #swap(index: number, old: SessionRecord, copy: SessionRecord): void {
+    const { order, start } = this.#seededByCustomer;
+    const view = this.view();
+    for (let k = start[index] ?? 0; k < (start[index + 1] ?? 0); k++) {
+      const i = order[k] as number;
+      if (view.record(i) !== old) continue;
+      this.#replaced.set(i, copy);
+      view.state[i] = copy.bounced ? BOUNCED : SHOWN;
+      return;
+    }
+    const added = this.#added;
+    const at = partitionPoint(
+      0,
+      added.length,
+      (i) => compareSessions(added[i] as SessionRecord, old) > 0,
+    );
+    if (added[at] === old) added[at] = copy;
   }
 
   #ofIndex(index: number): readonly SessionRecord[] {
@@ -253,16 +457,16 @@ export class ChurnkeyDataStore {
   warm(): void {
     this.#byId ??= new Map(this.world.customers.map((c) => [c.id, c]));
     this.#byEmail ??= new Map(this.world.customers.map((c) => [c.email.toLowerCase(), c]));
-    this.columns().build(WARM_COLUMNS);
+    this.#columns().build(WARM_COLUMNS);
+    this.#rowState();
   }
 
   /** The person with this e-mail (case-insensitive), unless unknown or erased. */
   person(email: string): Customer | null {
     this.#byEmail ??= new Map(this.world.customers.map((c) => [c.email.toLowerCase(), c]));
     const lower = email.toLowerCase();
-    const c =
-      this.#byEmail.get(lower) ??
-      [...this.#extra.values()].find((x) => x.email.toLowerCase() === lower);
+    // Hosted-flow customers' e-mails are made lower case (customerFor).
+    const c = this.#byEmail.get(lower) ?? this.#extraByEmail.get(lower);
     return c && !this.#erased.has(c.index) ? c : null;
   }
 
@@ -280,14 +484,21 @@ export class ChurnkeyDataStore {
   /** Removes every record of a person; returns what was removed. */
   erase(c: Customer, now: number): PersonCounts {
     const removed = this.counts(c, now);
-    const gone = new Set(this.#ofIndex(c.index));
-    if (gone.size) {
-      this.#sessions = this.#sessions.filter((s) => !gone.has(s));
-      this.#columns = null;
-    }
+    this.#erase(c);
+    this.#sink?.('erase', { id: c.id });
+    return removed;
+  }
+
+  #erase(c: Customer): void {
+    const { order, start } = this.#seededByCustomer;
+    const state = this.#rowState();
+    for (let k = start[c.index] ?? 0; k < (start[c.index + 1] ?? 0); k++)
+      state[order[k] as number] = ERASED;
+    if (this.#added.some((s) => s.customer.index === c.index))
+      this.#added = this.#added.filter((s) => s.customer.index !== c.index);
     this.#changed.set(c.index, NONE);
     this.#erased.add(c.index);
+    this.#wiped.add(c.index);
     this.#version++;
-    return removed;
   }
 }

@@ -1,3 +1,5 @@
+import { MAX_RECORDED_SESSIONS } from '../churnkey-data/store.ts';
+
 /** Every message the hosted flow answers with (the page's errors and the session start's). */
 export const MESSAGES = {
   noCustomerId: 'customerId is required.',
@@ -11,4 +13,5 @@ export const MESSAGES = {
   noSession: 'No such cancel-flow session.',
   noAction: 'No such action.',
   sessionEnded: 'This session has already ended.',
+  storeFull: `The Data API holds ${MAX_RECORDED_SESSIONS} recorded sessions, its most; POST /__admin/reset starts over.`,
 } as const;

@@ -152,6 +152,8 @@ export function mountHostedFlow(app: Express, sim: HostedFlowSimulator): void {
     if (s.finished) return fail(res, 409, MESSAGES.sessionEnded);
     const ending = endingOf(s, what, (req.body ?? {}) as Record<string, unknown>);
     if (typeof ending === 'string') return fail(res, 400, ending);
+    // Refused before anything is recorded, so the page never fails after an outcome.
+    if (sim.full) return fail(res, 507, MESSAGES.storeFull);
     sim.finish(s.id, ending);
     res.redirect(303, `${HOSTED_FLOW_PATH}/${encodeURIComponent(s.id)}`);
   });

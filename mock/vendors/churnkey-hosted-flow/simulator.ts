@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { SurveyChoice } from '../../../generators/churnkey-flows.ts';
 import { SEED_EXAMPLE_IDS } from '../../../generators/seed-examples.ts';
 import { hmacHex, safeEqual } from '../../core/crypto.ts';
+import type { PersistentPart, WriteSink } from '../../core/persist/part.ts';
 import type { MockClock } from '../../core/time/clock.ts';
 import { type Clock, realScheduler } from '../../core/time/scheduler.ts';
 import type { Triggered, TriggerInput, TriggerRefusal } from '../../core/vendor.ts';
@@ -76,8 +77,9 @@ export const authHashOf = (customerId: string, apiKey: string): string =>
  * flow's steps at the attributes, and writes the finished session into the Data API store and
  * the `session` webhook.
  */
-export class HostedFlowSimulator {
+export class HostedFlowSimulator implements PersistentPart {
   readonly #sessions = new Map<string, HostedSession>();
+  #sink: WriteSink | null = null;
   readonly #initial: HostedFlowConfig;
   #config: HostedFlowConfig;
   #flow: CompiledFlow;
@@ -106,6 +108,32 @@ export class HostedFlowSimulator {
   configure(change: Partial<HostedFlowConfig>): void {
     this.#config = { ...this.#config, ...change };
     if (change.flow) this.#flow = compileFlow(change.flow, this.seeded);
+    this.#sink?.('config', change);
+  }
+
+  persistTo(sink: WriteSink | null): void {
+    this.#sink = sink;
+  }
+
+  /** Replays a `config` change (the flow in it was valid when it was made). */
+  apply(kind: string, data: unknown): void {
+    if (kind !== 'config') throw new Error(`journal: unknown hosted-flow write ${kind}`);
+    this.configure(data as Partial<HostedFlowConfig>);
+  }
+
+  /** The configuration (pages in progress are not kept: a restart ends them). */
+  exportState(): unknown {
+    return { config: this.#config };
+  }
+
+  importState(state: unknown): void {
+    this.reset();
+    this.configure((state as { config: HostedFlowConfig }).config);
+  }
+
+  /** True when the Data API store can record no more sessions (until a reset). */
+  get full(): boolean {
+    return this.store.full;
   }
 
   sessions(): HostedSession[] {

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Mock } from '../../../mock/create.ts';
+import { MAX_LIVE_FLOWS } from '../../../mock/vendors/churncut/store.ts';
 import { expectContract } from '../../helpers/contract.ts';
 import { customMock, postRaw } from '../../helpers/mock.ts';
 import { activeCustomer, CC_AUTH, CHURN, CUSTOMERS, ccGet, ccPost, FLOWS } from './helpers.ts';
@@ -94,6 +95,36 @@ describe('POST /v1/cancellation-flows', () => {
     });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('subscription_inactive');
+  });
+});
+
+describe('the live-flow cap', () => {
+  it(`past ${MAX_LIVE_FLOWS} flows started through the API: 507 storage_full, nothing started`, async () => {
+    const store = mock.vendors.churncut.store;
+    const now = mock.data.world.asOf;
+    for (let i = 0; store.liveFlowCount < MAX_LIVE_FLOWS; i++)
+      store.addFlow({
+        id: `flow_cap${i}`,
+        customer: 1 + (i % 50),
+        reason: 'too_expensive',
+        created: now - 1000,
+        expiresAt: now - 1,
+        flowUrl: '',
+        redirectUrl: '',
+        offers: [],
+        status: 'completed',
+        outcome: null,
+        offer: null,
+        completedAt: now - 1000,
+      });
+    const version = store.version;
+    const { res } = await start(3);
+    await expectContract('createCancellationFlow', res);
+    expect(res.status).toBe(507);
+    expect(res.body.error.code).toBe('storage_full');
+    expect(store.version).toBe(version);
+    mock.reset();
+    expect((await start(3)).res.status).toBe(201);
   });
 });
 

@@ -53,10 +53,10 @@ describe('column scan agrees with the record path', () => {
   it.each(cases)('%j', ({ query, dims, now, skip, limit }) => {
     const f = compileFilter(query);
     const visible = [...store.sessions(now)];
-    expect(scanPage(store.columns(), f, now, skip, limit).map((s) => s.id)).toEqual(
+    expect(scanPage(store.view(), f, now, skip, limit).map((s) => s.id)).toEqual(
       page(visible, f, skip, limit).map((s) => s.id),
     );
-    expect(scanAggregate(store.columns(), f, now, dims)).toEqual(aggregate(visible, f, dims));
+    expect(scanAggregate(store.view(), f, now, dims)).toEqual(aggregate(visible, f, dims));
   });
 });
 
@@ -78,7 +78,7 @@ describe('column scan agrees with the record path on the widest breakdowns', () 
 
   it.each(cases)('%j', ({ query, dims }) => {
     const f = compileFilter(query);
-    const rows = scanAggregate(store.columns(), f, AS_OF, dims);
+    const rows = scanAggregate(store.view(), f, AS_OF, dims);
     expect(rows).toEqual(aggregate([...store.sessions(AS_OF)], f, dims));
   });
 });

@@ -1,7 +1,9 @@
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Customer } from '../../../generators/world.ts';
 import { hmacHex } from '../../../mock/core/crypto.ts';
 import type { Mock } from '../../../mock/create.ts';
+import { MAX_RECORDED_SESSIONS } from '../../../mock/vendors/churnkey-data/store.ts';
 import { DEFAULT_HOSTED_FLOW_OPTIONS } from '../../../mock/vendors/churnkey-hosted-flow/options.ts';
 import { expectContract } from '../../helpers/contract.ts';
 import { AGGREGATION, ckGet, customMock, SESSIONS } from '../../helpers/mock.ts';
@@ -327,6 +329,7 @@ describe('hostile input never yields a 5xx or changes the configuration', () => 
       '{"flow": {"survey": {"choices": ["a"]}, "steps": []}}',
       '{"customerDataUrl": "http://x"',
       `{"apiKey": "${'k'.repeat(1_100_000)}"}`,
+      '{"flow": {"survey": {"choices": ["a"]}, "steps": [{"id": "s", "offer": {"type": "PAUSE"}}]}}',
     ]) {
       const res = await request(mock.app)
         .put(FLOW_ADMIN)
@@ -334,8 +337,15 @@ describe('hostile input never yields a 5xx or changes the configuration', () => 
         .send(body);
       expect(res.status, body.slice(0, 40)).toBeGreaterThanOrEqual(400);
       expect(res.status, body.slice(0, 40)).toBeLessThan(500);
-      if (res.status === 400) await expectContract('setHostedFlowConfig', res);
+      // 400, 413 and 415 are all declared, in the admin API's {message} shape.
+      await expectContract('setHostedFlowConfig', res);
     }
+    const latin = await request(mock.app)
+      .put(FLOW_ADMIN)
+      .set('content-type', 'application/json; charset=latin-9')
+      .send('{"timeoutMs": 1000}');
+    expect(latin.status).toBe(415);
+    await expectContract('setHostedFlowConfig', latin);
     expect((await request(mock.app).get(FLOW_ADMIN)).body).toEqual(before);
     const flow = await openFlow(mock, c.id);
     const huge = await request(mock.app)
@@ -348,5 +358,36 @@ describe('hostile input never yields a 5xx or changes the configuration', () => 
       .set('content-type', 'application/json')
       .send('{"choice": 1}');
     expect(json.status).toBe(303);
+  });
+});
+
+describe('the recorded-session cap', () => {
+  it('a full Data API store: the hosted page answers 507 and records nothing; reset frees it', async () => {
+    const store = mock.vendors['churnkey-data'].store;
+    const template = [...store.sessions(mock.data.world.asOf)][0];
+    if (!template) throw new Error('no seeded session');
+    const customers = mock.data.world.customers;
+    for (let i = 0; store.recorded < MAX_RECORDED_SESSIONS; i++)
+      store.add({
+        ...template,
+        id: `cap_${i}`,
+        customer: customers[i % customers.length] as Customer,
+        createdAt: template.createdAt + i * 60_000,
+        bounced: false,
+      });
+    const version = store.version;
+    const c = proCustomer(mock);
+    const flow = await openFlow(mock, c.id);
+    const res = await request(mock.app).post(`/churnkey/flow/${flow.sessionId}/abort`).type('form');
+    expect(res.status).toBe(507);
+    expect(res.text).toContain(`${MAX_RECORDED_SESSIONS} recorded sessions`);
+    expect(store.version).toBe(version);
+    expect(store.recorded).toBe(MAX_RECORDED_SESSIONS);
+    // Nothing was recorded, so the session is still open: after a reset it can finish.
+    expect((await hostedSessions(mock)).find((s) => s.id === flow.sessionId)?.finished).toBeNull();
+    mock.reset();
+    const again = await openFlow(mock, c.id);
+    await act(mock, again.sessionId, 'abort');
+    expect(store.recorded).toBe(1);
   });
 });
