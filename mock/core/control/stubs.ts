@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { PersistentPart, WriteSink } from '../persist/part.ts';
 import {
   checkDelay,
   checkFault,
@@ -229,8 +230,9 @@ export function checkMapping(input: unknown, id?: string): StubMapping {
  * number) that matches answers, the newest first among equals; a mapping in a scenario
  * matches only in its required state and moves the scenario on.
  */
-export class StubStore {
+export class StubStore implements PersistentPart {
   readonly #stubs = new Map<string, Stub>();
+  #sink: WriteSink | null = null;
   /** By priority, then newest first: rebuilt when the mappings change. */
   #ordered: Stub[] = [];
   readonly #scenarios = new Map<string, string>();
@@ -270,6 +272,7 @@ export class StubStore {
       );
     this.#stubs.set(mapping.id, this.#compile(mapping));
     this.#order();
+    this.#sink?.('mapping', mapping);
     return mapping;
   }
 
@@ -280,6 +283,7 @@ export class StubStore {
     const mapping = checkMapping(input, key);
     this.#stubs.set(key, this.#compile(mapping));
     this.#order();
+    this.#sink?.('mapping', mapping);
     return mapping;
   }
 
@@ -295,7 +299,10 @@ export class StubStore {
   /** Removes one mapping; false when there is none by that id. */
   remove(id: string): boolean {
     const gone = this.#stubs.delete(id.toLowerCase());
-    if (gone) this.#order();
+    if (gone) {
+      this.#order();
+      this.#sink?.('remove', { id: id.toLowerCase() });
+    }
     return gone;
   }
 
@@ -304,6 +311,50 @@ export class StubStore {
     this.#stubs.clear();
     this.#ordered = [];
     this.#scenarios.clear();
+    this.#sink?.('reset', {});
+  }
+
+  persistTo(sink: WriteSink | null): void {
+    this.#sink = sink;
+  }
+
+  /** Replays a write `persistTo` sent: `mapping`, `remove`, `reset`, `scenario`, `scenarios-reset`. */
+  apply(kind: string, data: unknown): void {
+    const sink = this.#sink;
+    this.#sink = null;
+    try {
+      if (kind === 'mapping') this.add(data);
+      else if (kind === 'remove') this.remove((data as { id: string }).id);
+      else if (kind === 'reset') this.reset();
+      else if (kind === 'scenario') {
+        const d = data as { name: string; state: string };
+        this.#scenarios.set(d.name, d.state);
+      } else if (kind === 'scenarios-reset') this.resetScenarios();
+      else throw new Error(`journal: unknown stub write ${kind}`);
+    } finally {
+      this.#sink = sink;
+    }
+  }
+
+  /** The mappings in the order they were added (which orders equals) and the scenarios' states. */
+  exportState(): unknown {
+    return {
+      mappings: [...this.#stubs.values()].sort((a, b) => a.added - b.added).map((s) => s.mapping),
+      scenarios: Object.fromEntries(this.#scenarios),
+    };
+  }
+
+  importState(state: unknown): void {
+    const s = state as { mappings: unknown[]; scenarios: Record<string, string> };
+    const sink = this.#sink;
+    this.#sink = null;
+    try {
+      this.reset();
+      for (const m of s.mappings) this.add(m);
+      for (const [name, value] of Object.entries(s.scenarios)) this.#scenarios.set(name, value);
+    } finally {
+      this.#sink = sink;
+    }
   }
 
   /** The mapping that answers this request (moving its scenario on), or null. */
@@ -315,8 +366,10 @@ export class StubStore {
         if (state !== m.requiredScenarioState) continue;
       }
       if (!stub.matches(req)) continue;
-      if (m.scenarioName !== undefined && m.newScenarioState !== undefined)
+      if (m.scenarioName !== undefined && m.newScenarioState !== undefined) {
         this.#scenarios.set(m.scenarioName, m.newScenarioState);
+        this.#sink?.('scenario', { name: m.scenarioName, state: m.newScenarioState });
+      }
       return m;
     }
     return null;
@@ -343,12 +396,14 @@ export class StubStore {
   /** Puts every scenario back in its first state. */
   resetScenarios(): void {
     this.#scenarios.clear();
+    this.#sink?.('scenarios-reset', {});
   }
 
   /** Sets a scenario's state; false when no mapping names the scenario. */
   setScenarioState(name: string, state: string): boolean {
     if (!this.scenarios().some((s) => s.name === name)) return false;
     this.#scenarios.set(name, state);
+    this.#sink?.('scenario', { name, state });
     return true;
   }
 }

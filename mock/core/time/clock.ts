@@ -1,5 +1,6 @@
 import { utc } from '@date-fns/utc';
 import { add } from 'date-fns';
+import type { PersistentPart, WriteSink } from '../persist/part.ts';
 import { parseDuration } from './duration.ts';
 
 /**
@@ -22,8 +23,9 @@ export class ClockError extends RangeError {
 }
 
 /** The mock's notion of "now": starts at the as-of date and moves only when told to. */
-export class MockClock {
+export class MockClock implements PersistentPart {
   #now: number;
+  #sink: WriteSink | null = null;
   readonly #start: number;
   readonly #listeners = new Set<() => void>();
 
@@ -51,7 +53,26 @@ export class MockClock {
     const problem = refusal(t);
     if (problem) throw new ClockError(`${problem}; the clock did not move`);
     this.#now = t;
+    this.#sink?.('set', { t });
     for (const l of this.#listeners) l();
+  }
+
+  persistTo(sink: WriteSink | null): void {
+    this.#sink = sink;
+  }
+
+  /** Replays a `set` (every move is one). */
+  apply(kind: string, data: unknown): void {
+    if (kind !== 'set') throw new Error(`journal: unknown clock write ${kind}`);
+    this.set((data as { t: number }).t);
+  }
+
+  exportState(): unknown {
+    return { now: this.#now };
+  }
+
+  importState(state: unknown): void {
+    this.set((state as { now: number }).now);
   }
 
   /**

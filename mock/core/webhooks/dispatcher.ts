@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../control/log.ts';
 import { hmacHex } from '../crypto.ts';
 import { ConfigurationError } from '../errors.ts';
+import type { PersistentPart, WriteSink } from '../persist/part.ts';
 import { realScheduler, type Scheduler, type TimerHandle } from '../time/scheduler.ts';
 
 /** Where the dispatcher sends and how it retries (the mock's `webhooks` options). */
@@ -134,6 +135,20 @@ export async function readAtMost(
   return read;
 }
 
+/** An event as the journal stores it: enough to deliver it again, with the same ids. */
+interface StoredEvent {
+  readonly event: string;
+  readonly payload: unknown;
+  readonly emitted_at: string;
+  readonly body: string;
+  readonly sign: Signing;
+  readonly deliveries: readonly {
+    readonly id: string;
+    readonly url: string;
+    readonly created_at: string;
+  }[];
+}
+
 /** What a delivery was made of, kept to send it again (redelivery). */
 interface Source {
   readonly body: string;
@@ -158,8 +173,9 @@ export function retryDelay(backoffMs: number, attempt: number): number {
  * retried with exponential backoff until `maxAttempts`. Every wait (the first attempt, retries,
  * the per-attempt timeout) and every timestamp comes from `scheduler` (wall time by default).
  */
-export class WebhookDispatcher {
+export class WebhookDispatcher implements PersistentPart {
   #targets: string[];
+  #sink: WriteSink | null = null;
   #deliveries: Delivery[] = [];
   /** Emitted events since start or the last reset (bounded), oldest first. */
   #events: WebhookEvent[] = [];
@@ -251,6 +267,7 @@ export class WebhookDispatcher {
     if (this.#targets.length >= MAX_WEBHOOK_TARGETS)
       throw overTheCap(`there are ${this.#targets.length} already, ${url} was not added`);
     this.#targets.push(url);
+    this.#sink?.('targets', { urls: this.#targets });
   }
 
   /** Every delivery, oldest first (the newest 10,000). */
@@ -266,25 +283,33 @@ export class WebhookDispatcher {
   send(event: string, payload: unknown, sign: Signing): WebhookEvent {
     const body = JSON.stringify(payload);
     const deliveries: Delivery[] = [];
-    const emitted: WebhookEvent = {
-      event,
-      payload,
-      emitted_at: new Date(this.scheduler.now()).toISOString(),
-      deliveries,
-    };
-    this.#events.push(emitted);
-    if (this.#events.length > KEEP) this.#events.shift();
+    const emitted_at = new Date(this.scheduler.now()).toISOString();
+    const emitted = this.#logEvent({ event, payload, emitted_at }, deliveries);
     for (const url of this.#targets)
       deliveries.push(this.#queue(event, url, { body, sign, emitted }));
+    this.#sink?.('event', {
+      event,
+      payload,
+      emitted_at: emitted.emitted_at,
+      body,
+      sign,
+      deliveries: deliveries.map(({ id, url, created_at }) => ({ id, url, created_at })),
+    } satisfies StoredEvent);
     this.#offer(emitted);
     this.#changed(false);
     return emitted;
   }
 
-  /** A new delivery of `source` to `url`, logged and scheduled at once. */
-  #queue(event: string, url: string, source: Source, redeliveryOf?: string): Delivery {
+  /** A new delivery of `source` to `url`, logged and scheduled at once (unless `replayed`). */
+  #queue(
+    event: string,
+    url: string,
+    source: Source,
+    redeliveryOf?: string,
+    replayed?: { readonly id: string; readonly created_at: string },
+  ): Delivery {
     const d: Delivery = {
-      id: `whd_${randomBytes(9).toString('base64url')}`,
+      id: replayed?.id ?? `whd_${randomBytes(9).toString('base64url')}`,
       event,
       url,
       status: 'pending',
@@ -292,14 +317,14 @@ export class WebhookDispatcher {
       last_status_code: null,
       last_error: null,
       next_attempt_at: null,
-      created_at: new Date(this.scheduler.now()).toISOString(),
+      created_at: replayed?.created_at ?? new Date(this.scheduler.now()).toISOString(),
       history: [],
       ...(redeliveryOf === undefined ? {} : { redelivery_of: redeliveryOf }),
     };
     this.#deliveries.push(d);
     if (this.#deliveries.length > KEEP) this.#deliveries.shift();
     this.#sources.set(d, source);
-    this.#schedule(d, source.body, source.sign, 0, source.emitted);
+    if (!replayed) this.#schedule(d, source.body, source.sign, 0, source.emitted);
     return d;
   }
 
@@ -315,6 +340,7 @@ export class WebhookDispatcher {
     if (!original || !source) return null;
     const d = this.#queue(original.event, original.url, source, original.id);
     (source.emitted.deliveries as Delivery[]).push(d);
+    this.#sink?.('redelivery', { of: original.id, id: d.id, created_at: d.created_at });
     this.#changed(false);
     return d;
   }
@@ -420,18 +446,13 @@ export class WebhookDispatcher {
     }
     // A reset while the request was out dropped this delivery: no record, no retry.
     if (generation !== this.#generation) return;
-    d.attempts++;
-    d.last_status_code = code;
-    d.last_error = error;
-    d.history.push({ at: new Date(this.scheduler.now()).toISOString(), status_code: code, error });
+    const at = new Date(this.scheduler.now()).toISOString();
+    this.#record(d, at, code, error);
+    this.#sink?.('attempt', { id: d.id, at, status_code: code, error });
     const fields = { delivery: d.id, event: d.event, url: d.url, attempt: d.attempts };
     if (error === null) {
-      d.status = 'delivered';
-      d.next_attempt_at = null;
       this.logger?.log('info', `webhook ${d.event} delivered to ${d.url} (${code})`, fields);
-    } else if (d.attempts >= this.options.maxAttempts) {
-      d.status = 'failed';
-      d.next_attempt_at = null;
+    } else if (d.status === 'failed') {
       this.logger?.log(
         'warn',
         `webhook ${d.event} to ${d.url} failed for good after ${d.attempts} attempts: ${error}`,
@@ -447,6 +468,134 @@ export class WebhookDispatcher {
     }
     this.#offer(e);
     this.#changed(false);
+  }
+
+  /** Records one attempt's outcome on the delivery (its status follows from it). */
+  #record(d: Delivery, at: string, code: number | null, error: string | null): void {
+    d.attempts++;
+    d.last_status_code = code;
+    d.last_error = error;
+    d.history.push({ at, status_code: code, error });
+    if (error === null || d.attempts >= this.options.maxAttempts) {
+      d.status = error === null ? 'delivered' : 'failed';
+      d.next_attempt_at = null;
+    }
+  }
+
+  persistTo(sink: WriteSink | null): void {
+    this.#sink = sink;
+  }
+
+  /** Replays a write `persistTo` sent: `targets`, `event`, `redelivery`, `attempt`. Nothing is sent. */
+  apply(kind: string, data: unknown): void {
+    if (kind === 'targets') this.#targets = targetList((data as { urls: string[] }).urls);
+    else if (kind === 'event') this.#restoreEvent(data as StoredEvent);
+    else if (kind === 'redelivery') {
+      const r = data as { of: string; id: string; created_at: string };
+      const original = this.#deliveries.find((d) => d.id === r.of);
+      const source = original && this.#sources.get(original);
+      if (!original || !source) return; // gone from the bounded log
+      const d = this.#queue(original.event, original.url, source, original.id, r);
+      (source.emitted.deliveries as Delivery[]).push(d);
+    } else if (kind === 'attempt') {
+      const a = data as {
+        id: string;
+        at: string;
+        status_code: number | null;
+        error: string | null;
+      };
+      const d = this.#deliveries.find((x) => x.id === a.id);
+      if (d) this.#record(d, a.at, a.status_code, a.error);
+    } else throw new Error(`journal: unknown webhook write ${kind}`);
+  }
+
+  /** Logs an event (the newest KEEP stay); its deliveries are `deliveries`, filled by the caller. */
+  #logEvent(e: Omit<WebhookEvent, 'deliveries'>, deliveries: Delivery[]): WebhookEvent {
+    const emitted: WebhookEvent = {
+      event: e.event,
+      payload: e.payload,
+      emitted_at: e.emitted_at,
+      deliveries,
+    };
+    this.#events.push(emitted);
+    if (this.#events.length > KEEP) this.#events.shift();
+    return emitted;
+  }
+
+  #restoreEvent(e: StoredEvent): WebhookEvent {
+    const deliveries: Delivery[] = [];
+    const emitted = this.#logEvent(e, deliveries);
+    for (const d of e.deliveries)
+      deliveries.push(
+        this.#queue(e.event, d.url, { body: e.body, sign: e.sign, emitted }, undefined, d),
+      );
+    return emitted;
+  }
+
+  /** Targets, events with their bodies and signing, and every delivery with its attempts. */
+  exportState(): unknown {
+    return {
+      targets: this.#targets,
+      events: this.#events.map((e) => {
+        const first = e.deliveries[0];
+        const source = first ? this.#sources.get(first) : undefined;
+        return {
+          event: e.event,
+          payload: e.payload,
+          emitted_at: e.emitted_at,
+          source,
+          deliveries: e.deliveries,
+        };
+      }),
+    };
+  }
+
+  importState(state: unknown): void {
+    const s = state as {
+      targets: string[];
+      events: {
+        event: string;
+        payload: unknown;
+        emitted_at: string;
+        source?: { body: string; sign: Signing };
+        deliveries: Delivery[];
+      }[];
+    };
+    this.reset();
+    this.#targets = targetList(s.targets);
+    for (const e of s.events) {
+      const deliveries: Delivery[] = e.deliveries.map((d) => ({ ...d, history: [...d.history] }));
+      const emitted = this.#logEvent(e, deliveries);
+      for (const d of deliveries) {
+        this.#deliveries.push(d);
+        const body = e.source?.body ?? JSON.stringify(e.payload);
+        if (e.source) this.#sources.set(d, { body, sign: e.source.sign, emitted });
+      }
+    }
+    this.#deliveries.sort((a, b) =>
+      a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0,
+    );
+    while (this.#deliveries.length > KEEP) this.#deliveries.shift();
+  }
+
+  /**
+   * After a restart: schedules every pending delivery's next attempt (at its `next_attempt_at`,
+   * at once if that has passed), with its id and attempt count, so at-least-once survives.
+   */
+  resume(): void {
+    for (const d of this.#deliveries) {
+      if (d.status !== 'pending') continue;
+      const source = this.#sources.get(d);
+      if (!source) continue;
+      const at = d.next_attempt_at === null ? this.scheduler.now() : Date.parse(d.next_attempt_at);
+      this.#schedule(
+        d,
+        source.body,
+        source.sign,
+        Math.max(0, at - this.scheduler.now()),
+        source.emitted,
+      );
+    }
   }
 
   /**
