@@ -10,8 +10,8 @@ import { failed, info, type Row, target } from './table.ts';
 /** How long the soak runs (BENCH_SOAK_SECONDS; the hardening issue's soak ran 600 s). */
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 60);
 const WINDOW_SECONDS = 10;
-/** Writes per second the writer aims at: each is a ChurnCut flow retained and a Churnkey session. */
-const WRITES_PER_SECOND = 40;
+/** Writers running side by side, each as fast as the mock answers it (a flow retained and a session recorded per round). */
+const WRITERS = 3;
 const CC_HEADERS = { authorization: 'Bearer cc_test_churnmock' };
 
 /** The child's resident set, from /proc (Linux), or null. */
@@ -46,10 +46,19 @@ function readWindow(base: string, seconds: number): Promise<Window> {
           {
             setupRequest: (req: autocannon.Request) => {
               const k = n++;
+              const month = String((k % 12) + 1).padStart(2, '0');
+              // Churnkey lists and aggregations, ChurnCut retention analytics (which read every
+              // live flow) and customer lists, each URL distinct so no answer is cached.
+              const kind = k % 4;
               req.path =
-                k % 4 === 3
-                  ? `/v1/data/session-aggregation?breakdown=month-saveType&startDate=2024-${String((k % 12) + 1).padStart(2, '0')}-01`
-                  : `/v1/data/sessions?limit=100&skip=${(k * 37) % 5000}`;
+                kind === 0
+                  ? `/v1/data/sessions?limit=100&skip=${(k * 37) % 5000}`
+                  : kind === 1
+                    ? `/v1/data/session-aggregation?breakdown=month-saveType&startDate=2024-${month}-01`
+                    : kind === 2
+                      ? `/v1/analytics/retention?start_date=2025-${month}-01&end_date=2026-12-31`
+                      : `/v1/customers?limit=20&offset=${(k * 7) % 1000}`;
+              req.headers = kind >= 2 ? { ...CC_HEADERS } : { ...CK_HEADERS };
               return req;
             },
           },
@@ -72,7 +81,7 @@ function readWindow(base: string, seconds: number): Promise<Window> {
   });
 }
 
-/** Writes at a steady rate until `stopAt`: ChurnCut flows retained on the page, hosted-flow sessions. */
+/** Writes until `stopAt`: ChurnCut flows retained on the page, hosted-flow sessions recorded. */
 async function writer(
   base: string,
   stopAt: number,
@@ -146,18 +155,14 @@ async function writer(
     if (ended.status < 400) counts.sessions++;
     else counts.errors++;
   };
-  const started = performance.now();
-  let done = 0;
-  while (Date.now() < stopAt) {
-    await one().catch((e: unknown) => {
-      if (!counts.errors) console.error('soak write failed:', e);
-      counts.errors++;
-    });
-    done++;
-    // Steady rate: wait until this write's slot.
-    const ahead = (done * 1000) / WRITES_PER_SECOND - (performance.now() - started);
-    if (ahead > 0) await new Promise((r) => setTimeout(r, ahead));
-  }
+  const loop = async (): Promise<void> => {
+    while (Date.now() < stopAt)
+      await one().catch((e: unknown) => {
+        if (!counts.errors) console.error('soak write failed:', e);
+        counts.errors++;
+      });
+  };
+  await Promise.all(Array.from({ length: WRITERS }, loop));
   return counts;
 }
 
@@ -171,7 +176,7 @@ export async function runSoak(): Promise<Row[]> {
   const windows = Math.max(2, Math.round(SOAK_SECONDS / WINDOW_SECONDS));
   console.log(
     `\n== soak: ${windows} windows of ${WINDOW_SECONDS} s of uncached Churnkey reads (10 connections) ` +
-      `while ${WRITES_PER_SECOND} writes/s (a ChurnCut flow retained + a Churnkey hosted-flow session each) ==`,
+      `while ${WRITERS} writers each retain ChurnCut flows and record Churnkey hosted-flow sessions as fast as answered ==`,
   );
   let child: Child | undefined;
   try {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Operation } from '../contract.ts';
+import { jsonPayload } from './raw-json.ts';
 import type { CachedResponse, ResponseCache } from './response-cache.ts';
 import { headerList, JSON_TYPE, type Reply } from './send.ts';
 import type { HeaderList, VendorModule } from './types.ts';
@@ -49,5 +50,11 @@ export function store(
   body: unknown,
   headers: Readonly<Record<string, string>> | undefined,
 ): CachedResponse {
-  return cache.set(key, status, Buffer.from(JSON.stringify(body)), headers ?? {});
+  const payload = jsonPayload(body);
+  return cache.set(
+    key,
+    status,
+    typeof payload === 'string' ? Buffer.from(payload) : payload,
+    headers ?? {},
+  );
 }

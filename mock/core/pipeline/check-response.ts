@@ -1,6 +1,7 @@
 import type { ValidateFunction } from 'ajv';
 import type { Operation } from '../contract.ts';
 import { toProblems } from '../validation.ts';
+import { bodyValue } from './raw-json.ts';
 import type { HandlerResult, VendorModule } from './types.ts';
 
 /**
@@ -23,7 +24,7 @@ export function checkResponse(
         `Response violates the contract: ${op.id} does not document status ${result.status}`,
       ),
     };
-  if (validator(result.body)) return result;
+  if (validator(bodyValue(result.body))) return result;
   const problems = toProblems(validator.errors, 'body');
   const detail = problems.map((p) => `${p.name} ${p.message}`).join('; ');
   return {

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { reasonOf } from '../control/log.ts';
+import { jsonPayload } from './raw-json.ts';
 import { markReason } from './trace.ts';
 import type { HandlerResult, HeaderList } from './types.ts';
 
@@ -24,7 +25,7 @@ export function jsonReply(result: HandlerResult, extra: HeaderList = []): Reply 
   return {
     status: result.status,
     headers: ['content-type', JSON_TYPE, ...headerList(result.headers), ...extra],
-    body: JSON.stringify(result.body),
+    body: jsonPayload(result.body),
   };
 }
 

@@ -4,7 +4,7 @@ import type { MockClock } from '../../core/time/clock.ts';
 import type { VendorApi } from '../../core/vendor.ts';
 import { churnkeyAuthenticator } from './auth.ts';
 import { badRequest, churnkeyError, MESSAGES } from './errors.ts';
-import { toSessionJson } from './materialize.ts';
+import { SessionFragments, toSessionJson } from './materialize.ts';
 import type { ChurnkeyCredentials } from './options.ts';
 import { aggregate, compileFilter, page, parseBreakdown } from './query.ts';
 import { scanAggregate, scanPage } from './scan.ts';
@@ -20,6 +20,7 @@ export function churnkeyDataModule(
   clock: MockClock,
   creds: ChurnkeyCredentials,
 ): VendorApi {
+  const fragments = new SessionFragments(store.org);
   // One customer's sessions are a short list: filter the records. Everything else scans columns.
   const listSessions = ({ query }: HandlerInput): HandlerResult => {
     const filter = compileFilter(query);
@@ -30,7 +31,7 @@ export function churnkeyDataModule(
       filter.customerId === null
         ? scanPage(store.view(), filter, now, skip, limit)
         : page(store.sessions(now, filter.customerId), filter, skip, limit);
-    return { status: 200, body: found.map((s) => toSessionJson(s, store.org)) };
+    return { status: 200, body: fragments.list(found) };
   };
 
   const aggregateSessions = ({ query }: HandlerInput): HandlerResult => {

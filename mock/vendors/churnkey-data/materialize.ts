@@ -1,5 +1,7 @@
+import { LRUCache } from 'lru-cache';
 import type { PresentedStep, SessionRecord } from '../../../generators/churnkey-data.ts';
 import { billingPeriod, iso } from '../../../generators/time.ts';
+import { RawJson } from '../../core/pipeline/raw-json.ts';
 import { sessionExtras } from './session-extras.ts';
 
 /**
@@ -91,4 +93,48 @@ export function toSessionJson(s: SessionRecord, org: string): Record<string, unk
     recordingStartTime: iso(s.recordingStart),
     ...extras.top,
   };
+}
+
+/** How much session JSON is kept (the default data's every session fits, ~32 MB). */
+export const FRAGMENT_BYTES = 128 * 1024 * 1024;
+
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
+
+/**
+ * Each session's JSON, serialised and UTF-8 encoded once: a listed page is its sessions' bytes
+ * joined, the same bytes `JSON.stringify` gives the list, without building, serialising and
+ * encoding a hundred objects per request. Records never change (a changed one is a new
+ * object), so a fragment never goes stale; the LRU keeps memory bounded at any scale.
+ */
+export class SessionFragments {
+  readonly #bytes: LRUCache<SessionRecord, Buffer>;
+
+  constructor(
+    readonly org: string,
+    maxBytes = FRAGMENT_BYTES,
+  ) {
+    this.#bytes = new LRUCache({ maxSize: maxBytes, sizeCalculation: (b) => b.length + 64 });
+  }
+
+  of(s: SessionRecord): Buffer {
+    let bytes = this.#bytes.get(s);
+    if (bytes === undefined) {
+      bytes = Buffer.from(JSON.stringify(toSessionJson(s, this.org)));
+      this.#bytes.set(s, bytes);
+    }
+    return bytes;
+  }
+
+  /** A list of sessions as the JSON array's bytes. */
+  list(sessions: readonly SessionRecord[]): RawJson {
+    const parts: Buffer[] = [OPEN];
+    sessions.forEach((s, i) => {
+      if (i > 0) parts.push(COMMA);
+      parts.push(this.of(s));
+    });
+    parts.push(CLOSE);
+    return new RawJson(Buffer.concat(parts));
+  }
 }
