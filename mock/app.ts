@@ -15,6 +15,7 @@ import {
   resolveOptions,
 } from './core/options.ts';
 import { contractFile } from './core/paths.ts';
+import type { PersistentPart } from './core/persist/part.ts';
 import { FastPath } from './core/pipeline/fast-path.ts';
 import { sendError } from './core/pipeline/pipeline.ts';
 import type { ResponseCache } from './core/pipeline/response-cache.ts';
@@ -56,6 +57,11 @@ export interface Mock<D = unknown, I = Readonly<Record<string, VendorInstance>>>
   readonly control: ControlPlane;
   /** The name of the API whose prefix a path is under (the admin API's included), or null. */
   vendorOf(path: string): string | null;
+  /**
+   * Every part of the state that writes change, by name (`clock`, `webhooks`, `stubs`, and
+   * `vendor:<id>` for each vendor that keeps state): what a data directory journals.
+   */
+  readonly parts: ReadonlyMap<string, PersistentPart>;
   /**
    * Restores every vendor's seeded state (rate limits included), the clock, the caches, and
    * empties the webhook delivery and event logs. Webhook targets are kept (a test's receiver
@@ -292,9 +298,25 @@ export async function createMockFrom<D>(
     built,
     control,
     vendorOf,
+    parts: statefulParts(built, clock, webhooks, control),
     reset,
     stop,
   };
+}
+
+/** The parts of the state writes change, in the order a restore applies them. */
+function statefulParts(
+  built: readonly BuiltVendor[],
+  clock: MockClock,
+  webhooks: WebhookDispatcher,
+  control: ControlPlane,
+): ReadonlyMap<string, PersistentPart> {
+  const parts = new Map<string, PersistentPart>([['clock', clock]]);
+  for (const b of built)
+    if (b.instance.persistent) parts.set(`vendor:${b.definition.id}`, b.instance.persistent);
+  parts.set('webhooks', webhooks);
+  parts.set('stubs', control.stubs);
+  return parts;
 }
 
 /** A vendor's answer for a stubbed error status: its own, or its envelope alone. */

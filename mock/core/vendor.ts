@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Command, Option } from 'commander';
 import type { Express } from 'express';
+import type { PersistentPart } from './persist/part.ts';
 import type { VendorModule } from './pipeline/types.ts';
 import type { StateTable } from './provider-state.ts';
 import type { MockClock } from './time/clock.ts';
@@ -42,6 +43,8 @@ export interface VendorInstance {
    * seeded world and sends it through the one dispatcher; it changes no state of the vendor.
    */
   readonly triggers?: Readonly<Record<string, Trigger>>;
+  /** Its state as writes since the seed (a data directory journals and restores it). */
+  readonly persistent?: PersistentPart;
 }
 
 /** A webhook event type a vendor sends, as `churnmock trigger --list` lists it. */

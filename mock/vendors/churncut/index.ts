@@ -56,6 +56,7 @@ export const churncut = defineVendor({
     clock.onChange(() => limiter.clear());
     return {
       store,
+      persistent: store,
       flows,
       api: {
         ...churncutModule(store, clock, flows, options),

@@ -35,6 +35,7 @@ export const churnkeyData = defineVendor({
     store.warm();
     return {
       store,
+      persistent: store,
       api: churnkeyDataModule(store, clock, creds),
       states: churnkeyDataStates(store, clock),
       reset: () => store.reset(),

@@ -38,6 +38,7 @@ export const churnkeyHostedFlow = defineVendor({
     );
     return {
       simulator,
+      persistent: simulator,
       api: hostedFlowModule(simulator),
       mount: (app) => mountHostedFlow(app, simulator),
       reset: () => simulator.reset(),
