@@ -15,7 +15,9 @@ import {
   resolveOptions,
 } from './core/options.ts';
 import { contractFile } from './core/paths.ts';
+import { attachDataDir, exportParts, worldParams } from './core/persist/attach.ts';
 import type { PersistentPart } from './core/persist/part.ts';
+import type { Persistence } from './core/persist/persistence.ts';
 import { FastPath } from './core/pipeline/fast-path.ts';
 import { sendError } from './core/pipeline/pipeline.ts';
 import type { ResponseCache } from './core/pipeline/response-cache.ts';
@@ -62,6 +64,8 @@ export interface Mock<D = unknown, I = Readonly<Record<string, VendorInstance>>>
    * `vendor:<id>` for each vendor that keeps state): what a data directory journals.
    */
   readonly parts: ReadonlyMap<string, PersistentPart>;
+  /** The data directory's journal (`dataDir`), or null when state lives in memory only. */
+  readonly persistence: Persistence | null;
   /**
    * Restores every vendor's seeded state (rate limits included), the clock, the caches, and
    * empties the webhook delivery and event logs. Webhook targets are kept (a test's receiver
@@ -170,12 +174,26 @@ export async function createMockFrom<D>(
     },
     common: fast.common,
   });
+  const parts = statefulParts(built, clock, webhooks, control);
+  const persistence = options.dataDir
+    ? await attachDataDir(options.dataDir, worldParams(options.seed, asOf, options.scale), parts, {
+        resetData: options.resetData,
+        warn: (message) =>
+          logger
+            ? logger.log('warn', message)
+            : process.stderr.write(`churnmock: warning: ${message}\n`),
+      })
+    : null;
+  // Deliveries that were pending when the last process ended go on, ids and attempts kept.
+  if (persistence) webhooks.resume();
   const reset = ({ webhookTargets = false }: ResetOptions = {}) => {
     for (const b of built) b.instance.reset();
     webhooks.reset({ targets: webhookTargets });
     clock.reset();
     control.reset();
     for (const c of caches) c.clear();
+    // The data directory starts over too: a snapshot of the state now, an empty journal.
+    if (persistence) void persistence.compact(() => exportParts(parts)).catch(() => {});
   };
   const admin = adminModule({
     clock,
@@ -273,7 +291,7 @@ export async function createMockFrom<D>(
     if (!fast.handle(req, res)) app(req, res);
   };
   // The admin API is not stubbed (it is how stubs are steered), nor journaled by default.
-  const listener: RequestListener = (req, res) => {
+  const serve: RequestListener = (req, res) => {
     if (req.url?.startsWith(ADMIN_PREFIX)) {
       const refused = guard(req.headers);
       if (refused) return sendResult(res, refused);
@@ -283,6 +301,7 @@ export async function createMockFrom<D>(
     }
     control.handle(req, res, () => pipeline(req, res));
   };
+  const listener: RequestListener = persistence ? durably(persistence, serve, logger) : serve;
   const stop = () => {
     webhooks.stop();
     control.stop();
@@ -298,9 +317,37 @@ export async function createMockFrom<D>(
     built,
     control,
     vendorOf,
-    parts: statefulParts(built, clock, webhooks, control),
+    parts,
+    persistence,
     reset,
     stop,
+  };
+}
+
+/**
+ * Holds every response until the writes made so far are on disk, so that a response that
+ * reports a write is never sent before the write is durable; when the disk refuses one, the
+ * connection is closed instead of claiming success.
+ */
+function durably(
+  persistence: Persistence,
+  serve: RequestListener,
+  logger?: Logger,
+): RequestListener {
+  return (req, res) => {
+    const end = res.end;
+    res.end = function (this: ServerResponse, ...args: unknown[]) {
+      if (!persistence.busy) return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
+      persistence.settled().then(
+        () => (end as (...a: unknown[]) => ServerResponse).apply(this, args),
+        (err: unknown) => {
+          logger?.log('error', `a write could not be made durable: ${(err as Error).message}`);
+          res.destroy(err as Error);
+        },
+      );
+      return this;
+    } as typeof res.end;
+    serve(req, res);
   };
 }
 

@@ -75,6 +75,13 @@ export interface StartMockOptions extends VendorOptions {
   /** Journal (and log) the admin API's own calls too; default false. */
   readonly journalAdmin?: boolean;
   /**
+   * Keep every write in this directory: durable before the response that reports it, there
+   * again on the next start with the same seed, as-of date and scale. Default: memory only.
+   */
+  readonly dataDir?: string | null;
+  /** Empty `dataDir` first instead of refusing one made for another world. */
+  readonly resetData?: boolean;
+  /**
    * An access log of every request (and webhook attempts that failed): `pretty`, `json` (one
    * object a line) or `off` (the default in a test suite). Lines go to `log`, else stderr.
    */
@@ -201,6 +208,8 @@ const WORLD_KEYS = [
   'adminToken',
   'journalSize',
   'journalAdmin',
+  'dataDir',
+  'resetData',
   'logFormat',
   'logLevel',
 ] as const;

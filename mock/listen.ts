@@ -83,11 +83,15 @@ export async function listenMock<D>(
     url = await listen(server, address.port, address.host);
   } catch (e) {
     mock.stop();
+    await mock.persistence?.close();
     throw listenError(e, address);
   }
   const bound = server.address();
   const port = typeof bound === 'object' && bound ? bound.port : address.port;
-  const closed = new Promise<void>((resolve) => server.once('close', () => resolve()));
+  // Closed once the server is: every response written, then the data directory let go.
+  const closed = new Promise<void>((resolve) => server.once('close', () => resolve())).then(() =>
+    mock.persistence?.close(),
+  );
   let closing = false;
   const close = async (graceMs = 0) => {
     if (!closing) {

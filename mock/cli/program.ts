@@ -78,6 +78,8 @@ interface ServeFlags extends DataFlags, Record<string, unknown> {
   journalSize: number;
   journal: boolean;
   journalAdmin: boolean;
+  dataDir?: string;
+  resetData: boolean;
   log?: LogFormat;
   logLevel: LogLevel;
 }
@@ -177,6 +179,20 @@ export function buildCli<D>(registry: Registry<D>, io: CliIo = processIo): Comma
     )
     .addOption(
       new Option(
+        '--data-dir <dir>',
+        'keep every write in this directory (synced before each response; replayed on start)',
+      ).env('CHURNMOCK_DATA_DIR'),
+    )
+    .addOption(
+      new Option(
+        '--reset-data',
+        'empty --data-dir first (instead of refusing one made with another seed, as-of or scale)',
+      )
+        .env('CHURNMOCK_RESET_DATA')
+        .default(false),
+    )
+    .addOption(
+      new Option(
         '--log <format>',
         'access log on stderr: pretty, json (one object a line) or off (default: pretty on a terminal, else off)',
       )
@@ -208,6 +224,8 @@ export function buildCli<D>(registry: Registry<D>, io: CliIo = processIo): Comma
       adminToken: flags.adminToken || null,
       journalSize: flags.journal ? flags.journalSize : 0,
       journalAdmin: flags.journalAdmin,
+      dataDir: flags.dataDir ?? null,
+      resetData: flags.resetData,
       logFormat: flags.log ?? (io.interactive ? 'pretty' : 'off'),
       logLevel: flags.logLevel,
       vendors: vendors as MockOptionsInput['vendors'],

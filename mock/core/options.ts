@@ -42,6 +42,13 @@ export interface MockOptions {
   readonly logFormat: LogFormat;
   /** The least severe line written (`--log-level`). */
   readonly logLevel: LogLevel;
+  /**
+   * Keep every write in this directory (`--data-dir`): journalled and synced before the
+   * response that reports it, replayed over the seeded world on the next start. null: memory only.
+   */
+  readonly dataDir: string | null;
+  /** Empty the data directory first instead of refusing one made for another world. */
+  readonly resetData: boolean;
   /** Each vendor's options by vendor id; what is left out is the vendor's default. */
   readonly vendors: Readonly<Record<string, unknown>>;
 }
@@ -74,6 +81,8 @@ export const DEFAULT_OPTIONS: MockOptions = {
   journalAdmin: false,
   logFormat: 'off',
   logLevel: 'info',
+  dataDir: null,
+  resetData: false,
   vendors: {},
 };
 

@@ -298,7 +298,6 @@ describe('POST /__admin/webhooks/trigger', () => {
       },
     });
     const { session, customer } = res.body.payload.data;
-    expect(customer).toEqual({ ...plain.data.customer, currency: 'eur' });
     // Each trigger is a new session: a new _id, and the fields drawn per session id (recording,
     // steps, the customer's pause and discount history) differ. The vendor example's fields
     // (the contract's required ones) are the same but for what `data` merged in.
@@ -319,6 +318,11 @@ describe('POST /__admin/webhooks/trigger', () => {
     });
     expect(session.result).toBe('discount');
     expect(session.feedback).toBe('too pricey');
+    expect(pick(customer, customerKeys)).toEqual({
+      ...pick(plain.data.customer, customerKeys),
+      currency: 'eur',
+    });
+    expect(Object.keys(customer).sort()).toEqual(Object.keys(plain.data.customer).sort());
     expect(pick(session.customer, customerKeys)).toEqual({
       ...pick(plain.data.session.customer, customerKeys),
       currency: 'eur',

@@ -1,4 +1,15 @@
-import { closeSync, constants, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fdatasyncSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { type FileHandle, open, readFile, rename, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -162,11 +173,25 @@ export class JournalWriter {
    */
   async restart(): Promise<void> {
     await this.drain();
+    this.restartSync();
+  }
+
+  /**
+   * Empties the journal now, synchronously: for a caller that has drained it and must not let
+   * an append in between (a snapshot taken in the same tick covers everything before).
+   */
+  restartSync(): void {
     const handle = this.#handle;
     if (!handle) throw new Error('the journal is closed');
-    await handle.truncate(0);
-    await handle.datasync();
+    if (this.#queue.length || this.#flushing) throw new Error('the journal is not drained');
+    ftruncateSync(handle.fd, 0);
+    fdatasyncSync(handle.fd);
     this.#bytes = 0;
+  }
+
+  /** True when nothing is queued or being written. */
+  get quiet(): boolean {
+    return this.#queue.length === 0 && this.#flushing === null;
   }
 
   async close(): Promise<void> {
@@ -174,6 +199,26 @@ export class JournalWriter {
     await this.drain();
     await this.#handle?.close();
     this.#handle = null;
+  }
+}
+
+/** `writeFileAtomic`, synchronously (a snapshot taken and written in one tick). */
+export function writeFileAtomicSync(dir: string, name: string, text: string): void {
+  const file = join(dir, name);
+  const tmp = `${file}.tmp-${process.pid}`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+  const dirFd = openSync(dir, 'r');
+  try {
+    fsyncSync(dirFd);
+  } finally {
+    closeSync(dirFd);
   }
 }
 

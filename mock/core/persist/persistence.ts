@@ -6,6 +6,7 @@ import {
   lockDataDir,
   readJournal,
   writeFileAtomic,
+  writeFileAtomicSync,
 } from './journal-file.ts';
 
 // A data directory (`--data-dir`): the parameters of the seeded world it was made with, a
@@ -97,7 +98,7 @@ export class Persistence {
   readonly #release: () => void;
   readonly #compactBytes: number;
   #seq: number;
-  #pending: Promise<void>[] = [];
+  readonly #pending = new Set<Promise<void>>();
   #failed: unknown = null;
 
   private constructor(
@@ -188,10 +189,7 @@ export class Persistence {
   /** Appends a write; `settled()` resolves once it (and every earlier one) is on disk. */
   append(part: string, kind: string, data: unknown): void {
     const record: WriteRecord = { seq: ++this.#seq, part, kind, data };
-    const done = this.#journal.append(record).catch((err: unknown) => {
-      this.#failed ??= err;
-    });
-    this.#pending.push(done);
+    void this.#track(() => this.#journal.append(record)).catch(() => {});
   }
 
   /**
@@ -199,9 +197,7 @@ export class Persistence {
    * (the response that reports it must then not claim success).
    */
   async settled(): Promise<void> {
-    const pending = this.#pending;
-    this.#pending = [];
-    if (pending.length) await Promise.all(pending);
+    while (this.#pending.size) await Promise.all(this.#pending);
     if (this.#failed) {
       const err = this.#failed;
       this.#failed = null;
@@ -219,23 +215,40 @@ export class Persistence {
     return { format: PERSIST_FORMAT, world: this.world, seq: this.#seq, parts };
   }
 
-  /**
-   * Writes `parts` (every part's state now) as the snapshot and starts an empty journal. A crash
-   * between the two leaves a snapshot and a journal whose records it already covers, which the
-   * next start skips by sequence number.
-   */
-  async compact(parts: Readonly<Record<string, unknown>>): Promise<void> {
-    await this.settled();
-    const snapshot = this.snapshotOf(parts);
-    await writeFileAtomic(this.dir, SNAPSHOT_FILE, JSON.stringify(snapshot));
-    await this.#journal.restart();
+  /** Waits until nothing is queued or being written (appends may arrive while it waits). */
+  async #quiet(): Promise<void> {
+    while (!this.#journal.quiet) await this.#journal.drain();
   }
 
-  /** Forgets every write (`POST /__admin/reset`): no snapshot, an empty journal. */
-  async reset(): Promise<void> {
-    await this.settled();
-    await rm(join(this.dir, SNAPSHOT_FILE), { force: true });
-    await this.#journal.restart();
+  /**
+   * Once the journal is quiet, in one synchronous step (no write can slip in between): writes
+   * `parts()` (every part's state then) as the snapshot and empties the journal. A crash
+   * between the two leaves a snapshot and a journal whose records it covers, which the next
+   * start skips by sequence number. Writes made meanwhile wait for it (`settled`).
+   */
+  compact(parts: () => Readonly<Record<string, unknown>>): Promise<void> {
+    return this.#track(async () => {
+      await this.#quiet();
+      writeFileAtomicSync(this.dir, SNAPSHOT_FILE, JSON.stringify(this.snapshotOf(parts())));
+      this.#journal.restartSync();
+    });
+  }
+
+  /** Runs `work` as a pending step `settled` waits for (a failure is reported there). */
+  #track(work: () => Promise<void>): Promise<void> {
+    const done = work();
+    const tracked: Promise<void> = done
+      .catch((err: unknown) => {
+        this.#failed ??= err;
+      })
+      .finally(() => this.#pending.delete(tracked));
+    this.#pending.add(tracked);
+    return done;
+  }
+
+  /** True while an append, a compaction or a reset is not yet on disk. */
+  get busy(): boolean {
+    return this.#pending.size > 0;
   }
 
   async close(): Promise<void> {

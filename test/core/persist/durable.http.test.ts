@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { JOURNAL_FILE, parseJournal } from '../../../mock/core/persist/journal-file.ts';
+import { SNAPSHOT_FILE, type WriteRecord } from '../../../mock/core/persist/persistence.ts';
+import type { Mock } from '../../../mock/create.ts';
+import { customMock } from '../../helpers/mock.ts';
+
+const dirs: string[] = [];
+const mocks: Mock[] = [];
+afterAll(async () => {
+  for (const m of mocks) {
+    m.stop();
+    await m.persistence?.close();
+  }
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+async function withDataDir(): Promise<{ mock: Mock; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'churnmock-durable-'));
+  dirs.push(dir);
+  const mock = await customMock({ dataDir: dir });
+  mocks.push(mock);
+  return { mock, dir };
+}
+
+const journal = (dir: string) =>
+  parseJournal<WriteRecord>(readFileSync(join(dir, JOURNAL_FILE))).records;
+
+describe('a mock with a data directory', () => {
+  it('a write is in the journal on disk when its response arrives', async () => {
+    const { mock, dir } = await withDataDir();
+    for (const advance of ['P1D', 'PT5H', 'P2W']) {
+      const res = await request(mock.app).post('/__admin/clock').send({ advance });
+      expect(res.status).toBe(200);
+      // Read straight after the response: the record is there already (synced before it).
+      const last = journal(dir).at(-1);
+      expect(last).toMatchObject({
+        part: 'clock',
+        kind: 'set',
+        data: { t: Date.parse(res.body.now) },
+      });
+    }
+  });
+
+  it('POST /__admin/reset empties the journal: the state after it is a snapshot', async () => {
+    const { mock, dir } = await withDataDir();
+    await request(mock.app).post('/__admin/clock').send({ advance: 'P1D' });
+    expect(journal(dir).length).toBeGreaterThan(0);
+    const res = await request(mock.app).post('/__admin/reset');
+    expect(res.status).toBe(200);
+    expect(journal(dir)).toEqual([]);
+    const snapshot = JSON.parse(readFileSync(join(dir, SNAPSHOT_FILE), 'utf8'));
+    expect(snapshot.parts.clock).toEqual({ now: mock.clock.start() });
+    expect(Object.keys(snapshot.parts).sort()).toEqual([...mock.parts.keys()].sort());
+  });
+});
