@@ -167,6 +167,10 @@ describe('named examples paired by name are true of the mock', () => {
         'createMapping "rateLimited"',
         'createMapping "failTwice"',
         'createMapping "slow"',
+        'addWebhook "add"',
+        'countRequests "flowStarts"',
+        'findRequests "sessionLists"',
+        'setProviderState "unknownState"',
       ]),
     );
   });
@@ -176,7 +180,8 @@ describe('named examples paired by name are true of the mock', () => {
       const list = ALL.get(id) ?? [];
       expect(list.length).toBeGreaterThan(0);
       for (const [label, pair] of list) {
-        mock.reset();
+        // Fresh: the seed, and no webhook target an earlier pair added.
+        mock.reset({ webhookTargets: true });
         const call = request(mock.app)
           [pair.method as 'get' | 'post'](pair.path)
           .query(pair.query as Record<string, string>)
