@@ -121,6 +121,34 @@ export function compareValues(a: FieldValue, b: FieldValue): number {
   return a < b ? -1 : 1;
 }
 
+/** One group of an aggregation: its dimensions' values and how many sessions it has. */
+export interface Group {
+  readonly values: FieldValue[];
+  count: number;
+}
+
+/** A group's identity: its values, typed (1 and "1" and true are different groups). */
+export const groupKey = (values: readonly FieldValue[]): string =>
+  values.map((v) => (v === null ? '\u0000' : typeof v + String(v))).join('\u0001');
+
+/** Groups as aggregation rows, ordered by the dimensions ascending (`null` last). */
+export function groupRows(groups: Group[], dims: readonly string[]): AggregationRow[] {
+  groups.sort((x, y) => {
+    for (let i = 0; i < dims.length; i++) {
+      const c = compareValues(x.values[i] ?? null, y.values[i] ?? null);
+      if (c) return c;
+    }
+    return 0;
+  });
+  return groups.map((g) => {
+    const row: AggregationRow = { count: g.count };
+    dims.forEach((d, i) => {
+      row[d] = g.values[i] ?? null;
+    });
+    return row;
+  });
+}
+
 /** Counts matching sessions grouped by the dimensions, ordered by the dimensions ascending. */
 export function aggregate(
   sessions: Iterable<SessionRecord>,
@@ -133,27 +161,14 @@ export function aggregate(
     for (const s of sessions) if (matches(f, s)) count++;
     return [{ count }];
   }
-  const groups = new Map<string, { values: FieldValue[]; count: number }>();
+  const groups = new Map<string, Group>();
   for (const s of sessions) {
     if (!matches(f, s)) continue;
     const values = accessors.map((a) => a(s));
-    const key = values.map((v) => (v === null ? '\u0000' : typeof v + String(v))).join('\u0001');
+    const key = groupKey(values);
     const g = groups.get(key);
     if (g) g.count++;
     else groups.set(key, { values, count: 1 });
   }
-  const rows = [...groups.values()].sort((x, y) => {
-    for (let i = 0; i < dims.length; i++) {
-      const c = compareValues(x.values[i] ?? null, y.values[i] ?? null);
-      if (c) return c;
-    }
-    return 0;
-  });
-  return rows.map((g) => {
-    const row: AggregationRow = { count: g.count };
-    dims.forEach((d, i) => {
-      row[d] = g.values[i] ?? null;
-    });
-    return row;
-  });
+  return groupRows([...groups.values()], dims);
 }

@@ -3,7 +3,9 @@ import { BOUNCED, type Column, type SessionView, SHOWN } from './columns.ts';
 import {
   type AggregationRow,
   aggregate,
-  compareValues,
+  type Group,
+  groupKey,
+  groupRows,
   matches,
   type SessionFilter,
 } from './query.ts';
@@ -187,23 +189,6 @@ function bouncedColumn(view: SessionView): Column {
   };
 }
 
-const orderRows = (rows: { values: unknown[] }[], dims: readonly string[]): void => {
-  rows.sort((x, y) => {
-    for (let i = 0; i < dims.length; i++) {
-      const d = compareValues(
-        (x.values[i] ?? null) as AggregationRow[string],
-        (y.values[i] ?? null) as AggregationRow[string],
-      );
-      if (d) return d;
-    }
-    return 0;
-  });
-};
-
-/** A group's identity: its values, typed (1 and "1" and true are different groups). */
-const keyOf = (values: readonly unknown[]): string =>
-  values.map((v) => (v === null ? '\u0000' : typeof v + String(v))).join('\u0001');
-
 /** Grouped counts over every session (same result as `aggregate`), for any breakdown. */
 export function scanAggregate(
   view: SessionView,
@@ -219,26 +204,19 @@ export function scanAggregate(
   let groups = new Groups();
   if (c) groups = product <= EXACT_KEYS ? groupByKey(c, columns) : groupByWideKey(c, columns);
   if (dims.length === 0) return [{ count: (groups.counts[0] ?? 0) + extra.length }];
-  const rows = groups.firstRows.map((first, g) => ({
-    values: columns.map((col) => col.dict[col.codes[first] as number] ?? null) as unknown[],
+  const rows: Group[] = groups.firstRows.map((first, g) => ({
+    values: columns.map((col) => col.dict[col.codes[first] as number] ?? null),
     count: groups.counts[g] as number,
   }));
   if (extra.length) {
     // The recorded sessions' groups, added to the seeded rows' (or new groups of their own).
-    const byKey = new Map(rows.map((r) => [keyOf(r.values), r]));
+    const byKey = new Map(rows.map((r) => [groupKey(r.values), r]));
     for (const row of aggregate(extra, f, dims)) {
       const values = dims.map((d) => row[d] ?? null);
-      const same = byKey.get(keyOf(values));
+      const same = byKey.get(groupKey(values));
       if (same) same.count += row.count;
       else rows.push({ values, count: row.count });
     }
   }
-  orderRows(rows, dims);
-  return rows.map(({ values, count }) => {
-    const row: AggregationRow = { count };
-    dims.forEach((d, i) => {
-      row[d] = (values[i] ?? null) as AggregationRow[string];
-    });
-    return row;
-  });
+  return groupRows(rows, dims);
 }
