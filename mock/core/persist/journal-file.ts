@@ -10,7 +10,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { type FileHandle, open, readFile, rename, truncate, writeFile } from 'node:fs/promises';
+import { type FileHandle, open, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 
@@ -168,15 +168,6 @@ export class JournalWriter {
   }
 
   /**
-   * Replaces the journal by an empty one (after a snapshot has taken its content, or a reset):
-   * queued records are written first, then the file is emptied and synced.
-   */
-  async restart(): Promise<void> {
-    await this.drain();
-    this.restartSync();
-  }
-
-  /**
    * Empties the journal now, synchronously: for a caller that has drained it and must not let
    * an append in between (a snapshot taken in the same tick covers everything before).
    */
@@ -202,8 +193,11 @@ export class JournalWriter {
   }
 }
 
-/** `writeFileAtomic`, synchronously (a snapshot taken and written in one tick). */
-export function writeFileAtomicSync(dir: string, name: string, text: string): void {
+/**
+ * Writes `text` to `dir/name` atomically: a synced temporary file renamed over it, then the
+ * directory synced. Synchronous, so a snapshot is taken and written in one tick.
+ */
+export function writeFileAtomic(dir: string, name: string, text: string): void {
   const file = join(dir, name);
   const tmp = `${file}.tmp-${process.pid}`;
   const fd = openSync(tmp, 'w');
@@ -219,31 +213,6 @@ export function writeFileAtomicSync(dir: string, name: string, text: string): vo
     fsyncSync(dirFd);
   } finally {
     closeSync(dirFd);
-  }
-}
-
-/** Writes `text` to `file` atomically: a synced temporary file renamed over it, then the directory synced. */
-export async function writeFileAtomic(dir: string, name: string, text: string): Promise<void> {
-  const file = join(dir, name);
-  const tmp = `${file}.tmp-${process.pid}`;
-  const handle = await open(tmp, 'w');
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(tmp, file);
-  await syncDir(dir);
-}
-
-/** fsyncs a directory, so a rename or a new file in it survives power loss. */
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 

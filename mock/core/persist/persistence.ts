@@ -6,7 +6,6 @@ import {
   lockDataDir,
   readJournal,
   writeFileAtomic,
-  writeFileAtomicSync,
 } from './journal-file.ts';
 
 // A data directory (`--data-dir`): the parameters of the seeded world it was made with, a
@@ -140,7 +139,7 @@ export class Persistence {
       if (!found || options.resetData) {
         await rm(join(dir, SNAPSHOT_FILE), { force: true });
         await rm(join(dir, JOURNAL_FILE), { force: true });
-        await writeFileAtomic(
+        writeFileAtomic(
           dir,
           WORLD_FILE,
           `${JSON.stringify({ format: PERSIST_FORMAT, ...world }, null, 2)}\n`,
@@ -229,7 +228,7 @@ export class Persistence {
   compact(parts: () => Readonly<Record<string, unknown>>): Promise<void> {
     return this.#track(async () => {
       await this.#quiet();
-      writeFileAtomicSync(this.dir, SNAPSHOT_FILE, JSON.stringify(this.snapshotOf(parts())));
+      writeFileAtomic(this.dir, SNAPSHOT_FILE, JSON.stringify(this.snapshotOf(parts())));
       this.#journal.restartSync();
     });
   }
