@@ -47,6 +47,21 @@ async function call(
   return { status: res.status, text: await res.text() };
 }
 
+/** Starts a ChurnCut cancellation flow for a customer of the list. */
+const startFlow = (base: string, c: { id: string; subscription_id: string }) =>
+  call(
+    base,
+    'POST',
+    '/v1/cancellation-flows',
+    CC,
+    JSON.stringify({
+      customer_id: c.id,
+      subscription_id: c.subscription_id,
+      reason: 'too_expensive',
+      redirect_url: 'https://example.com/back',
+    }),
+  );
+
 /** Reads that show every kind of state. */
 async function reads(base: string, flows: readonly string[], customers: readonly string[]) {
   const paths: [string, Record<string, string>][] = [
@@ -97,18 +112,7 @@ describe('serve --data-dir', () => {
       [2, 'none'],
     ] as const) {
       const c = customers[k] as { id: string; subscription_id: string };
-      const started = await call(
-        base,
-        'POST',
-        '/v1/cancellation-flows',
-        CC,
-        JSON.stringify({
-          customer_id: c.id,
-          subscription_id: c.subscription_id,
-          reason: 'too_expensive',
-          redirect_url: 'https://example.com/back',
-        }),
-      );
+      const started = await startFlow(base, c);
       expect(started.status).toBe(201);
       const id = JSON.parse(started.text).data.flow_id as string;
       flows.push(id);
@@ -217,18 +221,7 @@ describe('serve --data-dir', () => {
     const [c] = JSON.parse(
       (await call(base, 'GET', '/v1/customers?limit=1&status=active', CC)).text,
     ).data.customers;
-    const started = await call(
-      base,
-      'POST',
-      '/v1/cancellation-flows',
-      CC,
-      JSON.stringify({
-        customer_id: c.id,
-        subscription_id: c.subscription_id,
-        reason: 'too_expensive',
-        redirect_url: 'https://example.com/back',
-      }),
-    );
+    const started = await startFlow(base, c);
     expect(started.status).toBe(201);
     // The receiver is down: wait for a failed attempt, then kill.
     let deliveries: { id: string; attempts: number; status: string }[] = [];

@@ -4,7 +4,16 @@ import type { Mock } from '../../../mock/create.ts';
 import { MAX_LIVE_FLOWS } from '../../../mock/vendors/churncut/store.ts';
 import { expectContract } from '../../helpers/contract.ts';
 import { customMock, postRaw } from '../../helpers/mock.ts';
-import { activeCustomer, CC_AUTH, CHURN, CUSTOMERS, ccGet, ccPost, FLOWS } from './helpers.ts';
+import {
+  activeCustomer,
+  CC_AUTH,
+  CHURN,
+  CUSTOMERS,
+  ccGet,
+  ccPost,
+  FLOWS,
+  fillLiveFlows,
+} from './helpers.ts';
 
 let mock: Mock;
 beforeEach(async () => {
@@ -102,21 +111,7 @@ describe('the live-flow cap', () => {
   it(`past ${MAX_LIVE_FLOWS} flows started through the API: 507 storage_full, nothing started`, async () => {
     const store = mock.vendors.churncut.store;
     const now = mock.data.world.asOf;
-    for (let i = 0; store.liveFlowCount < MAX_LIVE_FLOWS; i++)
-      store.addFlow({
-        id: `flow_cap${i}`,
-        customer: 1 + (i % 50),
-        reason: 'too_expensive',
-        created: now - 1000,
-        expiresAt: now - 1,
-        flowUrl: '',
-        redirectUrl: '',
-        offers: [],
-        status: 'completed',
-        outcome: null,
-        offer: null,
-        completedAt: now - 1000,
-      });
+    fillLiveFlows(store, now);
     const version = store.version;
     const { res } = await start(3);
     await expectContract('createCancellationFlow', res);

@@ -1,6 +1,8 @@
 import { expect } from 'vitest';
+import { DAY } from '../../../generators/time.ts';
 import type { Mock } from '../../../mock/create.ts';
 import { DEFAULT_CC_OPTIONS } from '../../../mock/vendors/churncut/options.ts';
+import { type ChurnCutStore, MAX_LIVE_FLOWS } from '../../../mock/vendors/churncut/store.ts';
 import { getChecked, postChecked } from '../../helpers/mock.ts';
 
 /** Demo credentials for the ChurnCut API. */
@@ -50,4 +52,26 @@ export async function startFlowFor(
   });
   expect(res.status).toBe(201);
   return res.body.data.flow_id as string;
+}
+
+/**
+ * Fills the store with finished live flows (created a day before `now`) until it holds
+ * MAX_LIVE_FLOWS, so the next start meets the cap.
+ */
+export function fillLiveFlows(store: ChurnCutStore, now: number): void {
+  for (let i = 0; store.liveFlowCount < MAX_LIVE_FLOWS; i++)
+    store.addFlow({
+      id: `flow_cap${i}`,
+      customer: 1 + (i % 50),
+      reason: 'too_expensive',
+      created: now - DAY,
+      expiresAt: now - 1,
+      flowUrl: '',
+      redirectUrl: '',
+      offers: [],
+      status: 'completed',
+      outcome: null,
+      offer: null,
+      completedAt: now - DAY,
+    });
 }

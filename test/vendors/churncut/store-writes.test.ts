@@ -12,6 +12,7 @@ import {
   type LiveFlow,
   MAX_LIVE_FLOWS,
 } from '../../../mock/vendors/churncut/store.ts';
+import { fillLiveFlows } from './helpers.ts';
 
 // The store keeps live flows by creation time, cancellations by time and the pending flows
 // with their earliest expiry, so a request costs binary searches instead of a pass over every
@@ -96,21 +97,7 @@ describe('ChurnCut store writes', () => {
     const life = new FlowLifecycle(store, clock, () => {});
     const c = world.customers[0];
     if (!c) throw new Error('no customer');
-    for (let i = 0; store.liveFlowCount < MAX_LIVE_FLOWS; i++)
-      store.addFlow({
-        id: `flow_cap${i}`,
-        customer: 1 + (i % 50),
-        reason: 'too_expensive',
-        created: AS_OF - DAY,
-        expiresAt: AS_OF - 1,
-        flowUrl: '',
-        redirectUrl: '',
-        offers: [],
-        status: 'completed',
-        outcome: null,
-        offer: null,
-        completedAt: AS_OF - DAY,
-      });
+    fillLiveFlows(store, AS_OF);
     const version = store.version;
     const res = life.start(
       {
