@@ -77,13 +77,19 @@ export async function stop(child: Child | undefined, graceMs = 5000): Promise<vo
   if (child) await stopChild(child.proc, graceMs);
 }
 
-/** Peak resident set size of a live process (Linux VmHWM), or null when unavailable. */
-export function peakRssBytes(pid: number | undefined): number | null {
+/** A memory figure of a live process from /proc (Linux), in bytes, or null when unavailable. */
+function procStatusBytes(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
+    const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
     return kb ? Number(kb) * 1024 : null;
   } catch {
     return null;
   }
 }
+
+/** Peak resident set size of a live process (VmHWM), or null when unavailable. */
+export const peakRssBytes = (pid: number | undefined) => procStatusBytes(pid, 'VmHWM');
+
+/** Resident set size of a live process now (VmRSS), or null when unavailable. */
+export const rssBytes = (pid: number | undefined) => procStatusBytes(pid, 'VmRSS');

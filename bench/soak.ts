@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { percentile } from '../mock/core/stats.ts';
 import { CK_HEADERS } from './http-client.ts';
-import { type Child, stop } from './servers.ts';
+import { type Child, rssBytes, stop } from './servers.ts';
 import { startChurnmock } from './start-servers.ts';
 import { fmtBytes, fmtMs } from './stats.ts';
 import { failed, info, type Row, target } from './table.ts';
@@ -13,16 +12,6 @@ const WINDOW_SECONDS = 10;
 /** Writers running side by side, each as fast as the mock answers it (a flow retained and a session recorded per round). */
 const WRITERS = 3;
 const CC_HEADERS = { authorization: 'Bearer cc_test_churnmock' };
-
-/** The child's resident set, from /proc (Linux), or null. */
-function rssOf(pid: number | undefined): number | null {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
 
 interface Window {
   readonly rps: number;
@@ -182,7 +171,7 @@ export async function runSoak(): Promise<Row[]> {
   try {
     child = await startChurnmock(1, undefined, ['--no-rate-limit', '--log', 'off']);
     const base = child.base;
-    const rssBefore = rssOf(child.proc.pid);
+    const rssBefore = rssBytes(child.proc.pid);
     const stopAt = Date.now() + windows * WINDOW_SECONDS * 1000 + 2000;
     const writing = writer(base, stopAt);
     const measured: Window[] = [];
@@ -194,7 +183,7 @@ export async function runSoak(): Promise<Row[]> {
       );
     }
     const writes = await writing;
-    const rssAfter = rssOf(child.proc.pid);
+    const rssAfter = rssBytes(child.proc.pid);
     const first = measured[0] as Window;
     const last = measured[measured.length - 1] as Window;
     const ratio = last.rps / first.rps;
