@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -8,6 +9,7 @@ import { providerStates } from './admin/states.ts';
 import { loadContract } from './core/contract.ts';
 import { Logger } from './core/control/log.ts';
 import { ControlPlane } from './core/control/plane.ts';
+import { ConfigurationError } from './core/errors.ts';
 import {
   type MockOptions,
   type MockOptionsInput,
@@ -17,11 +19,18 @@ import {
 import { contractFile } from './core/paths.ts';
 import { attachDataDir, exportParts, worldParams } from './core/persist/attach.ts';
 import type { PersistentPart } from './core/persist/part.ts';
-import type { Persistence } from './core/persist/persistence.ts';
+import {
+  checkSnapshot,
+  PERSIST_FORMAT,
+  type Persistence,
+  type Snapshot,
+  SnapshotError,
+  WorldMismatchError,
+} from './core/persist/persistence.ts';
 import { FastPath } from './core/pipeline/fast-path.ts';
 import { sendError } from './core/pipeline/pipeline.ts';
 import type { ResponseCache } from './core/pipeline/response-cache.ts';
-import { BODY_TOO_LARGE, mountVendor } from './core/pipeline/router.ts';
+import { bodyTooLarge, mountVendor } from './core/pipeline/router.ts';
 import { sendResult } from './core/pipeline/send.ts';
 import { markUnmatched } from './core/pipeline/trace.ts';
 import type { HandlerResult, VendorModule } from './core/pipeline/types.ts';
@@ -66,6 +75,16 @@ export interface Mock<D = unknown, I = Readonly<Record<string, VendorInstance>>>
   readonly parts: ReadonlyMap<string, PersistentPart>;
   /** The data directory's journal (`dataDir`), or null when state lives in memory only. */
   readonly persistence: Persistence | null;
+  /** Every write since the seed, as one versioned value (`GET /__admin/snapshot`). */
+  snapshot(): Snapshot;
+  /**
+   * Replaces every write with a snapshot's (`POST /__admin/snapshot`): the state is the seeded
+   * one plus the snapshot's writes, pending webhook deliveries in it go on, and the data
+   * directory (if any) then holds exactly that. Throws a SnapshotError (not a snapshot, another
+   * format, a part it cannot take) or a WorldMismatchError (another seed, as-of, scale or data
+   * version), changing nothing. Resolves once the new state is durable.
+   */
+  restore(value: unknown, what?: string): Promise<void>;
   /**
    * Restores every vendor's seeded state (rate limits included), the clock, the caches, and
    * empties the webhook delivery and event logs. Webhook targets are kept (a test's receiver
@@ -90,6 +109,8 @@ export interface EngineHooks {
   readonly progress?: (step: string) => void;
   /** Where log lines go (`logFormat` other than off); default standard error. */
   readonly logSink?: (line: string) => void;
+  /** The journal size past which a data directory is compacted (DEFAULT_COMPACT_BYTES). */
+  readonly compactBytes?: number;
 }
 
 function moduleFor(modules: readonly VendorModule[], path: string): VendorModule | undefined {
@@ -103,7 +124,7 @@ function moduleFor(modules: readonly VendorModule[], path: string): VendorModule
 export async function createMockFrom<D>(
   registry: Registry<D>,
   input: MockOptionsInput = {},
-  { scheduler = realScheduler, progress, logSink }: EngineHooks = {},
+  { scheduler = realScheduler, progress, logSink, compactBytes }: EngineHooks = {},
 ): Promise<Mock<D>> {
   const options = resolveOptions(input);
   const asOf = parseAsOf(options.asOf);
@@ -175,17 +196,73 @@ export async function createMockFrom<D>(
     common: fast.common,
   });
   const parts = statefulParts(built, clock, webhooks, control);
+  const world = worldParams(options.seed, asOf, options.scale);
   const persistence = options.dataDir
-    ? await attachDataDir(options.dataDir, worldParams(options.seed, asOf, options.scale), parts, {
+    ? await attachDataDir(options.dataDir, world, parts, {
         resetData: options.resetData,
+        compactBytes,
         warn: (message) =>
           logger
             ? logger.log('warn', message)
             : process.stderr.write(`churnmock: warning: ${message}\n`),
       })
     : null;
+  // Detached from the stores (their later writes do not show in it), exactly as downloaded.
+  const snapshot = (): Snapshot =>
+    JSON.parse(
+      JSON.stringify({
+        format: PERSIST_FORMAT,
+        world,
+        seq: persistence?.seq ?? 0,
+        parts: exportParts(parts),
+      }),
+    ) as Snapshot;
+  // Async so that a refusal is a rejection; everything up to the write runs at once.
+  const restore = async (value: unknown, what = 'the snapshot'): Promise<void> => {
+    const s = checkSnapshot(value, world, what);
+    const unknown = Object.keys(s.parts).filter((name) => !parts.has(name));
+    if (unknown.length)
+      throw new SnapshotError(
+        `${what} has parts this mock does not keep (${unknown.join(', ')}); it keeps ${[...parts.keys()].join(', ')}`,
+      );
+    // To go back to should the new one not fit.
+    const before = snapshot().parts;
+    const load = (state: Snapshot['parts']) => {
+      // Parts the snapshot leaves out are the seeded ones.
+      for (const b of built) b.instance.reset();
+      webhooks.reset({ targets: true });
+      clock.reset();
+      control.stubs.reset();
+      for (const [name, part] of parts) if (name in state) part.importState(state[name]);
+      for (const c of caches) c.clear();
+      // Its pending deliveries go on, ids and attempt counts kept.
+      webhooks.resume();
+    };
+    const replace = () => {
+      try {
+        load(s.parts);
+      } catch (e) {
+        load(before);
+        throw new SnapshotError(
+          `${what} could not be restored (${(e as Error).message}); nothing changed`,
+        );
+      }
+    };
+    if (!persistence) return replace();
+    return persistence.replaceAll(replace, () => exportParts(parts));
+  };
+  if (options.snapshot) {
+    const file = options.snapshot;
+    try {
+      await restore(readSnapshotFile(file), file);
+    } catch (e) {
+      if (e instanceof SnapshotError || e instanceof WorldMismatchError)
+        throw new ConfigurationError(e.message);
+      throw e;
+    }
+  }
   // Deliveries that were pending when the last process ended go on, ids and attempts kept.
-  if (persistence) webhooks.resume();
+  else if (persistence) webhooks.resume();
   const reset = ({ webhookTargets = false }: ResetOptions = {}) => {
     for (const b of built) b.instance.reset();
     webhooks.reset({ targets: webhookTargets });
@@ -202,6 +279,8 @@ export async function createMockFrom<D>(
     triggers: triggerTable(built),
     control,
     vendorOf,
+    snapshot,
+    restore: (value) => restore(value),
     states: providerStates(
       built.map((b) => ({ api: b.definition.title, states: b.instance.states })),
     ),
@@ -266,7 +345,7 @@ export async function createMockFrom<D>(
   // Body-parser failures (malformed JSON, too large) land here: answer in the vendor's shape.
   app.use(
     (
-      err: Error & { status?: number; type?: string },
+      err: Error & { status?: number; type?: string; limit?: number },
       req: Request,
       res: Response,
       _next: NextFunction,
@@ -276,7 +355,7 @@ export async function createMockFrom<D>(
         err.type === 'entity.parse.failed'
           ? `Malformed JSON body: ${err.message}`
           : err.type === 'entity.too.large'
-            ? BODY_TOO_LARGE
+            ? bodyTooLarge(err.limit)
             : status === 500
               ? `Internal mock error: ${err.message}`
               : err.message;
@@ -319,9 +398,26 @@ export async function createMockFrom<D>(
     vendorOf,
     parts,
     persistence,
+    snapshot,
+    restore,
     reset,
     stop,
   };
+}
+
+/** A snapshot file's JSON (`--snapshot`); one that cannot be read is a ConfigurationError. */
+function readSnapshotFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigurationError(`--snapshot ${file} cannot be read: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ConfigurationError(`--snapshot ${file} is not JSON: ${(e as Error).message}`);
+  }
 }
 
 /**

@@ -18,6 +18,12 @@ import {
   type MockOptionsInput,
   type WebhookOptions,
 } from './core/options.ts';
+import {
+  type Snapshot,
+  SnapshotError,
+  WorldMismatchError,
+  type WorldParams,
+} from './core/persist/persistence.ts';
 import type { ServedApi } from './core/served-api.ts';
 import {
   type Attempt,
@@ -38,13 +44,22 @@ export type {
   LogLevel,
   MockOptions,
   ServedApi,
+  Snapshot,
   StubMapping,
   VendorOptions,
   WaitForOptions,
   WebhookEvent,
   WebhookOptions,
+  WorldParams,
 };
-export { DEFAULT_OPTIONS, MAX_WEBHOOK_TARGETS, PatternError, StubError };
+export {
+  DEFAULT_OPTIONS,
+  MAX_WEBHOOK_TARGETS,
+  PatternError,
+  SnapshotError,
+  StubError,
+  WorldMismatchError,
+};
 
 /** The world and server options of `startMock`; each vendor's options by its id beside them. */
 export interface StartMockOptions extends VendorOptions {
@@ -81,6 +96,11 @@ export interface StartMockOptions extends VendorOptions {
   readonly dataDir?: string | null;
   /** Empty `dataDir` first instead of refusing one made for another world. */
   readonly resetData?: boolean;
+  /**
+   * Start from this snapshot file (what `mock.snapshot()` or `GET /__admin/snapshot` gave);
+   * with `dataDir` its writes replace the directory's. Default: none.
+   */
+  readonly snapshot?: string | null;
   /**
    * An access log of every request (and webhook attempts that failed): `pretty`, `json` (one
    * object a line) or `off` (the default in a test suite). Lines go to `log`, else stderr.
@@ -189,6 +209,18 @@ export interface RunningMock {
   /** The request listener, for mounting the mock into a server of your own. */
   readonly handler: RequestListener;
   /**
+   * Every write since the seed, as one versioned JSON value (what `GET /__admin/snapshot`
+   * answers): save it, and `restore` it or start with `snapshot: file` to get this state back.
+   */
+  snapshot(): Snapshot;
+  /**
+   * Replaces every write with a snapshot's (the seeded state plus its writes; pending webhook
+   * deliveries in it go on). Rejects, changing nothing, on a value that is not a snapshot
+   * (SnapshotError) or one of another seed, as-of, scale or churnmock version
+   * (WorldMismatchError). Resolves once the state is durable (with `dataDir`).
+   */
+  restore(snapshot: unknown): Promise<void>;
+  /**
    * Restores the seeded state of every vendor (every write undone, rate-limit windows
    * cleared), the clock's start, and empties the webhook delivery and event logs (pending
    * retries are cancelled, requests in flight aborted: no delivery from before the reset is
@@ -210,6 +242,7 @@ const WORLD_KEYS = [
   'journalAdmin',
   'dataDir',
   'resetData',
+  'snapshot',
   'logFormat',
   'logLevel',
 ] as const;
@@ -320,6 +353,8 @@ export async function startMock(options: StartMockOptions = {}): Promise<Running
       reset: () => mock.control.stubs.reset(),
     },
     handler: mock.app,
+    snapshot: () => mock.snapshot(),
+    restore: (snapshot) => mock.restore(snapshot),
     async reset(o) {
       mock.reset(o);
     },

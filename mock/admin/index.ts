@@ -1,6 +1,7 @@
 import { plainErrorBody } from '../core/errors.ts';
 import { baseUrlOf } from '../core/http.ts';
 import { contractFile } from '../core/paths.ts';
+import { type Snapshot, SnapshotError, WorldMismatchError } from '../core/persist/persistence.ts';
 import type { HandlerInput, HandlerResult, VendorModule } from '../core/pipeline/types.ts';
 import { ProviderStateError, type StateParams } from '../core/provider-state.ts';
 import { ClockError, type MockClock } from '../core/time/clock.ts';
@@ -22,7 +23,14 @@ export interface AdminHooks extends ControlHooks, WebhookHooks {
   readonly webhooks: WebhookDispatcher;
   /** Pact provider states (`POST /__admin/states`). */
   readonly states?: ProviderStates;
+  /** Every write since the seed (`GET /__admin/snapshot`). */
+  snapshot(): Snapshot;
+  /** Replaces every write with a snapshot's; throws SnapshotError or WorldMismatchError. */
+  restore(value: unknown): Promise<void>;
 }
+
+/** The largest snapshot `POST /__admin/snapshot` takes. */
+export const SNAPSHOT_BODY_LIMIT = 256 * 1024 * 1024;
 
 /** Where the admin API lives (the hosted flow's controls too, under `/__admin/churnkey`). */
 export const ADMIN_PREFIX = '/__admin';
@@ -88,10 +96,43 @@ export function adminModule(hooks: AdminHooks): VendorModule {
     }
   };
 
+  /** The snapshot as a download named after its world (`curl -OJ`). */
+  const getSnapshot = (): HandlerResult => {
+    const s = hooks.snapshot();
+    const name = `churnmock-snapshot-seed${s.world.seed}-scale${s.world.scale}-${s.seq}.json`;
+    return {
+      status: 200,
+      body: s,
+      headers: { 'content-disposition': `attachment; filename="${name}"` },
+    };
+  };
+
+  /** Not a snapshot: 400; one of another world: 409; either way nothing changes. */
+  const restoreSnapshot = async ({ body }: HandlerInput): Promise<HandlerResult> => {
+    try {
+      await hooks.restore(body);
+    } catch (e) {
+      if (e instanceof SnapshotError) return bad(e.message);
+      if (e instanceof WorldMismatchError) return { status: 409, body: { message: e.message } };
+      throw e;
+    }
+    const s = hooks.snapshot();
+    return {
+      status: 200,
+      body: {
+        restored: true,
+        parts: Object.keys((body as Snapshot).parts),
+        seq: s.seq,
+        now: new Date(hooks.clock.now()).toISOString(),
+      },
+    };
+  };
+
   return {
     name: 'churnmock admin',
     contractFile: ADMIN_CONTRACT,
     prefixes: [ADMIN_PREFIX],
+    bodyLimits: { restoreSnapshot: SNAPSHOT_BODY_LIMIT },
     authenticate: () => null,
     errorBody: plainErrorBody,
     handlers: {
@@ -104,6 +145,8 @@ export function adminModule(hooks: AdminHooks): VendorModule {
           body: { reset: true, now: new Date(hooks.clock.now()).toISOString() },
         };
       },
+      getSnapshot,
+      restoreSnapshot,
       getClock: clockBody,
       setClock,
       listWebhooks: () => ({ status: 200, body: { urls: hooks.webhooks.targets() } }),

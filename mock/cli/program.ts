@@ -80,6 +80,7 @@ interface ServeFlags extends DataFlags, Record<string, unknown> {
   journalAdmin: boolean;
   dataDir?: string;
   resetData: boolean;
+  snapshot?: string;
   log?: LogFormat;
   logLevel: LogLevel;
 }
@@ -193,6 +194,12 @@ export function buildCli<D>(registry: Registry<D>, io: CliIo = processIo): Comma
     )
     .addOption(
       new Option(
+        '--snapshot <file>',
+        "start from a snapshot (GET /__admin/snapshot); with --data-dir it replaces the directory's writes",
+      ).env('CHURNMOCK_SNAPSHOT'),
+    )
+    .addOption(
+      new Option(
         '--log <format>',
         'access log on stderr: pretty, json (one object a line) or off (default: pretty on a terminal, else off)',
       )
@@ -226,6 +233,7 @@ export function buildCli<D>(registry: Registry<D>, io: CliIo = processIo): Comma
       journalAdmin: flags.journalAdmin,
       dataDir: flags.dataDir ?? null,
       resetData: flags.resetData,
+      snapshot: flags.snapshot ?? null,
       logFormat: flags.log ?? (io.interactive ? 'pretty' : 'off'),
       logLevel: flags.logLevel,
       vendors: vendors as MockOptionsInput['vendors'],

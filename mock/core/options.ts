@@ -49,6 +49,11 @@ export interface MockOptions {
   readonly dataDir: string | null;
   /** Empty the data directory first instead of refusing one made for another world. */
   readonly resetData: boolean;
+  /**
+   * Start from this snapshot file (`--snapshot`, what `GET /__admin/snapshot` downloads): its
+   * writes replace the data directory's, if there is one. null: none.
+   */
+  readonly snapshot: string | null;
   /** Each vendor's options by vendor id; what is left out is the vendor's default. */
   readonly vendors: Readonly<Record<string, unknown>>;
 }
@@ -83,6 +88,7 @@ export const DEFAULT_OPTIONS: MockOptions = {
   logLevel: 'info',
   dataDir: null,
   resetData: false,
+  snapshot: null,
   vendors: {},
 };
 

@@ -1,5 +1,14 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MAX_WEBHOOK_TARGETS, type RunningMock, startMock } from '../../mock/index.ts';
+import {
+  MAX_WEBHOOK_TARGETS,
+  type RunningMock,
+  SnapshotError,
+  startMock,
+  WorldMismatchError,
+} from '../../mock/index.ts';
 import { expectContract } from '../helpers/contract.ts';
 import { freePort } from '../helpers/wait.ts';
 import { closeReceivers, startReceiver } from '../helpers/webhook-receiver.ts';
@@ -176,6 +185,36 @@ describe('startMock', () => {
     await mock.reset();
     expect(mock.clock.now()).toBe('2025-12-31T00:00:00.000Z');
     expect((await ccGet(mock, '/v1/customers?limit=1')).status).toBe(200);
+  });
+
+  it('snapshot() saves the writes; restore() and the snapshot option put them back; another world is refused', async () => {
+    const a = await start({ scale: 0.05 });
+    const flow = await retainACustomer(a);
+    a.clock.advance('PT3H');
+    const saved = a.snapshot();
+    expect(saved.world).toMatchObject({ seed: 42, scale: 0.05 });
+    // Detached: later writes do not show in a snapshot taken before them.
+    a.clock.advance('P1D');
+    expect(a.snapshot().parts.clock).not.toEqual(saved.parts.clock);
+    await a.restore(saved);
+    expect(a.clock.now()).toBe('2025-12-31T03:00:00.000Z');
+    expect((await ccGet(a, `/v1/cancellation-flows/${flow}`)).body.data).toMatchObject({
+      status: 'completed',
+    });
+
+    const file = join(await mkdtemp(join(tmpdir(), 'churnmock-api-snapshot-')), 'state.json');
+    await writeFile(file, JSON.stringify(saved));
+    const b = await start({ scale: 0.05, snapshot: file });
+    expect(b.clock.now()).toBe('2025-12-31T03:00:00.000Z');
+    expect((await ccGet(b, `/v1/cancellation-flows/${flow}`)).status).toBe(200);
+    await expect(start({ scale: 0.1, snapshot: file })).rejects.toThrow(
+      /was made for seed 42, as-of 2025-12-31T00:00:00.000Z, scale 0.05.*not .*scale 0.1/,
+    );
+    const c = await start({ scale: 0.1 });
+    await expect(c.restore(saved)).rejects.toBeInstanceOf(WorldMismatchError);
+    await expect(c.restore({ format: 1 })).rejects.toBeInstanceOf(SnapshotError);
+    expect(c.clock.now()).toBe('2025-12-31T00:00:00.000Z');
+    await rm(dirname(file), { recursive: true, force: true });
   });
 
   it('webhook targets are capped at MAX_WEBHOOK_TARGETS: webhooks.urls past it is refused, addTarget past it throws', async () => {

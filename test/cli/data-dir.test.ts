@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -168,6 +168,8 @@ describe('serve --data-dir', () => {
       flows,
       customers.map((c) => c.id),
     );
+    const snapshotFile = join(dir, 'kill-snapshot.json');
+    writeFileSync(snapshotFile, (await call(base, 'GET', '/__admin/snapshot', {})).text);
     // The last write, and SIGKILL right after its response: it must be on disk already.
     expect(
       (
@@ -190,17 +192,26 @@ describe('serve --data-dir', () => {
     expect(mappings.mappings.map((m: { request: unknown }) => m.request)).toEqual([
       { method: 'GET', urlPath: '/v1/customers/cus_nobody' },
     ]);
-    expect(
-      await reads(
-        second.url,
-        flows,
-        customers.map((c) => c.id),
-      ),
-    ).toEqual(want);
+    const ids = customers.map((c) => c.id);
+    expect(await reads(second.url, flows, ids)).toEqual(want);
     // While it runs, a second process on the directory is refused, naming the first one's pid.
     const third = await cli(['serve', '--port', '0', '--data-dir', data]);
     expect(third.code).toBe(1);
     expect(third.stderr).toContain(`pid ${second.child.pid}`);
+
+    // The snapshot downloaded before the last write: a mock started from it (memory only)
+    // answers as the first did then; one of another world, or a file that is no snapshot, is
+    // refused with one line.
+    const fromFile = await serve(['--port', '0', '--snapshot', snapshotFile]);
+    expect(await reads(fromFile.url, flows, ids)).toEqual(want);
+    const other = await cli(['serve', '--port', '0', '--seed', '7', '--snapshot', snapshotFile]);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/snapshot\.json was made for seed 42, .*not seed 7/);
+    const notJson = join(dir, 'not-a-snapshot.json');
+    writeFileSync(notJson, 'seed=42');
+    const bad = await cli(['serve', '--port', '0', '--snapshot', notJson]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`--snapshot ${notJson} is not JSON`);
   });
 
   it('webhooks pending at a SIGKILL are delivered after the restart: original delivery ids, valid signatures', async () => {

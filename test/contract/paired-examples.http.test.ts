@@ -171,6 +171,9 @@ describe('named examples paired by name are true of the mock', () => {
         'countRequests "flowStarts"',
         'findRequests "sessionLists"',
         'setProviderState "unknownState"',
+        'restoreSnapshot "restore"',
+        'restoreSnapshot "anotherWorld"',
+        'restoreSnapshot "anotherFormat"',
       ]),
     );
   });

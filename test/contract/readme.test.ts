@@ -24,7 +24,14 @@ interface Call {
   url: URL;
   headers: Record<string, string>;
   body?: string;
+  /** `--data-binary @FILE`: the body is what an earlier line saved there. */
+  bodyFile?: string;
+  /** `-o FILE`: the answer is saved there, for a later line. */
+  output?: string;
 }
+
+/** What lines saved with `-o`, by file name. */
+const saved = new Map<string, string>();
 
 function parseCurl(line: string): Call {
   const w = words(
@@ -33,6 +40,8 @@ function parseCurl(line: string): Call {
   const headers: Record<string, string> = {};
   let method = 'GET';
   let body: string | undefined;
+  let bodyFile: string | undefined;
+  let output: string | undefined;
   let url = '';
   for (let i = 1; i < w.length; i++) {
     const word = w[i] as string;
@@ -43,9 +52,13 @@ function parseCurl(line: string): Call {
     else if (word === '-d') {
       body = w[++i];
       if (method === 'GET') method = 'POST';
-    } else if (!word.startsWith('-')) url = word;
+    } else if (word === '--data-binary') {
+      bodyFile = (w[++i] ?? '').replace(/^@/, '');
+      if (method === 'GET') method = 'POST';
+    } else if (word === '-o') output = w[++i];
+    else if (!word.startsWith('-')) url = word;
   }
-  return { line, method, url: new URL(url), headers, body };
+  return { line, method, url: new URL(url), headers, body, bodyFile, output };
 }
 
 const calls = README.split('\n')
@@ -104,7 +117,11 @@ describe('README examples', () => {
           ? request(mock.app).put(path)
           : request(mock.app).get(path);
     req.set(c.headers);
-    const res = await (c.body === undefined ? req : req.send(c.body));
+    const body = c.bodyFile === undefined ? c.body : saved.get(c.bodyFile);
+    if (c.bodyFile !== undefined)
+      expect(body, `an earlier line saves ${c.bodyFile} (-o)`).toBeDefined();
+    const res = await (body === undefined ? req : req.send(body));
+    if (c.output !== undefined) saved.set(c.output, res.text);
     // A `Prefer: code=N` example asks for that status (Prism's convention).
     const preferred = /code=(\d{3})/.exec(c.headers.prefer ?? '')?.[1];
     const expected = preferred
@@ -113,11 +130,11 @@ describe('README examples', () => {
         ? 201
         : 200;
     expect(res.status).toBe(expected);
-    const body = res.body as unknown;
-    if (Array.isArray(body)) expect(body.length).toBeGreaterThan(0);
-    else expect(Object.keys(body as object).length).toBeGreaterThan(0);
+    const answer = res.body as unknown;
+    if (Array.isArray(answer)) expect(answer.length).toBeGreaterThan(0);
+    else expect(Object.keys(answer as object).length).toBeGreaterThan(0);
     // The DSR examples name real seeded people: they must find someone.
-    const dsr = body as { counts?: { events: number }; deletedCounts?: { events: number } };
+    const dsr = answer as { counts?: { events: number }; deletedCounts?: { events: number } };
     if (c.url.pathname.startsWith('/v1/data/dsr/'))
       expect((dsr.deletedCounts ?? dsr.counts)?.events).toBeGreaterThan(0);
     const route = routeOf(routes, c);

@@ -27,13 +27,18 @@ export async function attachDataDir(
   dir: string,
   world: WorldParams,
   parts: ReadonlyMap<string, PersistentPart>,
-  options: { readonly resetData: boolean; readonly warn: (message: string) => void },
+  options: {
+    readonly resetData: boolean;
+    readonly warn: (message: string) => void;
+    readonly compactBytes?: number;
+  },
 ): Promise<Persistence> {
   let opened: Awaited<ReturnType<typeof Persistence.open>>;
   try {
     opened = await Persistence.open(dir, world, {
       resetData: options.resetData,
       warn: options.warn,
+      ...(options.compactBytes === undefined ? {} : { compactBytes: options.compactBytes }),
     });
   } catch (e) {
     if (e instanceof WorldMismatchError || e instanceof DataDirLockedError)

@@ -59,14 +59,22 @@ export class WorldMismatchError extends Error {
   }
 }
 
-/** Checks a snapshot's format and world; throws a WorldMismatchError or a plain Error. */
+/** A value that is not a snapshot this churnmock reads (its shape or its format). */
+export class SnapshotError extends Error {}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Checks a snapshot's format and world; throws a SnapshotError or a WorldMismatchError. */
 export function checkSnapshot(value: unknown, world: WorldParams, what: string): Snapshot {
   const s = value as Partial<Snapshot> | null;
-  if (!s || typeof s !== 'object' || typeof s.seq !== 'number' || !s.world || !s.parts)
-    throw new Error(`${what} is not a churnmock snapshot (format, world, seq, parts)`);
+  if (!isObject(s) || typeof s.seq !== 'number' || !isObject(s.world) || !isObject(s.parts))
+    throw new SnapshotError(
+      `${what} is not a churnmock snapshot (an object with format, world, seq and parts)`,
+    );
   if (s.format !== PERSIST_FORMAT)
-    throw new Error(
-      `${what} has format ${String(s.format)}; this churnmock reads ${PERSIST_FORMAT}`,
+    throw new SnapshotError(
+      `${what} has format ${String(s.format)}; this churnmock reads format ${PERSIST_FORMAT}`,
     );
   if (!sameWorld(s.world, world))
     throw new WorldMismatchError(what, s.world, world, 'start with those parameters instead');
@@ -99,6 +107,7 @@ export class Persistence {
   #seq: number;
   readonly #pending = new Set<Promise<void>>();
   #failed: unknown = null;
+  #replacing = false;
 
   private constructor(
     dir: string,
@@ -187,6 +196,7 @@ export class Persistence {
 
   /** Appends a write; `settled()` resolves once it (and every earlier one) is on disk. */
   append(part: string, kind: string, data: unknown): void {
+    if (this.#replacing) return;
     const record: WriteRecord = { seq: ++this.#seq, part, kind, data };
     void this.#track(() => this.#journal.append(record)).catch(() => {});
   }
@@ -231,6 +241,21 @@ export class Persistence {
       writeFileAtomic(this.dir, SNAPSHOT_FILE, JSON.stringify(this.snapshotOf(parts())));
       this.#journal.restartSync();
     });
+  }
+
+  /**
+   * Replaces the whole state (a snapshot restored): `work` runs with appends ignored, then the
+   * state it left is compacted (`parts()`), so the journal holds it and nothing of what came
+   * before. When `work` throws it must have put the state back as it was: nothing is written.
+   */
+  replaceAll(work: () => void, parts: () => Readonly<Record<string, unknown>>): Promise<void> {
+    this.#replacing = true;
+    try {
+      work();
+    } finally {
+      this.#replacing = false;
+    }
+    return this.compact(parts);
   }
 
   /** Runs `work` as a pending step `settled` waits for (a failure is reported there). */

@@ -7,33 +7,34 @@ import { ResponseCache } from './response-cache.ts';
 import { markUnmatched } from './trace.ts';
 import type { VendorModule } from './types.ts';
 
-/** The largest request body an operation takes. */
+/** The largest request body an operation takes, unless its vendor says otherwise (`bodyLimits`). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** The 413's message, whether the length was announced or counted by the body parser. */
-export const BODY_TOO_LARGE = 'Request body too large (limit 1 MB)';
-
-const parseJson = express.json({
-  limit: BODY_LIMIT_BYTES,
-  type: ['application/json', 'application/*+json'],
-});
+export const bodyTooLarge = (limit = BODY_LIMIT_BYTES): string =>
+  `Request body too large (limit ${limit / (1024 * 1024)} MB)`;
+/** The 413's message for the usual limit. */
+export const BODY_TOO_LARGE = bodyTooLarge();
 
 /**
- * Stage 5: JSON bodies up to 1 MB (only operations that take a body parse one), by Express's
- * body parser: from the request stream, or from the bytes the control plane read ahead.
+ * Stage 5: JSON bodies up to the operation's limit (only operations that take a body parse
+ * one), by Express's body parser: from the request stream, or from the bytes the control
+ * plane read ahead.
  */
-const jsonBody = readAhead(parseJson);
+const jsonBody = (limit: number) =>
+  readAhead(express.json({ limit, type: ['application/json', 'application/*+json'] }));
+const DEFAULT_JSON_BODY = jsonBody(BODY_LIMIT_BYTES);
 
 /**
  * A body announced larger than the limit is refused from its `Content-Length` at once (the
  * body parser would read it all first); the rest of it is read and dropped, and the
  * connection closed after the answer.
  */
-function bodyLimit(vendor: VendorModule): RequestHandler {
+function bodyLimit(vendor: VendorModule, limit: number): RequestHandler {
   return (req, res, next) => {
     const length = Number(req.headers['content-length']);
-    if (!(length > BODY_LIMIT_BYTES) && !rawBodyOf(req)?.tooLarge) return next();
+    if (!(length > limit) && !rawBodyOf(req)?.tooLarge) return next();
     req.resume();
-    sendError(res, vendor, 413, BODY_TOO_LARGE, { connection: 'close' });
+    sendError(res, vendor, 413, bodyTooLarge(limit), { connection: 'close' });
   };
 }
 
@@ -58,10 +59,12 @@ export function mountVendor(
   for (const op of ordered) {
     const stages = compileOperation(vendor, op, options, cache, fast ?? null);
     if (stages.fast && fast) fast.add(op.path, stages.fast);
+    const limit = vendor.bodyLimits?.[op.id] ?? BODY_LIMIT_BYTES;
+    const parse = limit === BODY_LIMIT_BYTES ? DEFAULT_JSON_BODY : jsonBody(limit);
     app[op.method](
       op.expressPath,
       stages.credentials,
-      ...(op.body ? [bodyLimit(vendor), jsonBody] : []),
+      ...(op.body ? [bodyLimit(vendor, limit), parse] : []),
       stages.handle,
     );
     methodsByPath.set(op.expressPath, [

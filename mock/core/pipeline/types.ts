@@ -35,6 +35,8 @@ export interface VendorModule {
   /** The vendor's own error envelope. */
   errorBody(status: number, message: string, problems?: readonly Problem[]): unknown;
   readonly handlers: Readonly<Record<string, Handler>>;
+  /** Operations (by operationId) that take a larger JSON body than BODY_LIMIT_BYTES, in bytes. */
+  readonly bodyLimits?: Readonly<Record<string, number>>;
   /**
    * The vendor's answer for an error status that a stub mapping or `Prefer: code=` asks for
    * without a body: its envelope with `message`, plus the headers it sends with that status

@@ -1,13 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createMockFrom } from '../../../mock/app.ts';
 import { JOURNAL_FILE, parseJournal } from '../../../mock/core/persist/journal-file.ts';
 import { SNAPSHOT_FILE, type WriteRecord } from '../../../mock/core/persist/persistence.ts';
-import type { Mock } from '../../../mock/create.ts';
+import { type Mock, REGISTRY } from '../../../mock/create.ts';
+import { flowBody } from '../../admin/helpers.ts';
 import { customMock } from '../../helpers/mock.ts';
+import { activeCustomer, CC_AUTH, FLOWS } from '../../vendors/churncut/helpers.ts';
 
 const dirs: string[] = [];
 const mocks: Mock[] = [];
@@ -56,5 +59,46 @@ describe('a mock with a data directory', () => {
     const snapshot = JSON.parse(readFileSync(join(dir, SNAPSHOT_FILE), 'utf8'));
     expect(snapshot.parts.clock).toEqual({ now: mock.clock.start() });
     expect(Object.keys(snapshot.parts).sort()).toEqual([...mock.parts.keys()].sort());
+  });
+});
+
+describe('compaction through a running mock', () => {
+  it('past the threshold the journal becomes a snapshot; a restart answers as before', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'churnmock-compact-'));
+    dirs.push(dir);
+    const open = async () => {
+      const m = (await createMockFrom(REGISTRY, { dataDir: dir }, { compactBytes: 4096 })) as Mock;
+      mocks.push(m);
+      return m;
+    };
+    const a = await open();
+    const flows: string[] = [];
+    for (let k = 0; k < 40; k++) {
+      const res = await request(a.app)
+        .post(FLOWS)
+        .set(CC_AUTH)
+        .send(flowBody(activeCustomer(a, k)));
+      expect(res.status).toBe(201);
+      flows.push(res.body.data.flow_id);
+    }
+    await a.persistence?.settled();
+    // Compacted at least once: a snapshot on disk, and a journal shorter than the writes.
+    const snapshot = JSON.parse(readFileSync(join(dir, SNAPSHOT_FILE), 'utf8'));
+    expect(snapshot.seq).toBeGreaterThan(0);
+    expect(statSync(join(dir, JOURNAL_FILE)).size).toBeLessThan(4096 + 1024);
+    const records = journal(dir);
+    expect(records.every((r) => r.seq > snapshot.seq)).toBe(true);
+    expect(snapshot.seq + records.length).toBe(a.persistence?.seq);
+    const want = (await request(a.app).get('/v1/customers?limit=100').set(CC_AUTH)).text;
+    const parts = a.snapshot().parts;
+    a.stop();
+    await a.persistence?.close();
+    mocks.splice(mocks.indexOf(a), 1);
+
+    const b = await open();
+    expect(b.snapshot().parts).toEqual(parts);
+    expect((await request(b.app).get('/v1/customers?limit=100').set(CC_AUTH)).text).toBe(want);
+    for (const id of flows)
+      expect((await request(b.app).get(`${FLOWS}/${id}`).set(CC_AUTH)).status).toBe(200);
   });
 });

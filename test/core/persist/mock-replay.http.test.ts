@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Mock } from '../../../mock/create.ts';
+import { expectContract } from '../../helpers/contract.ts';
 import { CK_HEADERS, customMock } from '../../helpers/mock.ts';
 import { freePort } from '../../helpers/wait.ts';
 import { activeCustomer, CC_AUTH, FLOWS } from '../../vendors/churncut/helpers.ts';
@@ -162,5 +163,15 @@ describe('the whole mock replays its journalled writes', () => {
     for (const [name, p] of a.parts)
       imported.parts.get(name)?.importState(viaJson(p.exportState()));
     expect(await reads(imported, flowIds, customerIds)).toEqual(want);
+
+    // Through the admin API: downloaded from one mock, restored into another.
+    const download = await request(a.app).get('/__admin/snapshot');
+    await expectContract('getSnapshot', download);
+    const restored = await fresh();
+    const put = await request(restored.app).post('/__admin/snapshot').send(download.body);
+    await expectContract('restoreSnapshot', put);
+    expect(put.status).toBe(200);
+    expect(await reads(restored, flowIds, customerIds)).toEqual(want);
+    expect(restored.snapshot().parts).toEqual(download.body.parts);
   });
 });

@@ -1,3 +1,4 @@
+import { PACKAGE_VERSION } from '../../../../mock/core/paths.ts';
 import { CHURNCUT_STATES } from '../../../../mock/vendors/churncut/states.ts';
 import { type Corpus, del, get, post, put } from './case.ts';
 
@@ -9,11 +10,29 @@ const MAPPING = {
 
 const pending = CHURNCUT_STATES.pendingFlow;
 
+/** The default world's snapshot with the clock a day on, every other part as seeded. */
+const SNAPSHOT = {
+  format: 1,
+  world: { seed: 42, asOf: '2025-12-31T00:00:00.000Z', scale: 1, dataVersion: PACKAGE_VERSION },
+  seq: 0,
+  parts: { clock: { now: Date.parse('2026-01-01T00:00:00.000Z') } },
+};
+
 export const ADMIN_CORPUS: Corpus = {
   contract: 'churnmock-admin.openapi.yaml',
   cases: [
     get('health', '/__admin/health', 200),
     post('reset', '/__admin/reset', undefined, 200),
+    get('download a snapshot', '/__admin/snapshot', 200),
+    post('restore a snapshot', '/__admin/snapshot', SNAPSHOT, 200),
+    post(
+      'a snapshot of another world',
+      '/__admin/snapshot',
+      { ...SNAPSHOT, world: { ...SNAPSHOT.world, seed: 7 } },
+      409,
+    ),
+    post('a snapshot of another format', '/__admin/snapshot', { ...SNAPSHOT, format: 2 }, 400),
+    post('not a snapshot', '/__admin/snapshot', { format: 1 }, 400, { violations: ['body'] }),
     get('the clock', '/__admin/clock', 200),
     post('advance the clock', '/__admin/clock', { advance: 'PT25H' }, 200),
     post('not a duration', '/__admin/clock', { advance: 'tomorrow' }, 400),
