@@ -214,6 +214,43 @@ await mock.close();
     });
   }, 60_000);
 
+  it('a data directory and a snapshot work from the installed package', async () => {
+    writeFileSync(
+      join(project, 'persist.mjs'),
+      `import { writeFileSync } from 'node:fs';
+import { startMock, WorldMismatchError } from 'churnmock';
+const options = { scale: 0.05, dataDir: 'state' };
+const first = await startMock(options);
+first.clock.advance('P2D');
+writeFileSync('snapshot.json', JSON.stringify(first.snapshot()));
+await first.close();
+const second = await startMock(options);
+const afterRestart = second.clock.now();
+second.clock.advance('P1D');
+await second.restore(JSON.parse(await (await fetch(second.url + '/__admin/snapshot')).text()));
+const afterRestore = second.clock.now();
+await second.close();
+const other = await startMock({ scale: 0.1 });
+let refused = '';
+await other.restore(JSON.parse(await (await import('node:fs')).promises.readFile('snapshot.json', 'utf8'))).catch((e) => {
+  refused = e instanceof WorldMismatchError ? 'WorldMismatchError' : String(e);
+});
+await other.close();
+const fromFile = await startMock({ scale: 0.05, snapshot: 'snapshot.json' });
+console.log(JSON.stringify({ afterRestart, afterRestore, refused, fromFile: fromFile.clock.now() }));
+await fromFile.close();
+`,
+    );
+    const r = await inProject(process.execPath, ['persist.mjs']);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({
+      afterRestart: '2026-01-02T00:00:00.000Z',
+      afterRestore: '2026-01-03T00:00:00.000Z',
+      refused: 'WorldMismatchError',
+      fromFile: '2026-01-02T00:00:00.000Z',
+    });
+  }, 90_000);
+
   it("the README's node:test example passes with node --test", async () => {
     copyFileSync(
       join(ROOT, 'examples/test-suite/node-test.test.mjs'),
