@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 
 /**
  * Hex HMAC-SHA256 of `data` keyed with `secret`: the one construction behind every signature
@@ -16,7 +16,5 @@ export function hmacHex(secret: string, data: string | Uint8Array): string {
  * expected value shows in the time taken; never throws.
  */
 export function safeEqual(a: string, b: string): boolean {
-  const x = createHash('sha256').update(a, 'utf8').digest();
-  const y = createHash('sha256').update(b, 'utf8').digest();
-  return timingSafeEqual(x, y);
+  return timingSafeEqual(hash('sha256', a, 'buffer'), hash('sha256', b, 'buffer'));
 }

@@ -29,7 +29,11 @@ export interface VendorInstance {
   readonly api?: VendorApi;
   /** Response headers a browser client may read (CORS `Access-Control-Expose-Headers`). */
   readonly exposedHeaders?: readonly string[];
-  /** Routes outside the contract (HTML pages) and middleware, mounted before the contract's. */
+  /**
+   * Routes outside the contract (HTML pages) and middleware, mounted before the contract's.
+   * Middleware here does not see the GETs the fast path answers (any GET of a path without
+   * parameters, cached or not): a check every request needs belongs in the API's `gate`.
+   */
   mount?(app: Express): void;
   /** Restores the seeded state (`POST /__admin/reset`, and before every provider state). */
   reset(): void;

@@ -6,16 +6,20 @@ const body = (bytes: number, fill = 'x') => Buffer.from(fill.repeat(bytes));
 const keys = (cache: ResponseCache, all: string[]) => all.filter((k) => cache.get(k));
 
 describe('ResponseCache', () => {
-  it('set returns the entry with a quoted base64url SHA-1 etag; get finds it', () => {
+  it('set returns the entry with a quoted ETag naming its key in this process; get finds it', () => {
     const cache = new ResponseCache();
     const entry = cache.set('k', 200, body(3), { 'content-type': 'application/json' });
-    const sha1 = createHash('sha1').update('xxx').digest('base64url');
+    const sha1 = createHash('sha1').update('k').digest('base64url');
     expect(entry).toEqual({
       status: 200,
       body: body(3),
-      etag: `"${sha1}"`,
+      etag: expect.stringMatching(new RegExp(`^"[\\w-]{8}${sha1}"$`)),
       headers: { 'content-type': 'application/json' },
     });
+    // The same key (the same answer) has the same tag, in any cache of the process; another
+    // key another, whatever the bytes.
+    expect(new ResponseCache().set('k', 200, body(5), {}).etag).toBe(entry.etag);
+    expect(cache.set('k2', 200, body(3), {}).etag).not.toBe(entry.etag);
     expect(cache.get('k')).toBe(entry);
     expect(cache.get('other')).toBeUndefined();
     cache.clear();

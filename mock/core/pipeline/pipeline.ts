@@ -42,9 +42,9 @@ import { requireBody, validateRequest } from './validate.ts';
  * 12. store        a 200 GET answer into the cache                     cache.ts
  * 13. send         the one writer of responses                         send.ts
  *
- * The cache stage may also answer before Express (fast-path.ts): a GET of a parameterless
- * path without `Prefer` runs route, authenticate (synchronous answers only), query, cache and
- * gate on the raw request, and hands everything else to the stages above untouched.
+ * A GET of a parameterless path without `Prefer` is taken before Express (fast-path.ts): route,
+ * authenticate (synchronous answers only), query and cache on the raw request, then gate and,
+ * on a miss, stages 8–13 as above; anything else goes to the stages above untouched.
  */
 
 export interface PipelineOptions {
@@ -89,17 +89,22 @@ export function compileOperation(
     next();
   };
 
-  const handle = (req: Request, res: Response): void => {
-    const { query, ignored } = knownQuery(names, req.query as Record<string, unknown>);
-    const extra = ignoredHeader(ignored);
-    const key = req.headers.prefer === undefined ? cacheKey(vendor, op, req.path, query) : null;
-    const hit = key === null ? undefined : cache.get(key);
-    if (hit) return void send(res, cachedReply(hit, req.headers, cachedHead(hit), extra));
-
-    const input: RequestInput = { query, path: { ...req.params }, body: req.body };
+  /**
+   * Stages 8–13 once no stored answer was found: body, validate, handle, check, store, send.
+   * `head` goes before a stored answer's own headers (the fast path's CORS headers; Express
+   * set them already), `extra` after every answer's.
+   */
+  const respond = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    input: RequestInput,
+    isJson: boolean,
+    key: string | null,
+    head: HeaderList,
+    extra: HeaderList,
+  ): void => {
     const refused =
-      requireBody(vendor, op, req.body, Boolean(req.is('application/json'))) ??
-      validateRequest(vendor, validate, input);
+      requireBody(vendor, op, input.body, isJson) ?? validateRequest(vendor, validate, input);
     if (refused) return void sendResult(res, refused, extra);
 
     // The validator coerced and defaulted the input in place.
@@ -118,9 +123,9 @@ export function compileOperation(
       const result = checkResponse(responses, vendor, op, handled);
       if (key !== null && result.status === 200) {
         const entry = store(cache, key, result.status, result.body, result.headers);
-        return void send(res, cachedReply(entry, {}, cachedHead(entry), extra));
+        return void send(res, cachedReply(entry, {}, cachedHead(entry, head), extra));
       }
-      sendResult(res, result, extra);
+      sendResult(res, result, [...head, ...extra]);
     };
     const handled = handler(valid);
     if (!(handled instanceof Promise)) return void answer(handled);
@@ -131,10 +136,20 @@ export function compileOperation(
     });
   };
 
+  const handle = (req: Request, res: Response): void => {
+    const { query, ignored } = knownQuery(names, req.query as Record<string, unknown>);
+    const extra = ignoredHeader(ignored);
+    const key = req.headers.prefer === undefined ? cacheKey(vendor, op, req.path, query) : null;
+    const hit = key === null ? undefined : cache.get(key);
+    if (hit) return void send(res, cachedReply(hit, req.headers, cachedHead(hit), extra));
+    const input: RequestInput = { query, path: { ...req.params }, body: req.body };
+    respond(req, res, input, Boolean(req.is('application/json')), key, [], extra);
+  };
+
   const version = vendor.cacheVersion;
   const fast =
     fastPath && version && op.method === 'get' && !op.path.includes('{')
-      ? fastStages(vendor, op, names, cache, fastPath.common, version)
+      ? fastStages(vendor, op, names, cache, fastPath.common, version, respond)
       : null;
   return { handle, credentials, fast };
 }
@@ -142,15 +157,30 @@ export function compileOperation(
 interface Memo {
   readonly version: string;
   readonly key: string;
+  /** The parsed query (copied before the validator coerces it). */
+  readonly query: Readonly<Record<string, unknown>>;
   entry?: CachedResponse;
   head?: string[];
 }
 
+/** Stages 8–13 of an operation, as `compileOperation` runs them after a cache miss. */
+type Respond = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  input: RequestInput,
+  isJson: boolean,
+  key: string | null,
+  head: HeaderList,
+  extra: HeaderList,
+) => void;
+
 /**
- * The cache stage before Express: with good credentials and only documented parameters, a
- * stored answer skips Express (routing, CORS, body parsing). Raw query strings are memoised to
- * their cache key per cache version, so a repeated request parses nothing. False: nothing was
- * written and the full pipeline takes the request.
+ * A GET of a parameterless path before Express: with good credentials and only documented
+ * parameters it is answered here, from the cache (a stored answer) or by the operation's own
+ * stages 8–13 (validation, handler, store), skipping Express's routing, CORS and wrappers. Raw
+ * query strings are memoised to their cache key per cache version, so a repeated request
+ * parses nothing. False: nothing was written and the full pipeline takes the request (a
+ * `Prefer` header, credentials it cannot check at once or refuses, an undocumented parameter).
  */
 function fastStages(
   vendor: VendorModule,
@@ -159,6 +189,7 @@ function fastStages(
   cache: ResponseCache,
   common: HeaderList,
   version: () => string,
+  respond: Respond,
 ): FastHandler {
   const memo = new Map<string, Memo>();
   return (req: IncomingMessage, res: ServerResponse, search: string): boolean => {
@@ -173,13 +204,36 @@ function fastStages(
     if (m?.version !== v) {
       const query = { ...parseQuery(search) };
       if (Object.keys(query).some((k) => !names.has(k))) return false;
-      m = { version: v, key: cacheKey(vendor, op, op.path, query, v) as string };
+      m = { version: v, key: cacheKey(vendor, op, op.path, query, v) as string, query };
       if (memo.size >= 1024) memo.clear();
       memo.set(search, m);
     }
     // Stage 7.
     const hit = cache.get(m.key);
-    if (!hit) return false;
+    if (!hit) {
+      // Stage 2, then stages 8–13 as the full pipeline runs them.
+      const gate = vendor.gate?.(req.headers);
+      if (gate?.denied) {
+        send(res, jsonReply(gate.denied, [...common, ...gate.headers]));
+        return true;
+      }
+      const input: RequestInput = { query: { ...m.query }, path: {}, body: undefined };
+      try {
+        respond(req, res, input, false, m.key, common, gate?.headers ?? []);
+      } catch (e) {
+        if (res.headersSent) res.destroy();
+        else
+          sendError(
+            res,
+            vendor,
+            500,
+            `Internal mock error: ${(e as Error)?.message ?? String(e)}`,
+            undefined,
+            common,
+          );
+      }
+      return true;
+    }
     if (m.entry !== hit) {
       m.entry = hit;
       m.head = cachedHead(hit, common);
@@ -212,11 +266,12 @@ export function sendError(
   status: number,
   message: string,
   headers?: Readonly<Record<string, string>>,
+  extra?: HeaderList,
 ): void {
   const result: HandlerResult = {
     status,
     body: vendor ? vendor.errorBody(status, message) : { message },
     ...(headers ? { headers } : {}),
   };
-  sendResult(res, result);
+  sendResult(res, result, extra);
 }

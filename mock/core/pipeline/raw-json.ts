@@ -1,15 +1,40 @@
 /**
- * A handler body that is JSON already, as UTF-8 bytes (a list assembled from per-record
- * fragments encoded once): sent and cached as it is, parsed only where a validator must see it.
+ * A handler body that is JSON already, as UTF-8 bytes in pieces (a list assembled from
+ * per-record fragments encoded once): sent as the pieces it is (one `writev`, no copy into a
+ * page-sized buffer), cached as they are, parsed only where a validator must see it.
  */
 export class RawJson {
-  constructor(readonly bytes: Buffer) {}
+  /** Bytes in all. */
+  readonly length: number;
+
+  constructor(readonly chunks: readonly Buffer[]) {
+    let n = 0;
+    for (const c of chunks) n += c.length;
+    this.length = n;
+  }
+
+  /** The JSON text. */
+  text(): string {
+    return Buffer.concat(this.chunks as Buffer[], this.length).toString('utf8');
+  }
 }
 
-/** A handler body as what the response carries: its bytes, or its JSON text. */
-export const jsonPayload = (body: unknown): Buffer | string =>
-  body instanceof RawJson ? body.bytes : JSON.stringify(body);
+/** What a response carries: JSON text, bytes, or bytes in pieces written one after another. */
+export type Payload = string | Buffer | readonly Buffer[];
+
+/** A handler body as what the response carries: its pieces, or its JSON text. */
+export const jsonPayload = (body: unknown): Payload =>
+  body instanceof RawJson ? body.chunks : JSON.stringify(body);
+
+/** A payload's length in bytes (its Content-Length). */
+export function payloadBytes(p: Payload): number {
+  if (typeof p === 'string') return Buffer.byteLength(p);
+  if (Buffer.isBuffer(p)) return p.length;
+  let n = 0;
+  for (const c of p) n += c.length;
+  return n;
+}
 
 /** A handler body as a value (validators). */
 export const bodyValue = (body: unknown): unknown =>
-  body instanceof RawJson ? (JSON.parse(body.bytes.toString('utf8')) as unknown) : body;
+  body instanceof RawJson ? (JSON.parse(body.text()) as unknown) : body;

@@ -1,10 +1,18 @@
-import { createHash } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { payloadBytes } from './raw-json.ts';
+
+/**
+ * What makes this process's ETags its own: an answer is a function of its cache key (operation,
+ * path, the vendor's version, the query), but versions start again in another process.
+ */
+const BOOT = randomBytes(6).toString('base64url');
 
 /** A serialised response, ready to write. */
 export interface CachedResponse {
   readonly status: number;
-  readonly body: Buffer;
+  /** Its bytes, whole or in pieces (RawJson's). */
+  readonly body: Buffer | readonly Buffer[];
   readonly etag: string;
   readonly headers: Readonly<Record<string, string>>;
 }
@@ -12,7 +20,8 @@ export interface CachedResponse {
 /**
  * A small LRU of serialised GET responses, bounded by entries and bytes; a body over a quarter
  * of the bytes is not kept. Entries are keyed by the vendor's cache version, so any write or
- * clock move makes old entries unreachable.
+ * clock move makes old entries unreachable. An entry's ETag names its key in this process: the
+ * same key is the same bytes, another key (a write since, another query) another tag.
  */
 export class ResponseCache {
   readonly #entries: LRUCache<string, CachedResponse>;
@@ -23,7 +32,7 @@ export class ResponseCache {
       maxSize: maxBytes,
       maxEntrySize: Math.floor(maxBytes / 4),
       // lru-cache wants a positive size: an empty body counts as one byte.
-      sizeCalculation: (entry) => Math.max(1, entry.body.length),
+      sizeCalculation: (entry) => Math.max(1, payloadBytes(entry.body)),
     });
   }
 
@@ -34,10 +43,11 @@ export class ResponseCache {
   set(
     key: string,
     status: number,
-    body: Buffer,
+    body: Buffer | readonly Buffer[],
     headers: Readonly<Record<string, string>>,
   ): CachedResponse {
-    const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
+    // From the key, not the body: hashing a 300 KB page cost more than assembling it.
+    const etag = `"${BOOT}${hash('sha1', key, 'base64url')}"`;
     const entry = { status, body, etag, headers };
     this.#entries.set(key, entry);
     return entry;

@@ -1,16 +1,16 @@
 import type { ServerResponse } from 'node:http';
 import { reasonOf } from '../control/log.ts';
-import { jsonPayload } from './raw-json.ts';
+import { jsonPayload, type Payload, payloadBytes } from './raw-json.ts';
 import { markReason } from './trace.ts';
 import type { HandlerResult, HeaderList } from './types.ts';
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** A response ready to write: status, a flat header list, and the body bytes (null: none). */
+/** A response ready to write: status, a flat header list, and the body (null: none). */
 export interface Reply {
   readonly status: number;
   readonly headers: HeaderList;
-  readonly body: Buffer | string | null;
+  readonly body: Payload | null;
 }
 
 /** A header object as a flat list (`writeHead` takes it without merging objects). */
@@ -52,8 +52,23 @@ export function send(res: ServerResponse, reply: Reply): void {
     later(() => send(res, reply));
     return;
   }
-  res.writeHead(reply.status, reply.headers as string[]);
-  res.end(reply.body ?? undefined);
+  const { body } = reply;
+  if (body === null) {
+    res.writeHead(reply.status, reply.headers as string[]);
+    return void res.end();
+  }
+  // A Content-Length, as servers send a body they have whole (not chunked).
+  res.writeHead(reply.status, [
+    ...(reply.headers as string[]),
+    'content-length',
+    String(payloadBytes(body)),
+  ]);
+  if (typeof body === 'string' || Buffer.isBuffer(body)) return void res.end(body);
+  // Pieces: queued together, written in one writev.
+  res.cork();
+  for (const chunk of body) res.write(chunk);
+  res.end();
+  res.uncork();
 }
 
 /** `send` of a handler result as JSON. */

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Problem } from '../validation.ts';
+import type { Problem, RequestInput } from '../validation.ts';
 
 /** A validated request as handlers see it: query coerced and defaulted, body checked. */
 export interface HandlerInput {
@@ -32,8 +32,16 @@ export interface VendorModule {
   readonly prefixes: readonly string[];
   /** Returns an error result when the request's credentials are missing or wrong (may be async). */
   authenticate(headers: IncomingHttpHeaders): HandlerResult | null | Promise<HandlerResult | null>;
-  /** The vendor's own error envelope. */
-  errorBody(status: number, message: string, problems?: readonly Problem[]): unknown;
+  /**
+   * The vendor's own error envelope; `input` is the request's query, path and body when the
+   * refusal is of them (what the problems are about).
+   */
+  errorBody(
+    status: number,
+    message: string,
+    problems?: readonly Problem[],
+    input?: Readonly<RequestInput>,
+  ): unknown;
   readonly handlers: Readonly<Record<string, Handler>>;
   /** Operations (by operationId) that take a larger JSON body than BODY_LIMIT_BYTES, in bytes. */
   readonly bodyLimits?: Readonly<Record<string, number>>;

@@ -7,9 +7,16 @@ export function invalidRequestMessage(problems: readonly Problem[]): string {
   return `Invalid request: ${problems.map((p) => `${p.in} ${p.name} ${p.message}`).join('; ')}`;
 }
 
-/** A 400 in the vendor's shape listing every problem. */
-export function invalidRequest(vendor: VendorModule, problems: readonly Problem[]): HandlerResult {
-  return { status: 400, body: vendor.errorBody(400, invalidRequestMessage(problems), problems) };
+/** A 400 in the vendor's shape listing every problem (of `input`, when it is the request's). */
+export function invalidRequest(
+  vendor: VendorModule,
+  problems: readonly Problem[],
+  input?: Readonly<RequestInput>,
+): HandlerResult {
+  return {
+    status: 400,
+    body: vendor.errorBody(400, invalidRequestMessage(problems), problems, input),
+  };
 }
 
 /** Stage: an operation whose contract requires a JSON body gets one. */
@@ -36,5 +43,5 @@ export function validateRequest(
   input: RequestInput,
 ): HandlerResult | null {
   const problems = validate(input);
-  return problems.length ? invalidRequest(vendor, problems) : null;
+  return problems.length ? invalidRequest(vendor, problems, input) : null;
 }

@@ -135,6 +135,6 @@ export class SessionFragments {
       parts.push(this.of(s));
     });
     parts.push(CLOSE);
-    return new RawJson(Buffer.concat(parts));
+    return new RawJson(parts);
   }
 }

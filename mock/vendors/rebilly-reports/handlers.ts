@@ -7,7 +7,6 @@ import { rebillyAuthenticator } from './auth.ts';
 import { badRequest, type InvalidField, MESSAGES, rebillyError } from './errors.ts';
 import { FILTER_FIELDS } from './fields.ts';
 import { parseFilter } from './filter.ts';
-import { filterProblems } from './filter-refusal.ts';
 import type { RebillyCredentials } from './options.ts';
 import { type ReportQuery, runReport } from './query.ts';
 import { paginate } from './report.ts';
@@ -78,7 +77,12 @@ export function rebillyReportsModule(
   return {
     prefixes: REBILLY_PREFIXES,
     authenticate: rebillyAuthenticator(creds),
-    errorBody: (status, detail, problems) => rebillyError(status, detail, problems, filterProblems),
+    // The contract's `filter` pattern says only "must match pattern": the parser says why.
+    errorBody: (status, detail, problems, input) =>
+      rebillyError(status, detail, problems, () => {
+        const filter = input?.query.filter;
+        return typeof filter === 'string' ? parseFilter(filter, FILTER_FIELDS).problems : [];
+      }),
     handlers: Object.fromEntries(Object.values(REBILLY_OPERATIONS).map((id) => [id, report])),
     cacheVersion: () => `${store.version}@${clock.now()}`,
   };

@@ -4,8 +4,7 @@ import type { World } from '../../../generators/world.ts';
 import { type BuildContext, defineVendor, type VendorInstance } from '../../core/vendor.ts';
 import { rebillyBanner } from './banner.ts';
 import { REBILLY_CLI } from './cli.ts';
-import { keepFilter } from './filter-refusal.ts';
-import { REBILLY_PREFIXES, rebillyReportsModule } from './handlers.ts';
+import { rebillyReportsModule } from './handlers.ts';
 import { addJwtCommand } from './jwt-command.ts';
 import { DEFAULT_REBILLY_CREDENTIALS, type RebillyCredentials } from './options.ts';
 import { rebillyReportsStates } from './states.ts';
@@ -49,7 +48,6 @@ export const rebillyReports = defineVendor({
     return {
       store,
       api: rebillyReportsModule(store, clock, creds),
-      mount: keepFilter(REBILLY_PREFIXES),
       states: rebillyReportsStates(store, clock),
       exposedHeaders: ['Pagination-Total', 'Pagination-Limit', 'Pagination-Offset'],
       reset: () => store.reset(),

@@ -23,7 +23,7 @@ describe('session JSON fragments', () => {
         const from = r.int(0, all.length - 1);
         const page = all.slice(from, from + r.int(0, 120));
         const want = JSON.stringify(page.map((s) => toSessionJson(s, store.org)));
-        expect(fragments.list(page).bytes.toString('utf8')).toBe(want);
+        expect(fragments.list(page).text()).toBe(want);
       }
     }
   });
