@@ -111,6 +111,7 @@ describe('the packed package', () => {
   describe('serve --port 0 --json', () => {
     let child: ChildProcess;
     let url = '';
+    let serverPid = 0;
 
     beforeAll(async () => {
       child = spawn('npx', ['--no-install', 'churnmock', 'serve', '--port', '0', '--json'], {
@@ -120,11 +121,18 @@ describe('the packed package', () => {
       const { match } = await untilReady(child, /^(\{.*\})\n/m, 60_000, 'serve');
       const ready = JSON.parse(match[1] ?? '') as { url: string; pid: number };
       expect(ready.pid).toBeGreaterThan(0);
+      serverPid = ready.pid;
       url = ready.url;
     }, 90_000);
 
+    // The server itself too: SIGKILL of npx cannot be passed on, and would leave it running.
     afterAll(() => {
       child?.kill('SIGKILL');
+      try {
+        if (serverPid) process.kill(serverPid, 'SIGKILL');
+      } catch {
+        // Gone already.
+      }
     });
 
     it('is healthy and answers a Churnkey, a ChurnCut and a Rebilly request', async () => {

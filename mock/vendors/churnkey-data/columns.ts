@@ -65,6 +65,7 @@ export class SessionColumns {
    */
   build(names: readonly string[]): void {
     const todo = names.filter((n) => !this.#columns.has(n));
+    if (todo.length === 0) return;
     const accessors = todo.map((n) => (FILTER_FIELDS[n] ?? DIMENSIONS[n]) as Accessor);
     const parts = todo.map(() => ({
       codes: new Uint32Array(this.sessions.length),

@@ -84,6 +84,11 @@ export function scanPage(
   if (c)
     for (let i = c.lo; i < c.hi && out.length < limit; i++) {
       if (!passes(c, i)) continue;
+      // Skipped with nothing recorded left to merge: no record needed.
+      if (toSkip > 0 && d >= extra.length) {
+        toSkip--;
+        continue;
+      }
       const s = view.record(i);
       // A recorded session goes before a seeded one only when it sorts strictly before it.
       while (
@@ -117,6 +122,45 @@ class Groups {
     this.counts.push(1);
     this.firstRows.push(row);
   }
+}
+
+/** Up to this many possible groups, counts go to a typed array indexed by the key. */
+const DENSE_GROUPS = 1 << 16;
+
+/**
+ * Groups of a breakdown with at most DENSE_GROUPS possible keys: one pass counting into a
+ * typed array indexed by the mixed-radix key (no Map, no per-row call), groups in order of
+ * their first row as `groupByKey` has them.
+ */
+function groupDense(c: CompiledScan, columns: readonly Column[], product: number): Groups {
+  const counts = new Uint32Array(product);
+  const first = new Int32Array(product).fill(-1);
+  const order: number[] = [];
+  const codes = columns.map((col) => col.codes);
+  const radices = columns.map((_, k) => {
+    let r = 1;
+    for (let j = 0; j < k; j++) r *= (columns[j] as Column).dict.length;
+    return r;
+  });
+  const { state, maxState, checks } = c;
+  for (let i = c.lo; i < c.hi; i++) {
+    if ((state[i] as number) > maxState) continue;
+    if (checks.length && !passes(c, i)) continue;
+    let key = 0;
+    for (let k = 0; k < codes.length; k++)
+      key += ((codes[k] as Uint32Array)[i] as number) * (radices[k] as number);
+    if (counts[key] === 0) {
+      first[key] = i;
+      order.push(key);
+    }
+    counts[key] = (counts[key] as number) + 1;
+  }
+  const groups = new Groups();
+  for (const key of order) {
+    groups.counts.push(counts[key] as number);
+    groups.firstRows.push(first[key] as number);
+  }
+  return groups;
 }
 
 /**
@@ -202,7 +246,13 @@ export function scanAggregate(
   let product = 1;
   for (const col of columns) product *= col.dict.length;
   let groups = new Groups();
-  if (c) groups = product <= EXACT_KEYS ? groupByKey(c, columns) : groupByWideKey(c, columns);
+  if (c)
+    groups =
+      product <= DENSE_GROUPS
+        ? groupDense(c, columns, product)
+        : product <= EXACT_KEYS
+          ? groupByKey(c, columns)
+          : groupByWideKey(c, columns);
   if (dims.length === 0) return [{ count: (groups.counts[0] ?? 0) + extra.length }];
   const rows: Group[] = groups.firstRows.map((first, g) => ({
     values: columns.map((col) => col.dict[col.codes[first] as number] ?? null),
