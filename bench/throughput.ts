@@ -3,7 +3,7 @@ import { percentile } from '../mock/core/stats.ts';
 import { CK_HEADERS } from './http-client.ts';
 
 /** Identical load for every server; rounds are interleaved (A B C, A B C, …). */
-export const LOAD = { connections: 10, warmupSeconds: 2, rounds: 6, roundSeconds: 1 } as const;
+export const LOAD = { connections: 20, warmupSeconds: 2, rounds: 6, roundSeconds: 1 } as const;
 
 /** What autocannon measured for one server over all its rounds. */
 export interface Throughput {
@@ -25,6 +25,8 @@ export interface LoadTarget {
   readonly url: string;
   /** Request headers (default: the Churnkey demo credentials). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** The path of each request in turn (a distinct URL per request); default `url`'s. */
+  readonly next?: () => string;
 }
 
 function run(
@@ -32,6 +34,7 @@ function run(
   seconds: number,
   latencies?: number[],
   headers: Readonly<Record<string, string>> = CK_HEADERS,
+  next?: () => string,
 ): Promise<autocannon.Result> {
   if (new URL(url).hostname !== '127.0.0.1') throw new Error(`not local: ${url}`);
   return new Promise((resolve, reject) => {
@@ -41,6 +44,11 @@ function run(
       duration: seconds,
       headers: { ...headers },
       timeout: 10,
+      ...(next
+        ? {
+            requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, path: next() }) }],
+          }
+        : {}),
     };
     const instance = autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
     if (latencies) instance.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
@@ -49,7 +57,7 @@ function run(
 
 /** Warms every server up, then loads them in interleaved rounds so machine drift hits all alike. */
 export async function measureThroughput(targets: readonly LoadTarget[]): Promise<Throughput[]> {
-  for (const t of targets) await run(t.url, LOAD.warmupSeconds, undefined, t.headers);
+  for (const t of targets) await run(t.url, LOAD.warmupSeconds, undefined, t.headers, t.next);
   const acc = targets.map(() => ({
     requests: 0,
     seconds: 0,
@@ -62,7 +70,7 @@ export async function measureThroughput(targets: readonly LoadTarget[]): Promise
     for (const [i, t] of targets.entries()) {
       const a = acc[i];
       if (!a) continue;
-      const r = await run(t.url, LOAD.roundSeconds, a.latencies, t.headers);
+      const r = await run(t.url, LOAD.roundSeconds, a.latencies, t.headers, t.next);
       a.requests += r.requests.total;
       a.seconds += r.duration;
       a.non2xx += r.non2xx;
