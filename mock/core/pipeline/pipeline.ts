@@ -64,6 +64,17 @@ export interface CompiledOperation {
   readonly fast: FastHandler | null;
 }
 
+/** Stages 8–13 of an operation, as `compileOperation` runs them after a cache miss. */
+type Respond = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  input: RequestInput,
+  isJson: boolean,
+  key: string | null,
+  head: HeaderList,
+  extra: HeaderList,
+) => void;
+
 /** Compiles the stages of one operation of a vendor's contract. */
 export function compileOperation(
   vendor: VendorModule,
@@ -94,18 +105,10 @@ export function compileOperation(
    * `head` goes before a stored answer's own headers (the fast path's CORS headers; Express
    * set them already), `extra` after every answer's.
    */
-  const respond = (
-    req: IncomingMessage,
-    res: ServerResponse,
-    input: RequestInput,
-    isJson: boolean,
-    key: string | null,
-    head: HeaderList,
-    extra: HeaderList,
-  ): void => {
+  const respond: Respond = (req, res, input, isJson, key, head, extra) => {
     const refused =
       requireBody(vendor, op, input.body, isJson) ?? validateRequest(vendor, validate, input);
-    if (refused) return void sendResult(res, refused, extra);
+    if (refused) return void sendResult(res, refused, [...head, ...extra]);
 
     // The validator coerced and defaulted the input in place.
     let signal: AbortSignal | undefined;
@@ -132,7 +135,14 @@ export function compileOperation(
     // A handler that waits: its answer later; its failure a 500 (never an unhandled rejection).
     handled.then(answer).catch((e: unknown) => {
       if (res.headersSent) return void res.destroy();
-      sendError(res, vendor, 500, `Internal mock error: ${(e as Error)?.message ?? String(e)}`);
+      sendError(
+        res,
+        vendor,
+        500,
+        `Internal mock error: ${(e as Error)?.message ?? String(e)}`,
+        undefined,
+        head,
+      );
     });
   };
 
@@ -162,17 +172,6 @@ interface Memo {
   entry?: CachedResponse;
   head?: string[];
 }
-
-/** Stages 8–13 of an operation, as `compileOperation` runs them after a cache miss. */
-type Respond = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  input: RequestInput,
-  isJson: boolean,
-  key: string | null,
-  head: HeaderList,
-  extra: HeaderList,
-) => void;
 
 /**
  * A GET of a parameterless path before Express: with good credentials and only documented

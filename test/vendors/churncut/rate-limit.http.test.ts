@@ -103,6 +103,18 @@ describe('rate limit (1000/min per key by default)', () => {
     expect(over.res.status).toBe(429);
     expect(over.res.headers['retry-after']).toMatch(/^\d+$/);
     expect(over.exposed).toEqual(first.exposed);
+    // A refused query, answered by the fast path's own validation: the same CORS headers.
+    const mock2 = await customMock({ vendors: { churncut: { rateLimit: false } } });
+    const refused = await request(mock2.app)
+      .get(`${CUSTOMERS}?limit=0`)
+      .set(CC_AUTH)
+      .set('Origin', ORIGIN);
+    await expectContract('listCustomers', refused);
+    expect(refused.status).toBe(400);
+    expect(refused.headers['access-control-allow-origin']).toBe('*');
+    expect(String(refused.headers['access-control-expose-headers']).split(',')).toEqual(
+      first.exposed,
+    );
     // A 429 of a request the cache does not hold is Express's own.
     const other = await request(mock.app)
       .get(`${CUSTOMERS}/cus_nobody`)
