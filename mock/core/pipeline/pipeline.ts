@@ -133,17 +133,7 @@ export function compileOperation(
     const handled = handler(valid);
     if (!(handled instanceof Promise)) return void answer(handled);
     // A handler that waits: its answer later; its failure a 500 (never an unhandled rejection).
-    handled.then(answer).catch((e: unknown) => {
-      if (res.headersSent) return void res.destroy();
-      sendError(
-        res,
-        vendor,
-        500,
-        `Internal mock error: ${(e as Error)?.message ?? String(e)}`,
-        undefined,
-        head,
-      );
-    });
+    handled.then(answer).catch((e: unknown) => internalError(res, vendor, e, head));
   };
 
   const handle = (req: Request, res: Response): void => {
@@ -220,16 +210,7 @@ function fastStages(
       try {
         respond(req, res, input, false, m.key, common, gate?.headers ?? []);
       } catch (e) {
-        if (res.headersSent) res.destroy();
-        else
-          sendError(
-            res,
-            vendor,
-            500,
-            `Internal mock error: ${(e as Error)?.message ?? String(e)}`,
-            undefined,
-            common,
-          );
+        internalError(res, vendor, e, common);
       }
       return true;
     }
@@ -248,6 +229,18 @@ function fastStages(
     send(res, cachedReply(hit, req.headers, m.head ?? [], gate?.headers, before304));
     return true;
   };
+}
+
+/** A handler that failed: a 500 in the vendor's shape, or the connection closed mid-answer. */
+function internalError(
+  res: ServerResponse,
+  vendor: VendorModule,
+  e: unknown,
+  head: HeaderList,
+): void {
+  if (res.headersSent) return void res.destroy();
+  const message = `Internal mock error: ${(e as Error)?.message ?? String(e)}`;
+  sendError(res, vendor, 500, message, undefined, head);
 }
 
 /** Aborts when `res` closes before its answer is written: the client went away. */
