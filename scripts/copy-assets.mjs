@@ -1,6 +1,9 @@
 // Copies the files the compiled code reads next to itself (e.g. the hosted flow's default
-// flow, YAML) from the sources into dist/, keeping their folders. Run by `npm run build`.
-import { cpSync } from 'node:fs';
+// flow, YAML) from the sources into dist/, keeping their folders, and writes each contract
+// parsed to JSON into dist/contracts/ (read at start instead of parsing the YAML when the
+// contract's hash still matches). Run by `npm run build`, after tsc.
+import { cpSync, mkdirSync } from 'node:fs';
+import { writeParsedContracts } from '../dist/mock/core/contract.js';
 
 for (const dir of ['mock', 'generators', 'verify']) {
   cpSync(dir, `dist/${dir}`, {
@@ -8,3 +11,5 @@ for (const dir of ['mock', 'generators', 'verify']) {
     filter: (src) => !/\.(ts|tsx|mts|cts)$/.test(src),
   });
 }
+mkdirSync('dist/contracts', { recursive: true });
+writeParsedContracts('contracts', 'dist/contracts');

@@ -1,6 +1,5 @@
-import type { ValidateFunction } from 'ajv';
 import type { Operation } from '../contract.ts';
-import { toProblems } from '../validation.ts';
+import { type ResponseValidators, toProblems } from '../validation.ts';
 import { bodyValue } from './raw-json.ts';
 import type { HandlerResult, VendorModule } from './types.ts';
 
@@ -9,7 +8,7 @@ import type { HandlerResult, VendorModule } from './types.ts';
  * operation does not document, or a body it does not allow, becomes a 500 naming the violation.
  */
 export function checkResponse(
-  validators: ReadonlyMap<string, ValidateFunction> | null,
+  validators: ResponseValidators | null,
   vendor: VendorModule,
   op: Operation,
   result: HandlerResult,

@@ -4,10 +4,10 @@ import type { Request, Response } from 'express';
 import type { Operation } from '../contract.ts';
 import { realScheduler, type Scheduler } from '../time/scheduler.ts';
 import {
-  compileRequestValidator,
-  compileResponseValidators,
-  makeAjv,
+  lazyRequestValidator,
+  lazyResponseValidators,
   type RequestInput,
+  sharedAjv,
 } from '../validation.ts';
 import { authenticate } from './authenticate.ts';
 import { cachedHead, cachedReply, cacheKey, store } from './cache.ts';
@@ -85,10 +85,8 @@ export function compileOperation(
 ): CompiledOperation {
   const handler = vendor.handlers[op.id];
   if (!handler) throw new Error(`${vendor.name}: no handler for operation ${op.id}`);
-  const validate = compileRequestValidator(makeAjv(true), makeAjv(false), op);
-  const responses = options.validateResponses
-    ? compileResponseValidators(makeAjv(false), op)
-    : null;
+  const validate = lazyRequestValidator(sharedAjv(true), sharedAjv(false), op);
+  const responses = options.validateResponses ? lazyResponseValidators(sharedAjv(false), op) : null;
   const names = queryNames(op);
   const prefer = preferStage(vendor, op, options.scheduler ?? realScheduler);
 

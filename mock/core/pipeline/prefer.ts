@@ -3,7 +3,7 @@ import type { ValidateFunction } from 'ajv';
 import { sample } from 'openapi-sampler';
 import type { HeaderSpec, JsonSchema, Operation, ResponseSpec } from '../contract.ts';
 import type { Scheduler } from '../time/scheduler.ts';
-import { makeAjv } from '../validation.ts';
+import { sharedAjv } from '../validation.ts';
 import { holdReply, JSON_TYPE, type Reply, send, sendResult } from './send.ts';
 import type { HandlerResult, VendorModule } from './types.ts';
 import { invalidRequest } from './validate.ts';
@@ -170,13 +170,10 @@ export function selectResponse(op: Operation, prefs: Preferences): Selection {
   return { problem: `example=${example} is not an example of ${op.id}; ${exampleList(op)}` };
 }
 
-let ajv: ReturnType<typeof makeAjv> | null = null;
-
 /** A validator of `schema`, or null when it cannot be compiled. */
 function validatorOf(schema: JsonSchema): ValidateFunction | null {
-  ajv ??= makeAjv(false);
   try {
-    return ajv.compile(schema);
+    return sharedAjv(false).compile(schema);
   } catch {
     return null;
   }

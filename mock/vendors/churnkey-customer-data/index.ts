@@ -1,7 +1,7 @@
 import type { ValidateFunction } from 'ajv';
 import { loadContract } from '../../core/contract.ts';
 import { contractFile } from '../../core/paths.ts';
-import { makeAjv } from '../../core/validation.ts';
+import { sharedAjv } from '../../core/validation.ts';
 import { defineVendor } from '../../core/vendor.ts';
 
 /** The contract of the endpoint *your* backend serves (Churnkey docs, Customer Data Endpoint). */
@@ -29,7 +29,7 @@ export function customerDataValidator(): Promise<ValidateFunction> {
     const schema = op?.responses.get('200');
     if (!schema)
       throw new Error(`${CUSTOMER_DATA_CONTRACT} has no 200 body for ${CUSTOMER_DATA_OPERATION}`);
-    return makeAjv(false).compile(schema);
+    return sharedAjv(false).compile(schema);
   });
   return validator;
 }

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { parseContractFile } from '../../core/contract.ts';
 import { contractFile } from '../../core/paths.ts';
 
 type Schemas = Readonly<Record<string, unknown>>;
 
 /** The hosted-flow contract's component schemas (`FlowDefinition` and what it refers to). */
 export const FLOW_CONTRACT_SCHEMAS: Schemas = (
-  parse(readFileSync(contractFile('churnkey-hosted-flow'), 'utf8')) as {
+  parseContractFile(contractFile('churnkey-hosted-flow')) as {
     components: { schemas: Schemas };
   }
 ).components.schemas;

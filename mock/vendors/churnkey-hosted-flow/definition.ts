@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { uuidOfHex } from '../../../generators/random.ts';
 import { ConfigurationError } from '../../core/errors.ts';
-import { makeAjv } from '../../core/validation.ts';
+import { sharedAjv } from '../../core/validation.ts';
 import { FLOW_SCHEMA } from './definition-schema.ts';
 import type { Condition } from './targeting.ts';
 
@@ -59,7 +59,13 @@ export const DEFAULT_FLOW_FILE = new URL('./default-flow.yaml', import.meta.url)
 const ORDERED = new Set(['GT', 'GTE', 'LT', 'LTE', 'BETWEEN', 'NOT_BETWEEN']);
 const ARITY: Record<string, number> = { GT: 1, GTE: 1, LT: 1, LTE: 1, BETWEEN: 2, NOT_BETWEEN: 2 };
 
-const validateSchema = makeAjv(false).compile(FLOW_SCHEMA);
+let flowValidator: ValidateFunction | null = null;
+
+/** The flow schema's validator, compiled on first use (in the shared instance). */
+function flowSchema(): ValidateFunction {
+  flowValidator ??= sharedAjv(false).compile(FLOW_SCHEMA);
+  return flowValidator;
+}
 
 /** Rules a JSON schema cannot say: operand/type pairs, value counts, unique step ids. */
 function semanticProblems(def: FlowDefinition): string[] {
@@ -86,6 +92,7 @@ const schemaProblems = (errors: ErrorObject[] | null | undefined): string[] =>
 
 /** Checks a parsed definition; throws FlowDefinitionError listing every problem. */
 export function validateFlow(value: unknown, source: string): FlowDefinition {
+  const validateSchema = flowSchema();
   if (!validateSchema(value))
     throw new FlowDefinitionError(source, schemaProblems(validateSchema.errors));
   const def = value as FlowDefinition;

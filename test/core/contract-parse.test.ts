@@ -1,0 +1,81 @@
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { parseContractFile, writeParsedContracts } from '../../mock/core/contract.ts';
+import { PACKAGE_ROOT } from '../../mock/core/paths.ts';
+
+/**
+ * The build writes each contract parsed to JSON (dist/contracts/) so a start reads JSON instead
+ * of parsing YAML. The copy must be the YAML's own value, and an edited contract must never be
+ * answered from a stale copy.
+ */
+const CONTRACTS = join(PACKAGE_ROOT, 'contracts');
+const names = readdirSync(CONTRACTS).filter((f) => f.endsWith('.openapi.yaml'));
+const dirs: string[] = [];
+const tmp = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'churnmock-parsed-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('parsed contract copies', () => {
+  it('writes one copy per contract, each equal to the YAML parsed', () => {
+    const into = tmp();
+    const written = writeParsedContracts(CONTRACTS, into);
+    expect(written.map((f) => f.slice(into.length + 1)).sort()).toEqual(
+      names.map((n) => n.replace(/\.yaml$/, '.parsed.json')).sort(),
+    );
+    for (const name of names) {
+      const file = join(CONTRACTS, name);
+      const fresh = parse(readFileSync(file, 'utf8'));
+      expect(parseContractFile(file, into)).toEqual(fresh);
+    }
+  });
+
+  it('reads the copy when the hash matches (a planted copy with the right hash is what comes back)', () => {
+    const into = tmp();
+    writeParsedContracts(CONTRACTS, into);
+    const name = names[0] as string;
+    const copyFile = join(into, name.replace(/\.yaml$/, '.parsed.json'));
+    const copy = JSON.parse(readFileSync(copyFile, 'utf8'));
+    writeFileSync(copyFile, JSON.stringify({ ...copy, document: { planted: true } }));
+    expect(parseContractFile(join(CONTRACTS, name), into)).toEqual({ planted: true });
+  });
+
+  it('parses the YAML again once the contract is edited (the copy is stale)', () => {
+    const into = tmp();
+    const source = tmp();
+    const name = names[0] as string;
+    copyFileSync(join(CONTRACTS, name), join(source, name));
+    writeParsedContracts(source, into);
+    const edited = readFileSync(join(source, name), 'utf8').replace(
+      /^info:\n {2}title: .*$/m,
+      'info:\n  title: Edited title',
+    );
+    writeFileSync(join(source, name), edited);
+    const doc = parseContractFile(join(source, name), into) as { info: { title: string } };
+    expect(doc.info.title).toBe('Edited title');
+  });
+
+  it('parses the YAML when there is no copy, or the copy is not JSON', () => {
+    const into = tmp();
+    const name = names[0] as string;
+    const file = join(CONTRACTS, name);
+    const fresh = parse(readFileSync(file, 'utf8'));
+    expect(parseContractFile(file, into)).toEqual(fresh);
+    writeFileSync(join(into, name.replace(/\.yaml$/, '.parsed.json')), '{not json');
+    expect(parseContractFile(file, into)).toEqual(fresh);
+  });
+});
