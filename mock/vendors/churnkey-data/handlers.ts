@@ -21,16 +21,17 @@ export function churnkeyDataModule(
   creds: ChurnkeyCredentials,
 ): VendorApi {
   const fragments = new SessionFragments(store.org);
-  // One customer's sessions are a short list: filter the records. Everything else scans columns.
+  // One customer's sessions (by id or e-mail) are a short list: filter the records. Everything
+  // else scans columns.
   const listSessions = ({ query }: HandlerInput): HandlerResult => {
     const filter = compileFilter(query);
     const now = clock.now();
     const skip = query.skip as number;
     const limit = query.limit as number;
     const found =
-      filter.customerId === null
+      filter.customerId === null && filter.customerEmail === null
         ? scanPage(store.view(), filter, now, skip, limit)
-        : page(store.sessions(now, filter.customerId), filter, skip, limit);
+        : page(store.sessionsOf(now, filter), filter, skip, limit);
     return { status: 200, body: fragments.list(found) };
   };
 
@@ -41,9 +42,9 @@ export function churnkeyDataModule(
     const filter = compileFilter(query);
     const now = clock.now();
     const rows =
-      filter.customerId === null
+      filter.customerId === null && filter.customerEmail === null
         ? scanAggregate(store.view(), filter, now, dims)
-        : aggregate(store.sessions(now, filter.customerId), filter, dims);
+        : aggregate(store.sessionsOf(now, filter), filter, dims);
     return { status: 200, body: rows };
   };
 

@@ -17,6 +17,8 @@ export interface SessionFilter {
   readonly includeBounced: boolean;
   /** Set when `customerId` is asked for, so the store can use its per-customer index. */
   readonly customerId: string | null;
+  /** Set when `customerEmail` is asked for (not negated): the store's index by e-mail finds them. */
+  readonly customerEmail: string | null;
   /** The equality filters as data (for the column scan)… */
   readonly equals: readonly {
     readonly name: string;
@@ -56,6 +58,7 @@ export function compileFilter(query: Readonly<Record<string, unknown>>): Session
     end: date(query.endDate),
     includeBounced: query.bounced === true,
     customerId: typeof query.customerId === 'string' ? query.customerId : null,
+    customerEmail: typeof query.customerEmail === 'string' ? query.customerEmail : null,
     equals,
     predicates,
   };

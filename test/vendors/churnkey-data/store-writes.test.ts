@@ -63,6 +63,9 @@ const QUERIES: Record<string, unknown>[] = [
   { startDate: '2025-06-01', endDate: '2025-12-01' },
   { canceled: true, billingInterval: 'MONTH' },
   { customerEmail: 'rec-1@customers.churnmock.test' },
+  { customerEmail: 'REC-2@customers.churnmock.test', saveType: 'ABANDON' },
+  { customerEmail: (data.sessions[5] as SessionRecord).customer.email.toUpperCase() },
+  { customerId: (data.sessions[9] as SessionRecord).customer.id, bounced: true },
 ];
 const DIMS: string[][] = [
   [],
@@ -92,6 +95,15 @@ function agree(store: ChurnkeyDataStore, model: Model): void {
         );
       for (const dims of DIMS)
         expect(scanAggregate(store.view(), f, now, dims)).toEqual(aggregate(visible, f, dims));
+      // The handlers' path for one customer (by id or e-mail): the per-customer index.
+      if (f.customerId !== null || f.customerEmail !== null) {
+        expect(pairs(page(store.sessionsOf(now, f), f, 0, 1_000_000))).toEqual(
+          pairs(page(visible, f, 0, 1_000_000)),
+        );
+        expect(pairs(page(store.sessionsOf(now, f), f, 2, 3))).toEqual(
+          pairs(page(visible, f, 2, 3)),
+        );
+      }
     }
   }
 }
