@@ -1,5 +1,5 @@
 // `npm run bench`: churnmock's performance targets, one table at the end.
-//   BENCH_ONLY=large|throughput|startup|journal|soak|persist   run one phase only (startup needs npm run build)
+//   BENCH_ONLY=large|throughput|mixed|startup|journal|soak|persist   run one phase only (startup needs npm run build)
 //   BENCH_SOAK_SECONDS=600        how long the soak runs (default 60)
 //   BENCH_CPU_PROF=<dir>          write a --cpu-prof of the scale-100 mock into <dir>
 // Exits 0 when every figure was measured (targets missed or not); 1 when one could not be.
@@ -7,6 +7,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { runComparison } from './comparison.ts';
 import { runJournalCost } from './journal.ts';
 import { runLargeData } from './large-data.ts';
+import { runMixed } from './mixed.ts';
 import { runPersistCost } from './persist.ts';
 import { installCleanup } from './servers.ts';
 import { runSoak } from './soak.ts';
@@ -33,6 +34,7 @@ async function main(): Promise<number> {
   if (!only || only === 'startup') rows.push(...(await runStartup()));
   if (!only || only === 'large') rows.push(...(await runLargeData()));
   if (!only || only === 'throughput') rows.push(...(await runComparison()));
+  if (!only || only === 'mixed') rows.push(...(await runMixed()));
   if (!only || only === 'journal') rows.push(...(await runJournalCost()));
   if (!only || only === 'soak') rows.push(...(await runSoak()));
   if (!only || only === 'persist') rows.push(...(await runPersistCost()));

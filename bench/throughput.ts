@@ -27,6 +27,22 @@ export interface LoadTarget {
   readonly headers?: Readonly<Record<string, string>>;
   /** The path of each request in turn (a distinct URL per request); default `url`'s. */
   readonly next?: () => string;
+  /** Work started with each of this target's loads and stopped after it (writes, say). */
+  readonly alongside?: () => { stop(): Promise<void> };
+}
+
+/** Runs one load of a target with its `alongside` work, if any, for exactly that long. */
+async function load(
+  t: LoadTarget,
+  seconds: number,
+  latencies?: number[],
+): Promise<autocannon.Result> {
+  const side = t.alongside?.();
+  try {
+    return await run(t.url, seconds, latencies, t.headers, t.next);
+  } finally {
+    await side?.stop();
+  }
 }
 
 function run(
@@ -57,7 +73,7 @@ function run(
 
 /** Warms every server up, then loads them in interleaved rounds so machine drift hits all alike. */
 export async function measureThroughput(targets: readonly LoadTarget[]): Promise<Throughput[]> {
-  for (const t of targets) await run(t.url, LOAD.warmupSeconds, undefined, t.headers, t.next);
+  for (const t of targets) await load(t, LOAD.warmupSeconds);
   const acc = targets.map(() => ({
     requests: 0,
     seconds: 0,
@@ -70,7 +86,7 @@ export async function measureThroughput(targets: readonly LoadTarget[]): Promise
     for (const [i, t] of targets.entries()) {
       const a = acc[i];
       if (!a) continue;
-      const r = await run(t.url, LOAD.roundSeconds, a.latencies, t.headers, t.next);
+      const r = await load(t, LOAD.roundSeconds, a.latencies);
       a.requests += r.requests.total;
       a.seconds += r.duration;
       a.non2xx += r.non2xx;
