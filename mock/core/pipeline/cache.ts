@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Operation } from '../contract.ts';
-import { jsonPayload } from './raw-json.ts';
+import { compactPayload, jsonPayload } from './raw-json.ts';
 import type { CachedResponse, ResponseCache } from './response-cache.ts';
 import { headerList, JSON_TYPE, type Reply } from './send.ts';
 import type { HeaderList, VendorModule } from './types.ts';
@@ -50,7 +50,7 @@ export function store(
   body: unknown,
   headers: Readonly<Record<string, string>> | undefined,
 ): CachedResponse {
-  const payload = jsonPayload(body);
+  const payload = compactPayload(jsonPayload(body));
   return cache.set(
     key,
     status,

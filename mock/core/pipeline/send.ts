@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { reasonOf } from '../control/log.ts';
-import { jsonPayload, type Payload, payloadBytes } from './raw-json.ts';
+import { compactPayload, jsonPayload, type Payload, payloadBytes } from './raw-json.ts';
 import { markReason } from './trace.ts';
 import type { HandlerResult, HeaderList } from './types.ts';
 
@@ -58,15 +58,13 @@ export function send(res: ServerResponse, reply: Reply): void {
     return void res.end();
   }
   // A Content-Length, as servers send a body they have whole (not chunked).
-  res.writeHead(reply.status, [
-    ...(reply.headers as string[]),
-    'content-length',
-    String(payloadBytes(body)),
-  ]);
-  if (typeof body === 'string' || Buffer.isBuffer(body)) return void res.end(body);
-  // Pieces: queued together, written in one writev.
+  const bytes = payloadBytes(body);
+  res.writeHead(reply.status, [...(reply.headers as string[]), 'content-length', String(bytes)]);
+  const out = compactPayload(body, bytes);
+  if (typeof out === 'string' || Buffer.isBuffer(out)) return void res.end(out);
+  // Large pages in pieces: queued together, written in one writev.
   res.cork();
-  for (const chunk of body) res.write(chunk);
+  for (const chunk of out) res.write(chunk);
   res.end();
   res.uncork();
 }

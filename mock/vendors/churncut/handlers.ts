@@ -10,10 +10,10 @@ import { churncutAuthenticator } from './auth.ts';
 import { ccError, churncutError, MESSAGES } from './errors.ts';
 import type { FlowLifecycle, StartFlow } from './lifecycle.ts';
 import {
+  CustomerFragments,
   liveFlowJson,
   seededFlowJson,
   toCustomerDetail,
-  toCustomerSummary,
 } from './materialize.ts';
 import type { ChurnCutOptions } from './options.ts';
 import { type CustomerQuery, pageCustomers } from './query.ts';
@@ -35,6 +35,7 @@ export function churncutModule(
   flows: FlowLifecycle,
   options: ChurnCutOptions,
 ): VendorApi {
+  const fragments = new CustomerFragments(store);
   const listCustomers = ({ query }: HandlerInput): HandlerResult => {
     const q = query as unknown as { limit: number; offset: number } & Partial<CustomerQuery>;
     const cq: CustomerQuery = {
@@ -44,11 +45,8 @@ export function churncutModule(
       status: query.status as CustomerQuery['status'],
     };
     const found = pageCustomers(store.data.order, store.data.probability, store.statusCodes, cq);
-    return ok({
-      customers: found.indices.map((i) => toCustomerSummary(store, i)),
-      total: found.total,
-      has_more: cq.offset + found.indices.length < found.total,
-    });
+    const hasMore = cq.offset + found.indices.length < found.total;
+    return { status: 200, body: fragments.list(found.indices, found.total, hasMore) };
   };
 
   const getCustomer = ({ path }: HandlerInput): HandlerResult => {

@@ -8,6 +8,10 @@ import { MockClock } from '../../../mock/core/time/clock.ts';
 import { churnsBetween } from '../../../mock/vendors/churncut/analytics-data.ts';
 import { FlowLifecycle } from '../../../mock/vendors/churncut/lifecycle.ts';
 import {
+  CustomerFragments,
+  toCustomerSummary,
+} from '../../../mock/vendors/churncut/materialize.ts';
+import {
   ChurnCutStore,
   type LiveFlow,
   MAX_LIVE_FLOWS,
@@ -123,6 +127,69 @@ describe('ChurnCut store writes', () => {
         'http://127.0.0.1:4010',
       ),
     ).toMatchObject({ ok: true, created: true });
+  });
+});
+
+describe('ChurnCut customer pages from encoded fragments', () => {
+  it('are the bytes JSON.stringify gives, as statuses change under cached fragments', () => {
+    const clock = new MockClock(AS_OF);
+    const store = new ChurnCutStore(data, () => clock.now());
+    const life = new FlowLifecycle(store, clock, () => {});
+    // A small LRU, so pages mix kept, evicted and re-encoded customers.
+    const fragments = new CustomerFragments(store, 8 * 1024);
+    const r = new Rng(11);
+    const n = world.customers.length;
+    const check = () => {
+      for (let k = 0; k < 12; k++) {
+        const from = r.int(0, n - 1);
+        const indices = Array.from({ length: r.int(0, 25) }, (_, j) => (from + j) % n);
+        const total = r.int(indices.length, n);
+        const hasMore = r.bool();
+        const expected = JSON.stringify({
+          success: true,
+          data: {
+            customers: indices.map((i) => toCustomerSummary(store, i)),
+            total,
+            has_more: hasMore,
+          },
+        });
+        expect(fragments.list(indices, total, hasMore).text()).toBe(expected);
+      }
+    };
+    check();
+    let changed = 0;
+    for (let i = 0; i < 200; i++) {
+      const c = world.customers[i];
+      if (!c) continue;
+      const before = store.status(i);
+      fragments.list([i], 1, false); // its fragment kept before the write
+      const res = life.start(
+        {
+          customer_id: c.id,
+          subscription_id: c.subscription.id,
+          reason: r.pick(REASONS),
+          redirect_url: 'https://example.com/back',
+        },
+        'http://127.0.0.1:4010',
+      );
+      if (res.ok && res.created) life.cancel(res.flow.id);
+      if (store.status(i) !== before) changed++;
+      // Pages over the changed customers, with their fragments already kept.
+      const indices = [i, (i + 1) % n, (i + 2) % n];
+      expect(fragments.list(indices, n, true).text()).toBe(
+        JSON.stringify({
+          success: true,
+          data: {
+            customers: indices.map((j) => toCustomerSummary(store, j)),
+            total: n,
+            has_more: true,
+          },
+        }),
+      );
+    }
+    expect(changed).toBeGreaterThan(20);
+    clock.set(AS_OF + 400 * DAY);
+    check();
   });
 });
 
