@@ -1,6 +1,10 @@
 // Copies the files the compiled code reads next to itself (e.g. the hosted flow's default
-// flow, YAML) from the sources into dist/, keeping their folders. Run by `npm run build`.
-import { cpSync } from 'node:fs';
+// flow, YAML; the dashboard's scripts and styles) from the sources into dist/, keeping their
+// folders, and Redoc's standalone bundle with its licence (a devDependency: the installed
+// package serves it from dist/mock/ui/vendor/redoc/). Run by `npm run build`.
+import { cpSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 for (const dir of ['mock', 'generators', 'verify']) {
   cpSync(dir, `dist/${dir}`, {
@@ -8,3 +12,10 @@ for (const dir of ['mock', 'generators', 'verify']) {
     filter: (src) => !/\.(ts|tsx|mts|cts)$/.test(src),
   });
 }
+
+const require = createRequire(import.meta.url);
+const redoc = join(dirname(require.resolve('redoc')), '..');
+const out = 'dist/mock/ui/vendor/redoc';
+mkdirSync(out, { recursive: true });
+cpSync(join(redoc, 'bundles/redoc.standalone.js'), join(out, 'redoc.standalone.js'));
+cpSync(join(redoc, 'LICENSE'), join(out, 'LICENSE'));
