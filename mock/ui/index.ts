@@ -58,6 +58,13 @@ function vendorFiles(): ReadonlyMap<string, () => string> {
   ]);
 }
 
+/**
+ * The one remote URL Redoc's bundle loads (its footer's logo, unconditionally): an empty image
+ * instead, so the docs pages load nothing from another host (they work offline).
+ */
+const REDOC_REMOTE_LOGO = 'https://cdn.redoc.ly/redoc/logo-mini.svg';
+const EMPTY_IMAGE = 'data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22/%3E';
+
 const TYPES: Readonly<Record<string, string>> = {
   html: 'text/html; charset=utf-8',
   js: 'text/javascript; charset=utf-8',
@@ -85,6 +92,7 @@ function docsPage(id: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(id)} API docs · churnmock</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="${UI_PREFIX}/icon.svg" type="image/svg+xml">
 <style>body{margin:0}</style></head>
 <body><redoc spec-url="${UI_PREFIX}/contracts/${esc(id)}.openapi.yaml"></redoc>
 <script src="${UI_PREFIX}/vendor/redoc.standalone.js"></script></body></html>`;
@@ -104,6 +112,8 @@ export function uiHandler(): (req: IncomingMessage, res: ServerResponse) => void
     let b = cache.get(file);
     if (!b) {
       b = readFileSync(file);
+      if (file.endsWith('redoc.standalone.js'))
+        b = Buffer.from(b.toString('utf8').replaceAll(REDOC_REMOTE_LOGO, EMPTY_IMAGE));
       cache.set(file, b);
     }
     return b;

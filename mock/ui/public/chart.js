@@ -40,10 +40,15 @@ function plotOf({ x, series, kind, yLabel, format }, width) {
   }
   const order = kind === 'stacked' ? [...series.keys()].reverse() : [...series.keys()];
   const fmt = format ?? ((v) => String(v));
+  // Categories (not months): every one labelled, tilted, and cut short on the axis (the
+  // table under the chart has them whole).
+  const categories = !x.every((v) => /^\d{4}-\d{2}$/.test(v));
+  const short = (v) => (v.length > 16 ? `${v.slice(0, 15)}…` : v);
+  const longest = Math.max(0, ...x.map((v) => short(v).length));
   const opts = {
     width,
     height: 260,
-    legend: { show: true },
+    legend: { show: true, live: false },
     cursor: { drag: { x: false, y: false } },
     scales: {
       x: { time: false, range: [-0.5, x.length - 0.5] },
@@ -51,9 +56,12 @@ function plotOf({ x, series, kind, yLabel, format }, width) {
     },
     axes: [
       {
-        values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? (x[t] ?? '') : '')),
+        values: (_u, ticks) =>
+          ticks.map((t) => (Number.isInteger(t) ? short(String(x[t] ?? '')) : '')),
+        ...(categories
+          ? { splits: () => idx, rotate: 35, size: Math.min(120, 24 + longest * 5.2) }
+          : { size: 40 }),
         gap: 4,
-        size: 40,
         stroke: '#333',
         grid: { show: false },
       },

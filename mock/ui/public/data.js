@@ -44,7 +44,7 @@ function saveRate(rows) {
   return { x: months, series: [{ label: 'Save rate (%)', values }] };
 }
 
-const days = (seconds) => Math.round(seconds / 8640) / 10;
+const days = (seconds) => Number((seconds / 86_400).toFixed(1));
 
 /** The charts' requests for the filters, each an endpoint path with its own parameters. */
 function requestsFor(f) {
@@ -166,11 +166,11 @@ function Charts({ apis, filters }) {
     <section aria-labelledby="ck-head"><h2 id="ck-head">Churnkey cancel-flow sessions</h2>
       <div class="grid">
         <${Chart} id="ck-save-types" title="Sessions per month by save type" kind="stacked" yLabel="sessions"
-          note=${html`${ckNote} <code>${c.r.saveTypes}</code>`} source=${c.r.saveTypes} ...${c.saveTypes} />
+          note=${html`${ckNote} <code class="source">${c.r.saveTypes}</code>`} source=${c.r.saveTypes} ...${c.saveTypes} />
         <${Chart} id="ck-survey" title="Survey responses" yLabel="sessions"
-          source=${c.r.survey} note=${html`${ckNote} <code>${c.r.survey}</code>`} ...${c.survey} />
+          source=${c.r.survey} note=${html`${ckNote} <code class="source">${c.r.survey}</code>`} ...${c.survey} />
         <${Chart} id="ck-save-rate" title="Save rate per month" kind="line" yLabel="% not canceled" format=${pct}
-          note=${html`Sessions that did not end in a cancel, of all sessions. ${ckNote} <code>${c.r.saveRate}</code>`} source=${c.r.saveRate} ...${c.saveRate} />
+          note=${html`Sessions that did not end in a cancel, of all sessions. ${ckNote} <code class="source">${c.r.saveRate}</code>`} source=${c.r.saveRate} ...${c.saveRate} />
       </div>
     </section>
     <section aria-labelledby="cc-head"><h2 id="cc-head">ChurnCut analytics</h2>
@@ -178,15 +178,15 @@ function Charts({ apis, filters }) {
         retention rate <strong>${c.retention.summary.retention_rate}%</strong> of ${c.retention.summary.cancellation_attempts} cancellation attempts</p>
       <div class="grid">
         <${Chart} id="cc-churn" title="Churned subscriptions per month" yLabel="subscriptions"
-          note=${html`ChurnCut API; filters: dates. <code>${c.r.churn}</code>`} source=${c.r.churn} x=${c.churn.x} series=${c.churn.series} />
+          note=${html`ChurnCut API; filters: dates. <code class="source">${c.r.churn}</code>`} source=${c.r.churn} x=${c.churn.x} series=${c.churn.series} />
         <${Chart} id="cc-retention" title="Retention by offer type" kind="grouped" yLabel="flows"
-          note=${html`ChurnCut API; filters: dates. <code>${c.r.retention}</code>`} source=${c.r.retention} x=${c.retention.x} series=${c.retention.series} />
+          note=${html`ChurnCut API; filters: dates. <code class="source">${c.r.retention}</code>`} source=${c.r.retention} x=${c.retention.x} series=${c.retention.series} />
       </div>
     </section>
     <section aria-labelledby="rb-head"><h2 id="rb-head">Rebilly subscription cancellations</h2>
       <div class="grid">
         <${Chart} id="rb-cancellations" title="Cancellations by category" yLabel="subscriptions"
-          note=${html`Rebilly report by <code>cancelCategory</code>; filters: dates, plan. <code>${c.r.cancellations}</code>`} source=${c.r.cancellations} ...${c.cancellations} />
+          note=${html`Rebilly report by <code>cancelCategory</code>; filters: dates, plan. <code class="source">${c.r.cancellations}</code>`} source=${c.r.cancellations} ...${c.cancellations} />
         <${Chart} id="rb-lengths" title="Subscription length before cancelling, by category" kind="grouped" yLabel="days"
           note=${html`Average and median, in days (the report gives seconds). Filters: dates, plan.`} source=${c.r.cancellations} ...${c.lengths} />
       </div>

@@ -18,7 +18,7 @@ function statusMatches(status, wanted) {
 
 const statusClass = (s) => (s >= 500 ? 's5' : s >= 400 ? 's4' : s >= 300 ? 's3' : 's2');
 
-function Entry({ e }) {
+function Entry({ e, stubs }) {
   const r = e.request;
   const c = r.churnmock ?? {};
   return html`<li class="entry" data-request=${e.id}>
@@ -31,9 +31,9 @@ function Entry({ e }) {
         <time datetime=${r.loggedDateString}>${r.loggedDateString.slice(11, 23)}</time>
       </summary>
       <dl class="facts">
-        <dt>Operation</dt><dd>${c.operation ?? (c.matched ? 'a page' : 'none (no route)')}</dd>
+        <dt>Operation</dt><dd>${c.operation ?? (c.stub ? 'none (a stub answered)' : c.matched ? 'a page' : 'none (no route)')}</dd>
         <dt>Response status</dt><dd>${e.response.status}</dd>
-        <dt>Stub</dt><dd>${c.stub ?? (e.responseDefinition?.fromConfiguredStub ? 'a stub' : 'none (the mock answered)')}</dd>
+        <dt>Stub</dt><dd>${c.stub ? (stubs.get(c.stub) ? `${stubs.get(c.stub)} (${c.stub})` : c.stub) : 'none (the mock answered)'}</dd>
         <dt>Fault</dt><dd>${c.fault ?? e.response.fault ?? 'none'}</dd>
         <dt>Logged</dt><dd>${utc(r.loggedDateString)} (mock clock ${utc(c.mockTime)})</dd>
         <dt>Time taken</dt><dd>${e.timing?.totalTime ?? '—'} ms</dd>
@@ -54,11 +54,18 @@ function Entry({ e }) {
 
 export function RequestsPage() {
   const [journal, setJournal] = useState(null);
+  const [stubs, setStubs] = useState(new Map());
   const [error, setError] = useState(null);
   const [f, setF] = useState({ vendor: '', status: '', path: '' });
   usePoll(async () => {
     try {
-      setJournal(await admin('/__admin/requests', { query: { limit: 500 } }));
+      const [j, m] = await Promise.all([
+        admin('/__admin/requests', { query: { limit: 500 } }),
+        admin('/__admin/mappings'),
+      ]);
+      setJournal(j);
+      // Stub names by id: the journal names the mapping that answered by its id.
+      setStubs(new Map(m.mappings.map((x) => [x.id, x.name ?? ''])));
       setError(null);
     } catch (e) {
       setError(e);
@@ -98,6 +105,6 @@ export function RequestsPage() {
     ${journal?.requestJournalDisabled ? html`<p class="note">The journal is off (<code>--no-journal</code>).</p>` : null}
     <p class="count" role="status" aria-live="polite">${journal ? `${shown.length} of ${all.length} requests` : 'Loading…'}</p>
     <ol class="journal" reversed>
-      ${shown.map((e) => html`<${Entry} e=${e} key=${e.id} />`)}
+      ${shown.map((e) => html`<${Entry} e=${e} stubs=${stubs} key=${e.id} />`)}
     </ol>`;
 }
