@@ -2,7 +2,17 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectContract } from '../helpers/contract.ts';
 import { CK_HEADERS } from '../helpers/mock.ts';
-import { call, type Dashboard, openPage, shootAndCheck, startDashboard } from './helpers.ts';
+import {
+  call,
+  type Dashboard,
+  openPage,
+  type PageDocument,
+  shootAndCheck,
+  startDashboard,
+} from './helpers.ts';
+
+// Callbacks run in the page (the tests compile without the DOM lib).
+declare const document: PageDocument;
 
 let d: Dashboard;
 beforeAll(async () => {

@@ -8,6 +8,30 @@ import { launchChromium } from '../helpers/browser.ts';
 import { customMock } from '../helpers/mock.ts';
 import { listen } from '../helpers/wait.ts';
 
+/** An element as the callbacks run in the page read it (these files compile without the DOM lib). */
+export interface PageElement {
+  readonly id: string;
+  readonly tagName: string;
+  readonly className: string;
+  readonly outerHTML: string;
+  readonly textContent: string | null;
+  readonly value: string;
+  closest(selector: string): PageElement | null;
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { readonly right: number };
+}
+
+/** The page's document, as those callbacks use it. */
+export interface PageDocument {
+  readonly activeElement: PageElement | null;
+  readonly documentElement: { readonly scrollWidth: number };
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): Iterable<PageElement> & { readonly length: number };
+}
+
+declare const document: PageDocument;
+declare const window: { readonly innerWidth: number };
+
 /** Where the screenshots go (git-ignored): looked at by a person, never committed. */
 export const SHOTS = 'test-results/ui';
 
@@ -87,7 +111,7 @@ export async function shootAndCheck({ page, errors }: Opened, name: string): Pro
         .filter((e) => e.getBoundingClientRect().right > w + 1)
         .filter((e) => !e.closest('.scroll, pre'))
         .slice(0, 5)
-        .map((e) => `${e.tagName.toLowerCase()}.${(e as HTMLElement).className}`);
+        .map((e) => `${e.tagName.toLowerCase()}.${e.className}`);
       return { scrollWidth: document.documentElement.scrollWidth, innerWidth: w, wide: over };
     });
     expect(scrollWidth, `${name} at ${v.width}px: wider than the window (${wide.join(', ')})`).toBe(

@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectContract } from '../helpers/contract.ts';
-import { call, type Dashboard, openPage, SHOTS, shootAndCheck, startDashboard } from './helpers.ts';
+import {
+  call,
+  type Dashboard,
+  openPage,
+  type PageDocument,
+  SHOTS,
+  shootAndCheck,
+  startDashboard,
+} from './helpers.ts';
+
+// Callbacks run in the page (the tests compile without the DOM lib).
+declare const document: PageDocument;
 
 let d: Dashboard;
 beforeAll(async () => {

@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectContract } from '../helpers/contract.ts';
 import { type Receiver, startReceiver } from '../helpers/webhook-receiver.ts';
-import { call, type Dashboard, openPage, shootAndCheck, startDashboard } from './helpers.ts';
+import {
+  call,
+  type Dashboard,
+  openPage,
+  type PageDocument,
+  shootAndCheck,
+  startDashboard,
+} from './helpers.ts';
+
+// Callbacks run in the page (the tests compile without the DOM lib).
+declare const document: PageDocument;
 
 let d: Dashboard;
 let ok: Receiver;
@@ -40,9 +50,7 @@ describe('the dashboard’s Webhooks page', () => {
     expect(targets.body).toEqual({ urls: [ok.url, flaky.url] });
 
     // Every event type is in the form.
-    const events = await page
-      .locator('#t-event option')
-      .evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value));
+    const events = await page.locator('#t-event option').evaluateAll((o) => o.map((x) => x.value));
     expect(events).toEqual(
       expect.arrayContaining(['session', 'cancellation.retained', 'offer.accepted']),
     );
