@@ -54,7 +54,7 @@ export const ADMIN_CORPUS: Corpus = {
       `/__admin/webhooks?url=${encodeURIComponent('http://127.0.0.1:9/nope')}`,
       404,
     ),
-    del('remove a target without url', '/__admin/webhooks', 400, { violations: ['query.url'] }),
+    del('remove a target without url', '/__admin/webhooks', 400, { violations: ['query'] }),
     get('the served APIs', '/__admin/apis', 200),
     post('not an http URL', '/__admin/webhooks', { url: 'ftp://example.com' }, 400, {
       violations: ['body'],
