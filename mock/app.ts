@@ -393,7 +393,7 @@ export async function createMockFrom<D>(
   const guard = adminAuthenticator(options.adminToken);
   // The dashboard's files: the same origin and Host checks, no token (guard.ts says why).
   const assetGuard = adminAuthenticator(options.adminToken, { assets: true });
-  const ui = uiHandler();
+  const ui = uiHandler({ tokenRequired: options.adminToken !== null });
   const pipeline = (req: IncomingMessage, res: ServerResponse) => {
     if (!fast.handle(req, res)) app(req, res);
   };

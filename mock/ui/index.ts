@@ -103,9 +103,12 @@ function docsPage(id: string): string {
  * scripts and styles (`mock/ui/public/`), the libraries it imports (`vendor/`), the contracts
  * and a Redoc page for each (`docs/<id>`). Returns false for a path it does not know.
  * Everything here is static, the same for every caller, and holds no state or secret: the
- * page's data comes from the admin API, which checks the token.
+ * page's data comes from the admin API, which checks the token. `tokenRequired` (an admin
+ * token is set) is marked on the page, so that it asks for the token before its first call.
  */
-export function uiHandler(): (req: IncomingMessage, res: ServerResponse) => void {
+export function uiHandler({
+  tokenRequired = false,
+} = {}): (req: IncomingMessage, res: ServerResponse) => void {
   const cache = new Map<string, Buffer>();
   const vendor = vendorFiles();
   const read = (file: string): Buffer => {
@@ -135,6 +138,16 @@ export function uiHandler(): (req: IncomingMessage, res: ServerResponse) => void
       JSON.stringify({ message: `No dashboard asset ${path}` }),
     );
   const contracts = new Set(contractIds());
+  const page = (): Buffer => {
+    const html = read(join(PUBLIC, 'index.html'));
+    return tokenRequired
+      ? Buffer.from(
+          html
+            .toString('utf8')
+            .replace('<html lang="en">', '<html lang="en" data-admin-token="required">'),
+        )
+      : html;
+  };
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
@@ -152,9 +165,9 @@ export function uiHandler(): (req: IncomingMessage, res: ServerResponse) => void
       res.writeHead(302, { location: `${UI_PREFIX}/${url.search}`, 'content-length': 0 });
       return res.end();
     }
-    const page = rest.slice(1);
-    if (page === '' || (UI_PAGES as readonly string[]).includes(page))
-      return send(res, 200, TYPES.html as string, read(join(PUBLIC, 'index.html')));
+    const view = rest.slice(1);
+    if (view === '' || (UI_PAGES as readonly string[]).includes(view))
+      return send(res, 200, TYPES.html as string, page());
     const docs = /^\/docs\/([a-z-]+)$/.exec(rest)?.[1];
     if (docs !== undefined)
       return contracts.has(docs)

@@ -44,7 +44,10 @@ function TokenForm({ onDone }) {
 
 function App() {
   const [path, setPath] = useState(location.pathname);
-  const [needToken, setNeedToken] = useState(false);
+  // The mock marks the page when an admin token is set: ask for it before the first call.
+  const [needToken, setNeedToken] = useState(
+    document.documentElement.dataset.adminToken === 'required' && !adminToken(),
+  );
   const [generation, setGeneration] = useState(0);
   useEffect(() => onTokenNeeded(() => setNeedToken(true)), []);
   useEffect(() => {
