@@ -56,8 +56,14 @@ function plotOf({ x, series, kind, yLabel, format }, width) {
     },
     axes: [
       {
-        values: (_u, ticks) =>
-          ticks.map((t) => (Number.isInteger(t) ? short(String(x[t] ?? '')) : '')),
+        // Tilted labels need about 16 px each: on a narrow chart, every second (third…) one.
+        values: (u, ticks) => {
+          const room = u.bbox.width / devicePixelRatio / Math.max(1, x.length);
+          const every = !categories || room >= 16 ? 1 : Math.ceil(16 / room);
+          return ticks.map((t) =>
+            Number.isInteger(t) && t % every === 0 ? short(String(x[t] ?? '')) : '',
+          );
+        },
         ...(categories
           ? { splits: () => idx, rotate: 35, size: Math.min(120, 24 + longest * 5.2) }
           : { size: 40 }),
