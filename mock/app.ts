@@ -3,10 +3,11 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { parseAsOf } from '../generators/time.ts';
+import { describeApis } from './admin/apis.ts';
 import { adminAuthenticator } from './admin/guard.ts';
 import { ADMIN_PREFIX, adminModule } from './admin/index.ts';
 import { providerStates } from './admin/states.ts';
-import { loadContract } from './core/contract.ts';
+import { type Contract, loadContract } from './core/contract.ts';
 import { Logger } from './core/control/log.ts';
 import { ControlPlane } from './core/control/plane.ts';
 import { ConfigurationError } from './core/errors.ts';
@@ -39,6 +40,7 @@ import { realScheduler, type Scheduler } from './core/time/scheduler.ts';
 import type { Registry, VendorDefinition, VendorInstance } from './core/vendor.ts';
 import { WebhookDispatcher } from './core/webhooks/dispatcher.ts';
 import { triggerTable } from './core/webhooks/trigger.ts';
+import { UI_PREFIX, uiHandler } from './ui/index.ts';
 
 /** A built vendor with its definition. */
 export interface BuiltVendor {
@@ -272,7 +274,29 @@ export async function createMockFrom<D>(
     // The data directory starts over too: a snapshot of the state now, an empty journal.
     if (persistence) void persistence.compact(() => exportParts(parts)).catch(() => {});
   };
+  // Each served contract, once mounted (what `GET /__admin/apis` lists).
+  const contracts = new Map<VendorModule, Contract>();
   const admin = adminModule({
+    apis: (base) =>
+      describeApis(
+        built.flatMap((b) => {
+          const contract = b.module && contracts.get(b.module);
+          return b.module && contract
+            ? [
+                {
+                  id: b.definition.id,
+                  title: b.definition.title,
+                  prefixes: b.module.prefixes,
+                  contract,
+                  webhookEvents: b.definition.webhookEvents ?? [],
+                  credentials: () => b.instance.credentials?.() ?? [],
+                },
+              ]
+            : [];
+        }),
+        base,
+        options.adminToken,
+      ),
     clock,
     reset,
     webhooks,
@@ -326,6 +350,7 @@ export async function createMockFrom<D>(
   progress?.(`compiling ${modules.length} contracts`);
   for (const module of modules) {
     const contract = await loadContract(module.contractFile);
+    contracts.set(module, contract);
     caches.push(
       mountVendor(
         app,
@@ -366,11 +391,25 @@ export async function createMockFrom<D>(
   // Every /__admin call passes the guard first (another origin, a rebinding Host, the token),
   // before the fast path and Express: unknown admin paths and preflights included.
   const guard = adminAuthenticator(options.adminToken);
+  // The dashboard's files: the same origin and Host checks, no token (guard.ts says why).
+  const assetGuard = adminAuthenticator(options.adminToken, { assets: true });
+  const ui = uiHandler({ tokenRequired: options.adminToken !== null });
   const pipeline = (req: IncomingMessage, res: ServerResponse) => {
     if (!fast.handle(req, res)) app(req, res);
   };
   // The admin API is not stubbed (it is how stubs are steered), nor journaled by default.
   const serve: RequestListener = (req, res) => {
+    const url = req.url ?? '/';
+    // `/` is the dashboard (a person opening the mock's address in a browser).
+    if (url === '/' || url.startsWith('/?')) {
+      res.writeHead(302, { location: `${UI_PREFIX}/${url.slice(1)}`, 'content-length': 0 });
+      return res.end();
+    }
+    if (url === UI_PREFIX || url.startsWith(`${UI_PREFIX}/`) || url.startsWith(`${UI_PREFIX}?`)) {
+      const refused = assetGuard(req.headers);
+      if (refused) return sendResult(res, refused);
+      return ui(req, res);
+    }
     if (req.url?.startsWith(ADMIN_PREFIX)) {
       const refused = guard(req.headers);
       if (refused) return sendResult(res, refused);

@@ -3,25 +3,13 @@ import { createMockFrom, type EngineHooks, type Mock } from './app.ts';
 import { ConfigurationError } from './core/errors.ts';
 import { createHttpServer, type ErrorBodyFor, listen } from './core/http-server.ts';
 import type { MockOptionsInput } from './core/options.ts';
-import type { ServedApi } from './core/served-api.ts';
+import { commonPath, type ServedApi } from './core/served-api.ts';
 import type { Registry } from './core/vendor.ts';
 
 /** Where a mock listens. */
 export interface Address {
   readonly port: number;
   readonly host: string;
-}
-
-/** The path every prefix starts with, whole segments only ('/v1' for '/v1/a' and '/v1/b'). */
-function commonPath(prefixes: readonly string[]): string {
-  const split = prefixes.map((p) => p.split('/').filter(Boolean));
-  const first = split[0] ?? [];
-  let n = 0;
-  while (n < first.length && split.every((s) => s[n] === first[n])) n++;
-  return first
-    .slice(0, n)
-    .map((s) => `/${s}`)
-    .join('');
 }
 
 /** A mock built and listening: the CLI's `serve` and the programmatic `startMock` share it. */

@@ -1,8 +1,12 @@
 // Copies the files the compiled code reads next to itself (e.g. the hosted flow's default
-// flow, YAML) from the sources into dist/, keeping their folders, and writes each contract
-// parsed to JSON into dist/contracts/ (read at start instead of parsing the YAML when the
-// contract's hash still matches). Run by `npm run build`, after tsc.
+// flow, YAML; the dashboard's scripts and styles) from the sources into dist/, keeping their
+// folders; Redoc's standalone bundle with its licence (a devDependency: the installed package
+// serves it from dist/mock/ui/vendor/redoc/); and each contract parsed to JSON into
+// dist/contracts/ (read at start instead of parsing the YAML when the contract's hash still
+// matches). Run by `npm run build`, after tsc.
 import { cpSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { writeParsedContracts } from '../dist/mock/core/contract.js';
 
 for (const dir of ['mock', 'generators', 'verify']) {
@@ -11,5 +15,13 @@ for (const dir of ['mock', 'generators', 'verify']) {
     filter: (src) => !/\.(ts|tsx|mts|cts)$/.test(src),
   });
 }
+
+const require = createRequire(import.meta.url);
+const redoc = join(dirname(require.resolve('redoc')), '..');
+const out = 'dist/mock/ui/vendor/redoc';
+mkdirSync(out, { recursive: true });
+cpSync(join(redoc, 'bundles/redoc.standalone.js'), join(out, 'redoc.standalone.js'));
+cpSync(join(redoc, 'LICENSE'), join(out, 'LICENSE'));
+
 mkdirSync('dist/contracts', { recursive: true });
 writeParsedContracts('contracts', 'dist/contracts');

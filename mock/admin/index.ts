@@ -7,6 +7,7 @@ import { ProviderStateError, type StateParams } from '../core/provider-state.ts'
 import { ClockError, type MockClock } from '../core/time/clock.ts';
 import { DurationError } from '../core/time/duration.ts';
 import { type WebhookDispatcher, WebhookTargetLimitError } from '../core/webhooks/dispatcher.ts';
+import type { ApiInfo } from './apis.ts';
 import { type ControlHooks, controlHandlers } from './control.ts';
 import { type ProviderStates, setUpState } from './states.ts';
 import { type WebhookHooks, webhookHandlers } from './webhooks.ts';
@@ -17,6 +18,8 @@ export interface AdminHooks extends ControlHooks, WebhookHooks {
   readonly clock: MockClock;
   /** Restores every store's seeded snapshot and the clock's start (`webhookTargets`: drop added ones). */
   reset(options?: { readonly webhookTargets?: boolean }): void;
+  /** Every served vendor API, its base URL on `base` (`GET /__admin/apis`). */
+  apis(base: string): readonly ApiInfo[];
   /** What the health check reports beside `status`. */
   info(): Record<string, unknown>;
   /** Webhook targets and delivery log (every vendor's events). */
@@ -164,6 +167,19 @@ export function adminModule(hooks: AdminHooks): VendorModule {
         }
         return { status: 200, body: { urls: hooks.webhooks.targets() } };
       },
+      removeWebhook: ({ query }: HandlerInput): HandlerResult => {
+        const url = query.url as string;
+        if (!hooks.webhooks.removeTarget(url))
+          return {
+            status: 404,
+            body: { message: `${url} is not a webhook target (GET /__admin/webhooks lists them)` },
+          };
+        return { status: 200, body: { urls: hooks.webhooks.targets() } };
+      },
+      listApis: ({ headers }: HandlerInput) => ({
+        status: 200,
+        body: { apis: hooks.apis(baseUrlOf(headers)) },
+      }),
       listProviderStates: () => ({ status: 200, body: { states: hooks.states?.list ?? [] } }),
       setProviderState: setState,
       // triggerWebhook, redeliverWebhook, listWebhookDeliveries (filters, long poll).

@@ -14,6 +14,7 @@ export async function bannerLines(mock: Mock, base: string, readyMs: number): Pr
     else if (module) lines.push(`  ${definition.title}   ${base}${module.prefixes[0] ?? ''}`);
   }
   lines.push(`  Admin               ${base}/__admin/health | /__admin/reset | /__admin/clock`);
+  lines.push(`  Dashboard           ${base}/  (in a browser)`);
   if (validateResponses)
     lines.push('  Responses are validated against the contracts (--validate-responses).');
   return lines;

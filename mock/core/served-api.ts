@@ -9,3 +9,15 @@ export interface ServedApi {
   /** Its base URL: the mock's, and the path its operations share (`/v1`). */
   readonly url: string;
 }
+
+/** The path every prefix starts with, whole segments only ('/v1' for '/v1/a' and '/v1/b'). */
+export function commonPath(prefixes: readonly string[]): string {
+  const split = prefixes.map((p) => p.split('/').filter(Boolean));
+  const first = split[0] ?? [];
+  let n = 0;
+  while (n < first.length && split.every((s) => s[n] === first[n])) n++;
+  return first
+    .slice(0, n)
+    .map((s) => `/${s}`)
+    .join('');
+}

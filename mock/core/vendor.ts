@@ -49,6 +49,17 @@ export interface VendorInstance {
   readonly triggers?: Readonly<Record<string, Trigger>>;
   /** Its state as writes since the seed (a data directory journals and restores it). */
   readonly persistent?: PersistentPart;
+  /** The credentials it takes now (the dashboard and `GET /__admin/apis` show them). */
+  credentials?(): readonly Credential[];
+}
+
+/** One credential a vendor takes: a key, a secret, and the header a request carries it in. */
+export interface Credential {
+  /** What it is, in a few words ("API key", "webhook signing secret"). */
+  readonly label: string;
+  readonly value: string;
+  /** The request header that carries it and that header's value, when requests send it. */
+  readonly header?: { readonly name: string; readonly value: string };
 }
 
 /** A webhook event type a vendor sends, as `churnmock trigger --list` lists it. */

@@ -175,6 +175,11 @@ describe('churnmock CLI', () => {
     expect(output).toContain('Churnkey Data API');
     expect(output).toContain('x-ck-api-key: data_test_churnmock');
     expect(output).toContain('x-ck-app: app_churnmock');
+    expect(output).toContain(`  Dashboard           ${url}/  (in a browser)\n`);
+    const page = await fetch(`${url}/`);
+    expect(page.status).toBe(200);
+    expect(new URL(page.url).pathname).toBe('/__admin/ui/');
+    expect(await page.text()).toContain('churnmock dashboard');
     const res = await fetch(`${url}/__admin/health`);
     const health = { status: res.status, body: await res.json() };
     await expectContract('getHealth', health);

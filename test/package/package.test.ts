@@ -77,6 +77,10 @@ describe('the packed package', () => {
     expect(paths).toContain('LICENSE');
     expect(paths).toContain('dist/mock/index.js');
     expect(paths).toContain('dist/mock/index.d.ts');
+    // The dashboard: its own modules, and Redoc's bundle (a devDependency) copied at build.
+    expect(paths).toContain('dist/mock/ui/public/app.js');
+    expect(paths).toContain('dist/mock/ui/vendor/redoc/redoc.standalone.js');
+    expect(paths).toContain('dist/mock/ui/vendor/redoc/LICENSE');
     expect(paths.some((p) => /\.ts$/.test(p) && !p.endsWith('.d.ts'))).toBe(false);
     for (const v of VENDORS) expect(paths).toContain(`contracts/${v.id}.openapi.yaml`);
     console.info(
@@ -156,6 +160,32 @@ describe('the packed package', () => {
         expect(res.status, id).toBe(200);
         await expectContract(operation, { status: 200, body: await res.json() });
       }
+    });
+
+    it('serves the dashboard and its libraries (Preact, htm, uPlot, Redoc) from the package', async () => {
+      const home = await fetch(`${url}/`);
+      expect(home.status).toBe(200);
+      expect(new URL(home.url).pathname).toBe('/__admin/ui/');
+      expect(await home.text()).toContain('<script type="importmap">');
+      for (const [path, type, text] of [
+        ['/__admin/ui/app.js', 'text/javascript', 'render('],
+        ['/__admin/ui/style.css', 'text/css', ':root'],
+        ['/__admin/ui/vendor/preact.mjs', 'text/javascript', 'export'],
+        ['/__admin/ui/vendor/preact-hooks.mjs', 'text/javascript', 'from"preact"'],
+        ['/__admin/ui/vendor/htm-preact.mjs', 'text/javascript', 'htm'],
+        ['/__admin/ui/vendor/uPlot.esm.js', 'text/javascript', 'export'],
+        ['/__admin/ui/vendor/redoc.standalone.js', 'text/javascript', 'Redoc'],
+        ['/__admin/ui/vendor/LICENSE.redoc', 'text/plain', 'MIT'],
+        ['/__admin/ui/contracts/churncut.openapi.yaml', 'application/yaml', 'openapi: 3.1.0'],
+      ] as const) {
+        const res = await fetch(`${url}${path}`);
+        expect(res.status, path).toBe(200);
+        expect(res.headers.get('content-type'), path).toContain(type);
+        expect(await res.text(), path).toContain(text);
+      }
+      const apis = await fetch(`${url}/__admin/apis`);
+      await expectContract('listApis', { status: apis.status, body: await apis.json() });
+      expect(apis.status).toBe(200);
     });
 
     it('verify pact --provider churncut-api passes against it', async () => {

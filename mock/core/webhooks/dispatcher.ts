@@ -270,6 +270,17 @@ export class WebhookDispatcher implements PersistentPart {
     this.#sink?.('targets', { urls: this.#targets });
   }
 
+  /**
+   * Removes a target (a `--webhook-url` one too, until a reset that drops added targets);
+   * false, changing nothing, when it is not one. Deliveries already queued to it go on.
+   */
+  removeTarget(url: string): boolean {
+    if (!this.#targets.includes(url)) return false;
+    this.#targets = this.#targets.filter((t) => t !== url);
+    this.#sink?.('targets', { urls: this.#targets });
+    return true;
+  }
+
   /** Every delivery, oldest first (the newest 10,000). */
   deliveries(): readonly Delivery[] {
     return this.#deliveries;

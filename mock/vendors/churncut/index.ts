@@ -82,6 +82,14 @@ export const churncut = defineVendor({
         store.reset();
         limiter.clear();
       },
+      credentials: () => [
+        {
+          label: 'API key',
+          value: options.apiKey,
+          header: { name: 'Authorization', value: `Bearer ${options.apiKey}` },
+        },
+        { label: 'Webhook signing secret (X-ChurnCut-Signature)', value: options.webhookSecret },
+      ],
       banner: (base) => [
         `  ChurnCut API        ${base}/v1/customers | /v1/cancellation-flows | /v1/analytics/*   ${data.world.customers.length} customers, ${store.data.flows.count} past flows`,
         `    header: Authorization: Bearer ${options.apiKey}   webhooks: ${webhooks.targets().join(', ') || 'none yet (POST /__admin/webhooks)'}`,

@@ -39,6 +39,14 @@ export const churnkeyData = defineVendor({
       api: churnkeyDataModule(store, clock, creds),
       states: churnkeyDataStates(store, clock),
       reset: () => store.reset(),
+      credentials: () => [
+        {
+          label: 'API key',
+          value: creds.apiKey,
+          header: { name: 'x-ck-api-key', value: creds.apiKey },
+        },
+        { label: 'App id', value: creds.appId, header: { name: 'x-ck-app', value: creds.appId } },
+      ],
       banner: (base: string) => [
         `  Churnkey Data API   ${base}/v1/data/*   ${data.world.customers.length} customers, ${store.size(clock.now())} sessions`,
         `    headers: x-ck-api-key: ${creds.apiKey}   x-ck-app: ${creds.appId}`,

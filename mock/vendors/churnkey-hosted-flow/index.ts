@@ -43,6 +43,16 @@ export const churnkeyHostedFlow = defineVendor({
       mount: (app) => mountHostedFlow(app, simulator),
       reset: () => simulator.reset(),
       triggers: { session: (input) => simulator.trigger(input) },
+      credentials: () => [
+        {
+          label: 'API key (authHash = HMAC-SHA256 of the customer id)',
+          value: simulator.config().apiKey,
+        },
+        {
+          label: 'Session webhook signing secret (X-Churnkey-Signature)',
+          value: options.webhookSecret,
+        },
+      ],
       banner(base) {
         const { customerDataUrl, apiKey, flow } = simulator.config();
         const example = data.world.customers[0]?.id ?? 'cus_x';

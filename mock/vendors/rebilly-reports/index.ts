@@ -51,6 +51,15 @@ export const rebillyReports = defineVendor({
       states: rebillyReportsStates(store, clock),
       exposedHeaders: ['Pagination-Total', 'Pagination-Limit', 'Pagination-Offset'],
       reset: () => store.reset(),
+      credentials: () => [
+        {
+          label: 'API key',
+          value: creds.apiKey,
+          header: { name: 'REB-APIKEY', value: creds.apiKey },
+        },
+        { label: 'API key without the report permission (403)', value: creds.restrictedApiKey },
+        { label: 'JWT secret (HS256 bearer tokens)', value: creds.jwtSecret },
+      ],
       banner: (base) => rebillyBanner(base, creds, store.canceledUntil(clock.now())),
     };
   },

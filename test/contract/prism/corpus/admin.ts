@@ -44,6 +44,18 @@ export const ADMIN_CORPUS: Corpus = {
     }),
     post('add a webhook target', '/__admin/webhooks', { url: 'http://127.0.0.1:9/hooks' }, 200),
     get('webhook targets', '/__admin/webhooks', 200),
+    del(
+      'remove a webhook target',
+      `/__admin/webhooks?url=${encodeURIComponent('http://127.0.0.1:9/hooks')}`,
+      200,
+    ),
+    del(
+      'remove a URL that is not a target',
+      `/__admin/webhooks?url=${encodeURIComponent('http://127.0.0.1:9/nope')}`,
+      404,
+    ),
+    del('remove a target without url', '/__admin/webhooks', 400, { violations: ['query'] }),
+    get('the served APIs', '/__admin/apis', 200),
     post('not an http URL', '/__admin/webhooks', { url: 'ftp://example.com' }, 400, {
       violations: ['body'],
     }),
