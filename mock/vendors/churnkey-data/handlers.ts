@@ -7,7 +7,7 @@ import { badRequest, churnkeyError, MESSAGES } from './errors.ts';
 import { SessionFragments, toSessionJson } from './materialize.ts';
 import type { ChurnkeyCredentials } from './options.ts';
 import { aggregate, compileFilter, page, parseBreakdown } from './query.ts';
-import { scanAggregate, scanPage } from './scan.ts';
+import { scanAggregateJson, scanPage } from './scan.ts';
 import type { ChurnkeyDataStore } from './store.ts';
 
 function emailOf(input: HandlerInput): string {
@@ -43,7 +43,7 @@ export function churnkeyDataModule(
     const now = clock.now();
     const rows =
       filter.customerId === null && filter.customerEmail === null
-        ? scanAggregate(store.view(), filter, now, dims)
+        ? scanAggregateJson(store.view(), filter, now, dims)
         : aggregate(store.sessionsOf(now, filter), filter, dims);
     return { status: 200, body: rows };
   };

@@ -1,4 +1,5 @@
 import { compareSessions, type SessionRecord } from '../../../generators/churnkey-data.ts';
+import { RawJson } from '../../core/pipeline/raw-json.ts';
 import { BOUNCED, type Column, type SessionView, SHOWN } from './columns.ts';
 import type { FieldValue } from './fields.ts';
 import {
@@ -235,10 +236,14 @@ function bouncedColumn(view: SessionView): Column {
   };
 }
 
-/** A column's values in row order (ascending, `null` last): each code's rank, the values by rank. */
+/**
+ * A column's values in row order (ascending, `null` last): each code's rank, the values by
+ * rank, and each value's JSON.
+ */
 interface Ranked {
   readonly rank: Uint32Array;
   readonly values: readonly FieldValue[];
+  readonly json: readonly string[];
 }
 
 /** Columns never change once built (writes go beside them), so their ranks are kept. */
@@ -258,11 +263,20 @@ function rankedOf(col: Column): Ranked | null {
       byRank.forEach((code, k) => {
         rank[code] = k;
       });
-      r = { rank, values: byRank.map((code) => col.dict[code] ?? null) };
+      const values = byRank.map((code) => col.dict[code] ?? null);
+      r = { rank, values, json: values.map((v) => JSON.stringify(v)) };
     }
     RANKED.set(col, r);
   }
   return r;
+}
+
+/** A dense breakdown's counts by rank key (see countSorted). */
+interface SortedCounts {
+  readonly counts: Uint32Array;
+  readonly sizes: readonly number[];
+  readonly radices: readonly number[];
+  readonly ranks: readonly Ranked[];
 }
 
 /**
@@ -270,13 +284,12 @@ function rankedOf(col: Column): Ranked | null {
  * dimension's rank, the first dimension most significant, so walking the counts in key order
  * gives the rows already in the order `groupRows` sorts them into (no sort, no Group objects).
  */
-function groupSorted(
+function countSorted(
   c: CompiledScan,
   columns: readonly Column[],
   ranks: readonly Ranked[],
-  dims: readonly string[],
   product: number,
-): AggregationRow[] {
+): SortedCounts {
   const sizes = columns.map((col) => col.dict.length);
   const radices = sizes.map((_, k) => sizes.slice(k + 1).reduce((a, b) => a * b, 1));
   // Each dimension's code → its rank times its radix: a row's key is their sum.
@@ -309,36 +322,75 @@ function groupSorted(
     }
     counts[key] = (counts[key] as number) + 1;
   }
+  return { counts, sizes, radices, ranks };
+}
+
+/** Sorted counts as aggregation rows. */
+function sortedRows(sc: SortedCounts, dims: readonly string[]): AggregationRow[] {
   const rows: AggregationRow[] = [];
-  for (let key = 0; key < product; key++) {
-    const count = counts[key] as number;
+  for (let key = 0; key < sc.counts.length; key++) {
+    const count = sc.counts[key] as number;
     if (count === 0) continue;
     const row: AggregationRow = { count };
     for (let k = 0; k < dims.length; k++) {
-      const r = Math.floor(key / (radices[k] as number)) % (sizes[k] as number);
-      row[dims[k] as string] = (ranks[k] as Ranked).values[r] ?? null;
+      const r = Math.floor(key / (sc.radices[k] as number)) % (sc.sizes[k] as number);
+      row[dims[k] as string] = (sc.ranks[k] as Ranked).values[r] ?? null;
     }
     rows.push(row);
   }
   return rows;
 }
 
-/** Grouped counts over every session (same result as `aggregate`), for any breakdown. */
-export function scanAggregate(
+/** Sorted counts as the JSON text of their rows (the bytes JSON.stringify gives). */
+function sortedJson(sc: SortedCounts, dims: readonly string[]): string {
+  const names = dims.map((d) => `,${JSON.stringify(d)}:`);
+  let out = '[';
+  for (let key = 0; key < sc.counts.length; key++) {
+    const count = sc.counts[key] as number;
+    if (count === 0) continue;
+    out += out.length === 1 ? '{"count":' : ',{"count":';
+    out += count;
+    for (let k = 0; k < dims.length; k++) {
+      const r = Math.floor(key / (sc.radices[k] as number)) % (sc.sizes[k] as number);
+      out += names[k] as string;
+      out += (sc.ranks[k] as Ranked).json[r] as string;
+    }
+    out += '}';
+  }
+  return `${out}]`;
+}
+
+/** An aggregation's plan: sorted counts when they answer it, else the general grouping. */
+function planAggregate(
   view: SessionView,
   f: SessionFilter,
   now: number,
   dims: readonly string[],
-): AggregationRow[] {
+): { readonly sorted: SortedCounts | null; rows(): AggregationRow[] } {
   const c = compile(view, f, now);
   const extra = addedMatching(view, f, now);
   const columns = dims.map((d) => (d === 'bounced' ? bouncedColumn(view) : view.base.column(d)));
   let product = 1;
   for (const col of columns) product *= col.dict.length;
+  // No recorded session to merge, and one order for every dimension's values.
   if (c && dims.length > 0 && extra.length === 0 && product <= DENSE_GROUPS) {
     const ranks = columns.map(rankedOf);
-    if (ranks.every((r) => r !== null)) return groupSorted(c, columns, ranks, dims, product);
+    if (ranks.every((r) => r !== null)) {
+      const sorted = countSorted(c, columns, ranks, product);
+      return { sorted, rows: () => sortedRows(sorted, dims) };
+    }
   }
+  return { sorted: null, rows: () => groupedRows(f, c, extra, columns, dims, product) };
+}
+
+function groupedRows(
+  f: SessionFilter,
+  c: CompiledScan | null,
+  extra: readonly SessionRecord[],
+  columns: readonly Column[],
+  dims: readonly string[],
+  product: number,
+): AggregationRow[] {
   let groups = new Groups();
   if (c)
     groups =
@@ -363,4 +415,29 @@ export function scanAggregate(
     }
   }
   return groupRows(rows, dims);
+}
+
+/** Grouped counts over every session (same result as `aggregate`), for any breakdown. */
+export function scanAggregate(
+  view: SessionView,
+  f: SessionFilter,
+  now: number,
+  dims: readonly string[],
+): AggregationRow[] {
+  return planAggregate(view, f, now, dims).rows();
+}
+
+/**
+ * scanAggregate's rows as their JSON (what the endpoint sends): written straight from the
+ * sorted counts when it has them, with each value's JSON kept per column.
+ */
+export function scanAggregateJson(
+  view: SessionView,
+  f: SessionFilter,
+  now: number,
+  dims: readonly string[],
+): RawJson {
+  const plan = planAggregate(view, f, now, dims);
+  const text = plan.sorted ? sortedJson(plan.sorted, dims) : JSON.stringify(plan.rows());
+  return new RawJson([Buffer.from(text)]);
 }

@@ -4,7 +4,11 @@ import { Rng } from '../../../generators/random.ts';
 import { generateWorld } from '../../../generators/world.ts';
 import { DIMENSIONS } from '../../../mock/vendors/churnkey-data/fields.ts';
 import { aggregate, compileFilter, page } from '../../../mock/vendors/churnkey-data/query.ts';
-import { scanAggregate, scanPage } from '../../../mock/vendors/churnkey-data/scan.ts';
+import {
+  scanAggregate,
+  scanAggregateJson,
+  scanPage,
+} from '../../../mock/vendors/churnkey-data/scan.ts';
 import { ChurnkeyDataStore } from '../../../mock/vendors/churnkey-data/store.ts';
 
 const AS_OF = Date.parse('2025-12-31T00:00:00Z');
@@ -56,7 +60,9 @@ describe('column scan agrees with the record path', () => {
     expect(scanPage(store.view(), f, now, skip, limit).map((s) => s.id)).toEqual(
       page(visible, f, skip, limit).map((s) => s.id),
     );
-    expect(scanAggregate(store.view(), f, now, dims)).toEqual(aggregate(visible, f, dims));
+    const rows = scanAggregate(store.view(), f, now, dims);
+    expect(rows).toEqual(aggregate(visible, f, dims));
+    expect(scanAggregateJson(store.view(), f, now, dims).text()).toBe(JSON.stringify(rows));
   });
 });
 

@@ -11,7 +11,11 @@ import { markBounced } from '../../../mock/vendors/churnkey-data/bounce.ts';
 import { columnBuilds } from '../../../mock/vendors/churnkey-data/columns.ts';
 import { DIMENSIONS } from '../../../mock/vendors/churnkey-data/fields.ts';
 import { aggregate, compileFilter, page } from '../../../mock/vendors/churnkey-data/query.ts';
-import { scanAggregate, scanPage } from '../../../mock/vendors/churnkey-data/scan.ts';
+import {
+  scanAggregate,
+  scanAggregateJson,
+  scanPage,
+} from '../../../mock/vendors/churnkey-data/scan.ts';
 import {
   ChurnkeyDataStore,
   MAX_RECORDED_SESSIONS,
@@ -93,8 +97,12 @@ function agree(store: ChurnkeyDataStore, model: Model): void {
         expect(pairs(scanPage(store.view(), f, now, skip, limit))).toEqual(
           pairs(page(visible, f, skip, limit)),
         );
-      for (const dims of DIMS)
-        expect(scanAggregate(store.view(), f, now, dims)).toEqual(aggregate(visible, f, dims));
+      for (const dims of DIMS) {
+        const rows = scanAggregate(store.view(), f, now, dims);
+        expect(rows).toEqual(aggregate(visible, f, dims));
+        // What the endpoint sends: the same bytes as the rows' JSON.
+        expect(scanAggregateJson(store.view(), f, now, dims).text()).toBe(JSON.stringify(rows));
+      }
       // The handlers' path for one customer (by id or e-mail): the per-customer index.
       if (f.customerId !== null || f.customerEmail !== null) {
         expect(pairs(page(store.sessionsOf(now, f), f, 0, 1_000_000))).toEqual(
