@@ -1,7 +1,7 @@
 import type { CodedField } from '../../../generators/rebilly-reports.ts';
 import { isCoded } from './fields.ts';
 import { type Clause, matchTerms, type Scalar } from './filter.ts';
-import { aggregate, type ReportRow } from './report.ts';
+import { aggregateRange, byLength, type ReportRow } from './report.ts';
 import type { RebillyReportsStore } from './store.ts';
 
 /** A validated report request. Times are epoch milliseconds, both ends inclusive. */
@@ -64,16 +64,29 @@ export function compileFilter(store: RebillyReportsStore, clauses: readonly Clau
 export function runReport(store: RebillyReportsStore, q: ReportQuery): ReportRow[] {
   const d = store.data;
   const [lo, hi] = store.range(q.from, q.to);
-  const keep = compileFilter(store, q.clauses);
-  const source = d.codes[q.field];
-  const codes = new Uint16Array(hi - lo);
-  const lengths = new Float64Array(hi - lo);
-  let n = 0;
-  for (let i = lo; i < hi; i++) {
-    if (!keep(i)) continue;
-    codes[n] = source[i] as number;
-    lengths[n] = (d.canceledTime[i] as number) - (d.startTime[i] as number);
-    n++;
+  const lengths = lengthsOf(d);
+  return aggregateRange(
+    d.codes[q.field],
+    lengths,
+    byLength(d, lengths),
+    lo,
+    hi,
+    compileFilter(store, q.clauses),
+    d.labels[q.field],
+  );
+}
+
+const LENGTHS = new WeakMap<object, Float64Array>();
+
+/** Each subscription's length from start to cancel in seconds, computed once per data set. */
+function lengthsOf(d: RebillyReportsStore['data']): Float64Array {
+  let lengths = LENGTHS.get(d);
+  if (!lengths) {
+    lengths = Float64Array.from(
+      { length: d.count },
+      (_, i) => (d.canceledTime[i] as number) - (d.startTime[i] as number),
+    );
+    LENGTHS.set(d, lengths);
   }
-  return aggregate(codes.subarray(0, n), lengths.subarray(0, n), d.labels[q.field]);
+  return lengths;
 }

@@ -72,6 +72,78 @@ export function aggregate(
   return rows.sort(compareRows);
 }
 
+/** Every subscription's index, ascending by length (then by index); kept per data set. */
+const BY_LENGTH = new WeakMap<object, Uint32Array>();
+
+/** Subscription indices ascending by `lengths[i]` (ties by index), built once per `data`. */
+export function byLength(data: object, lengths: ArrayLike<number>): Uint32Array {
+  let order = BY_LENGTH.get(data);
+  if (!order) {
+    order = Uint32Array.from({ length: lengths.length }, (_, i) => i);
+    order.sort((a, b) => (lengths[a] as number) - (lengths[b] as number) || a - b);
+    BY_LENGTH.set(data, order);
+  }
+  return order;
+}
+
+/**
+ * `aggregate` over the subscriptions `lo ≤ i < hi` that `keep` accepts, without sorting any:
+ * one pass counts and sums each group, a pass over every subscription in length order (`order`,
+ * from byLength) picks each group's middle values as they come. Lengths are whole seconds, so
+ * the sums are exact in any order and the rows are `aggregate`'s, to the bit.
+ */
+export function aggregateRange(
+  codes: ArrayLike<number>,
+  lengths: ArrayLike<number>,
+  order: Uint32Array,
+  lo: number,
+  hi: number,
+  keep: (i: number) => boolean,
+  labels: readonly (string | null)[],
+): ReportRow[] {
+  const counts = new Uint32Array(labels.length);
+  const sums = new Float64Array(labels.length);
+  const kept = new Uint8Array(Math.max(0, hi - lo));
+  let total = 0;
+  for (let i = lo; i < hi; i++) {
+    if (!keep(i)) continue;
+    kept[i - lo] = 1;
+    const c = codes[i] as number;
+    counts[c] = (counts[c] as number) + 1;
+    sums[c] = (sums[c] as number) + (lengths[i] as number);
+    total++;
+  }
+  // The ((n - 1) >> 1)-th and (n >> 1)-th lengths of each group (one and the same when n is odd).
+  const seen = new Uint32Array(labels.length);
+  const lower = new Float64Array(labels.length);
+  const upper = new Float64Array(labels.length);
+  let left = total;
+  for (let k = 0; k < order.length && left > 0; k++) {
+    const i = order[k] as number;
+    if (i < lo || i >= hi || kept[i - lo] === 0) continue;
+    left--;
+    const c = codes[i] as number;
+    const n = counts[c] as number;
+    const at = seen[c] as number;
+    seen[c] = at + 1;
+    if (at === (n - 1) >> 1) lower[c] = lengths[i] as number;
+    if (at === n >> 1) upper[c] = lengths[i] as number;
+  }
+  const rows: ReportRow[] = [];
+  for (let c = 0; c < labels.length; c++) {
+    const count = counts[c] as number;
+    if (count === 0) continue;
+    rows.push({
+      aggregationValue: labels[c] ?? null,
+      count,
+      averageLength: (sums[c] as number) / count,
+      medianLength:
+        count % 2 === 1 ? (upper[c] as number) : ((lower[c] as number) + (upper[c] as number)) / 2,
+    });
+  }
+  return rows.sort(compareRows);
+}
+
 /** The page of `rows` that `limit` and `offset` select (empty when offset is past the end). */
 export function paginate<T>(rows: readonly T[], limit: number, offset: number): T[] {
   return limit <= 0 ? [] : rows.slice(offset, offset + limit);

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../../generators/random.ts';
 import {
   aggregate,
+  aggregateRange,
+  byLength,
   compareRows,
   median,
   paginate,
@@ -91,5 +94,31 @@ describe('paginate', () => {
     [1000, 0, rows],
   ])('limit=%i offset=%i', (limit, offset, expected) => {
     expect(paginate(rows, limit, offset)).toEqual(expected);
+  });
+});
+
+describe('aggregateRange: aggregate over a range and a filter, without sorting', () => {
+  it('gives aggregate’s rows, to the bit, over random ranges, filters and ties', () => {
+    const r = new Rng(404);
+    for (let round = 0; round < 60; round++) {
+      const n = r.int(0, 400);
+      const codes = Array.from({ length: n }, () => r.int(0, LABELS.length - 1));
+      // Whole seconds, with many ties (as lengths in days often are).
+      const lengths = Float64Array.from({ length: n }, () => r.int(1, 40) * (r.bool() ? DAY : 1));
+      const lo = r.int(0, n);
+      const hi = r.int(lo, n);
+      const drop = r.int(1, 5);
+      const keep = (i: number) => i % drop !== 0;
+      const inRange = Array.from({ length: hi - lo }, (_, k) => lo + k).filter(keep);
+      const expected = aggregate(
+        inRange.map((i) => codes[i] as number),
+        inRange.map((i) => lengths[i] as number),
+        LABELS,
+      );
+      const data = {};
+      expect(aggregateRange(codes, lengths, byLength(data, lengths), lo, hi, keep, LABELS)).toEqual(
+        expected,
+      );
+    }
   });
 });
