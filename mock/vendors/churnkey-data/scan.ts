@@ -53,15 +53,25 @@ function passes(c: CompiledScan, i: number): boolean {
   return true;
 }
 
-/** The recorded sessions that pass the filter by `now`, newest first (a short list). */
+/** The recorded sessions that pass the filter by `now`, newest first. */
 function addedMatching(view: SessionView, f: SessionFilter, now: number): SessionRecord[] {
-  const out: SessionRecord[] = [];
+  return [...addedNewestFirst(view, f, now)];
+}
+
+/**
+ * addedMatching one at a time, for a page that needs only its first few: thousands of
+ * recorded sessions cost a page what it reads of them, not a pass over all.
+ */
+function* addedNewestFirst(
+  view: SessionView,
+  f: SessionFilter,
+  now: number,
+): Generator<SessionRecord, void, undefined> {
   const added = view.added; // oldest first
   for (let i = added.length - 1; i >= 0; i--) {
     const s = added[i] as SessionRecord;
-    if (s.createdAt <= now && matches(f, s)) out.push(s);
+    if (s.createdAt <= now && matches(f, s)) yield s;
   }
-  return out;
 }
 
 /**
@@ -76,33 +86,34 @@ export function scanPage(
   limit: number,
 ): SessionRecord[] {
   const c = compile(view, f, now);
-  const extra = addedMatching(view, f, now);
+  const extras = addedNewestFirst(view, f, now);
+  let extra = extras.next(); // the next recorded session to merge, if any
   const out: SessionRecord[] = [];
   let toSkip = skip;
   const take = (s: SessionRecord): void => {
     if (toSkip > 0) toSkip--;
     else out.push(s);
   };
-  let d = 0;
   if (c)
     for (let i = c.lo; i < c.hi && out.length < limit; i++) {
       if (!passes(c, i)) continue;
       // Skipped with nothing recorded left to merge: no record needed.
-      if (toSkip > 0 && d >= extra.length) {
+      if (toSkip > 0 && extra.done) {
         toSkip--;
         continue;
       }
       const s = view.record(i);
       // A recorded session goes before a seeded one only when it sorts strictly before it.
-      while (
-        d < extra.length &&
-        out.length < limit &&
-        compareSessions(extra[d] as SessionRecord, s) < 0
-      )
-        take(extra[d++] as SessionRecord);
+      while (!extra.done && out.length < limit && compareSessions(extra.value, s) < 0) {
+        take(extra.value);
+        extra = extras.next();
+      }
       if (out.length < limit) take(s);
     }
-  while (d < extra.length && out.length < limit) take(extra[d++] as SessionRecord);
+  while (!extra.done && out.length < limit) {
+    take(extra.value);
+    extra = extras.next();
+  }
   return out;
 }
 
