@@ -101,6 +101,21 @@ export function validateFlow(value: unknown, source: string): FlowDefinition {
   return def;
 }
 
+/**
+ * The package's own default flow (`default-flow.yaml`): parsed, with the checks a schema cannot
+ * make, but not run through the schema at start (the first schema compile cost a default
+ * start 65 ms). Its tests hold it to the schema and the contract
+ * (test/vendors/churnkey-hosted-flow/definition-schema.test.ts); a flow file given with
+ * `--flow-file` is checked whole by loadFlowFile.
+ */
+export function packagedDefaultFlow(): FlowDefinition {
+  const source = DEFAULT_FLOW_FILE.pathname;
+  const def = parseYaml(readFileSync(DEFAULT_FLOW_FILE, 'utf8')) as FlowDefinition;
+  const problems = semanticProblems(def);
+  if (problems.length) throw new FlowDefinitionError(source, problems);
+  return def;
+}
+
 /** Reads a definition from a JSON or YAML file (YAML is a superset of JSON). */
 export function loadFlowFile(file: string | URL): FlowDefinition {
   const source = String(file instanceof URL ? file.pathname : file);

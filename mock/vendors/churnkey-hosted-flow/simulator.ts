@@ -10,7 +10,7 @@ import type { Signing, WebhookDispatcher } from '../../core/webhooks/dispatcher.
 import { deepMerge } from '../../core/webhooks/trigger.ts';
 import { callCustomerDataEndpoint } from '../churnkey-customer-data/client.ts';
 import type { ChurnkeyDataStore } from '../churnkey-data/store.ts';
-import { DEFAULT_FLOW_FILE, type FlowDefinition, loadFlowFile } from './definition.ts';
+import { type FlowDefinition, loadFlowFile, packagedDefaultFlow } from './definition.ts';
 import { MESSAGES } from './errors.ts';
 import {
   builtInAttributes,
@@ -93,7 +93,7 @@ export class HostedFlowSimulator implements PersistentPart {
     /** Wall time, for how long a session took (the mock clock stands still meanwhile). */
     private readonly scheduler: Clock = realScheduler,
   ) {
-    const flow = loadFlowFile(options.flowFile ?? DEFAULT_FLOW_FILE);
+    const flow = options.flowFile ? loadFlowFile(options.flowFile) : packagedDefaultFlow();
     const { customerDataUrl, apiKey, timeoutMs } = options;
     this.#initial = { customerDataUrl, apiKey, timeoutMs, flow };
     this.#config = { ...this.#initial };

@@ -7,6 +7,7 @@ import { makeAjv } from '../../../mock/core/validation.ts';
 import {
   DEFAULT_FLOW_FILE,
   FlowDefinitionError,
+  packagedDefaultFlow,
   validateFlow,
 } from '../../../mock/vendors/churnkey-hosted-flow/definition.ts';
 import { FLOW_SCHEMA } from '../../../mock/vendors/churnkey-hosted-flow/definition-schema.ts';
@@ -44,6 +45,8 @@ describe('FlowDefinition: the contract’s schema is the one the mock validates 
   it('the built-in default flow (default-flow.yaml) is valid for both', () => {
     expect(contractValidate(defaultFlow), JSON.stringify(contractValidate.errors)).toBe(true);
     expect(codeRefuses(defaultFlow)).toBe(false);
+    // What the mock starts with unless --flow-file is given (it skips the schema at start).
+    expect(packagedDefaultFlow()).toEqual(validateFlow(defaultFlow, 'default'));
   });
 
   it('the contract’s condition enums are targeting.ts’s operands and types', () => {
