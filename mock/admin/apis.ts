@@ -1,4 +1,4 @@
-import type { Contract } from '../core/contract.ts';
+import { type Contract, exampleOf, obj } from '../core/contract.ts';
 import { commonPath } from '../core/served-api.ts';
 import type { Credential, WebhookEventInfo } from '../core/vendor.ts';
 import { ADMIN_TOKEN_HEADER } from './guard.ts';
@@ -35,14 +35,13 @@ export interface ApiInfo {
   readonly webhookEvents: readonly WebhookEventInfo[];
 }
 
-const obj = (v: unknown): Record<string, unknown> =>
-  v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
-
-/** A parameter's or body's example: `example`, else the first of `examples`, else the schema's. */
-function exampleOf(o: Record<string, unknown>): unknown {
-  if ('example' in o) return o.example;
-  const first = Object.values(obj(o.examples))[0];
-  if (first !== undefined && 'value' in obj(first)) return obj(first).value;
+/**
+ * A parameter's or body's example: its own (exampleOf), else its schema's example, default or
+ * first enum value.
+ */
+function exampleValue(o: Record<string, unknown>): unknown {
+  const own = exampleOf(o);
+  if (own) return own.value;
   const schema = obj(o.schema);
   if ('example' in schema) return schema.example;
   if ('default' in schema) return schema.default;
@@ -68,7 +67,7 @@ function curlOf(
   let url = path;
   const query = new URLSearchParams();
   for (const p of params) {
-    const value = exampleOf(p);
+    const value = exampleValue(p);
     if (p.in === 'path')
       url = url.replace(`{${String(p.name)}}`, encodeURIComponent(String(value ?? p.name)));
     else if (p.in === 'query' && p.required === true && value !== undefined)
@@ -81,7 +80,7 @@ function curlOf(
   for (const [name, value] of headers) parts.push('-H', sh(`${name}: ${value}`));
   const media = obj(obj(obj(op.requestBody).content)['application/json']);
   if (Object.keys(media).length) {
-    const body = exampleOf(media);
+    const body = exampleValue(media);
     parts.push('-H', sh('content-type: application/json'), '-d', sh(JSON.stringify(body ?? {})));
   }
   return parts.join(' ');

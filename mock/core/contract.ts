@@ -68,13 +68,14 @@ export interface Contract {
 
 const METHODS: readonly HttpMethod[] = ['get', 'post', 'put', 'patch', 'delete'];
 
-const obj = (v: unknown): Record<string, unknown> =>
+/** A value as an object's fields (`{}` for anything that is not an object). */
+export const obj = (v: unknown): Record<string, unknown> =>
   v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
 
 const isJsonType = (type: string) => /^application\/(?:[\w.+-]+\+)?json$/i.test(type);
 
 /** The example of an object with `example` / `examples` (a map of `{value}`, or a list). */
-function exampleOf(o: Record<string, unknown>): { value: unknown } | null {
+export function exampleOf(o: Record<string, unknown>): { value: unknown } | null {
   if ('example' in o) return { value: o.example };
   const examples = o.examples;
   if (Array.isArray(examples)) return examples.length ? { value: examples[0] } : null;
