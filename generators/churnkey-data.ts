@@ -1,5 +1,4 @@
 import {
-  type Blueprint,
   blueprintAt,
   type FlowCatalogue,
   generateFlows,
@@ -7,42 +6,23 @@ import {
   SURVEY,
   type SurveyChoice,
 } from './churnkey-flows.ts';
+import {
+  type AcceptedOffer,
+  type PresentedStep,
+  type SessionRecord,
+  type SessionTable,
+  SessionTableBuilder,
+} from './churnkey-sessions.ts';
 import { deriveSeed, objectId, Rng, Weighted } from './random.ts';
 import { DATA_START, DAY, HOUR, MINUTE, SECOND } from './time.ts';
 import type { Customer, World } from './world.ts';
 
-/** An accepted offer exactly as the session JSON shows it (shared, never mutated). */
-export type AcceptedOffer = Readonly<Record<string, string | number | null>>;
-
-/** One offer shown during a session. `answeredAt` is null when the customer left first. */
-export interface PresentedStep {
-  readonly offer: OfferDef;
-  readonly presentedAt: number;
-  readonly answeredAt: number | null;
-  readonly accepted: boolean;
-}
-
-/** A recorded cancel-flow session in compact form; the mock materialises the JSON on demand. */
-export interface SessionRecord {
-  readonly id: string;
-  readonly customer: Customer;
-  readonly blueprint: Blueprint;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  readonly recordingStart: number;
-  readonly recordingEnd: number;
-  readonly trial: boolean;
-  readonly aborted: boolean;
-  readonly canceled: boolean;
-  readonly mode: 'LIVE' | 'TEST';
-  readonly choice: SurveyChoice | null;
-  readonly feedback: string | null;
-  readonly presented: readonly PresentedStep[];
-  readonly accepted: AcceptedOffer | null;
-  readonly discountCooldownApplied: boolean;
-  /** Derived by the store from the customer's other sessions (see bounce.ts). */
-  bounced: boolean;
-}
+export type {
+  AcceptedOffer,
+  PresentedStep,
+  SessionRecord,
+  ThinSessionRecord,
+} from './churnkey-sessions.ts';
 
 /** Record counts per person for the DSR endpoints (sessions are counted from the store). */
 export interface DsrCounts {
@@ -64,8 +44,8 @@ export const DSR_DELETE_EVENT_LIMIT = 10_000;
 
 export interface ChurnkeyDataset {
   readonly flows: FlowCatalogue;
-  /** Newest first (createdAt desc, then id desc). */
-  readonly sessions: readonly SessionRecord[];
+  /** Newest first (createdAt desc, then id desc), as columns. */
+  readonly sessions: SessionTable;
   /** Indexed by customer index. */
   readonly dsr: readonly DsrCounts[];
 }
@@ -217,7 +197,7 @@ function customerSessions(
   flows: FlowCatalogue,
   c: Customer,
   asOf: number,
-  out: SessionRecord[],
+  out: SessionTableBuilder,
   interned: Map<string, AcceptedOffer>,
 ): void {
   if (r.bool(0.2)) return;
@@ -230,13 +210,13 @@ function customerSessions(
     : Math.max(start + r.int(3 * DAY, 400 * DAY), DATA_START + r.int(0, 90 * DAY));
   while (t < asOf - HOUR) {
     let s = makeSession(r, flows, c, t, OUTCOMES.draw(r), interned);
-    out.push(s);
+    out.add(s);
     if (r.bool(0.13)) {
       // A second attempt the same day: the first session becomes "bounced".
       const t2 = s.createdAt + r.int(10 * MINUTE, 23 * HOUR);
       if (t2 >= asOf) break;
       s = makeSession(r, flows, c, t2, BOUNCE_FOLLOW_UP.draw(r), interned);
-      out.push(s);
+      out.add(s);
     }
     if (s.canceled) break;
     t = s.createdAt + r.int(20 * DAY, 420 * DAY);
@@ -246,42 +226,6 @@ function customerSessions(
 /** Newest first, ties broken by id, descending: the order every listing uses. */
 export function compareSessions(a: SessionRecord, b: SessionRecord): number {
   return b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
-}
-
-const TIME_BITS = 38n; // ms after DATA_START: 2^38 ms ≈ 8.7 years of data
-const INDEX_BITS = 26n; // up to 67M sessions
-
-/**
- * Sorts in `compareSessions` order. A comparator sort of a million objects takes ~2 s; packing
- * (time, position) into 64-bit keys and sorting those natively takes a fraction of that.
- */
-export function sortNewestFirst(sessions: SessionRecord[]): SessionRecord[] {
-  const n = sessions.length;
-  const fits =
-    n < 2 ** Number(INDEX_BITS) &&
-    sessions.every(
-      (s) => s.createdAt >= DATA_START && s.createdAt - DATA_START < 2 ** Number(TIME_BITS),
-    );
-  if (!fits) return sessions.sort(compareSessions);
-  const keys = new BigUint64Array(n);
-  for (let i = 0; i < n; i++) {
-    keys[i] =
-      (BigInt((sessions[i] as SessionRecord).createdAt - DATA_START) << INDEX_BITS) | BigInt(i);
-  }
-  keys.sort();
-  const mask = (1n << INDEX_BITS) - 1n;
-  const out: SessionRecord[] = new Array(n);
-  for (let j = 0; j < n; j++)
-    out[n - 1 - j] = sessions[Number((keys[j] as bigint) & mask)] as SessionRecord;
-  // Equal times (the same millisecond) still need the id tie-break.
-  for (let i = 0; i < n; ) {
-    let j = i + 1;
-    while (j < n && (out[j] as SessionRecord).createdAt === (out[i] as SessionRecord).createdAt)
-      j++;
-    if (j - i > 1) out.splice(i, j - i, ...out.slice(i, j).sort(compareSessions));
-    i = j;
-  }
-  return out;
 }
 
 function dsrCounts(r: Rng, c: Customer, asOf: number): DsrCounts {
@@ -304,14 +248,14 @@ function dsrCounts(r: Rng, c: Customer, asOf: number): DsrCounts {
 export function generateChurnkeyData(world: World): ChurnkeyDataset {
   const r = new Rng(deriveSeed(world.seed, 'churnkey-data'));
   const flows = generateFlows(r);
-  const sessions: SessionRecord[] = [];
+  const builder = new SessionTableBuilder(flows.choices);
   const interned = new Map<string, AcceptedOffer>();
-  for (const c of world.customers) customerSessions(r, flows, c, world.asOf, sessions, interned);
-  const sorted = sortNewestFirst(sessions);
+  for (const c of world.customers) customerSessions(r, flows, c, world.asOf, builder, interned);
+  const sorted = builder.finish(world.customers);
   const dsr = world.customers.map((c) => dsrCounts(r, c, world.asOf));
   // Some people have more events than the API may delete (the vendor's rejected form).
   const hasSessions = new Uint8Array(world.customers.length);
-  for (const s of sorted) hasSessions[s.customer.index] = 1;
+  for (const i of sorted.customerIndex) hasSessions[i] = 1;
   const withSessions = world.customers.filter((c) => hasSessions[c.index] === 1);
   const heavy = r.sample(withSessions, Math.max(3, Math.round(3 * world.scale)));
   for (const c of heavy) {

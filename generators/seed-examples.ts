@@ -62,7 +62,7 @@ export const DSR_EXAMPLE_COUNTS: Readonly<DsrCounts & { sessions: number }> = {
  */
 export function findDsrExample(world: World, data: ChurnkeyDataset, except = -1): number {
   const sessions = new Uint32Array(world.customers.length);
-  for (const s of data.sessions) sessions[s.customer.index] = (sessions[s.customer.index] ?? 0) + 1;
+  for (const c of data.sessions.customerIndex) sessions[c] = (sessions[c] ?? 0) + 1;
   let fallback = -1;
   for (let i = 0; i < world.customers.length; i++) {
     const d = data.dsr[i];
@@ -108,10 +108,7 @@ export function seededVendorData(generated: World): {
     const { sessions: _sessions, ...counts } = DSR_EXAMPLE_COUNTS;
     dsr[jane] = { ...counts };
   }
-  const sessions = churnkey.sessions.map((s) => {
-    const c = changed.get(s.customer.index);
-    return c ? { ...s, customer: c } : s;
-  });
+  const sessions = churnkey.sessions.withCustomers(customers);
   const churncut: ChurnCutDataset = example
     ? { ...drawn, ...withChurnCutExample(drawn, customers, example), world }
     : { ...drawn, world };

@@ -4,8 +4,9 @@ import { generateWorld } from '../../generators/world.ts';
 const small = generateChurnkeyData(
   generateWorld({ seed: 7, asOf: Date.parse('2025-12-31T00:00:00Z'), scale: 0.05 }),
 );
-const template = small.sessions.find((s) => s.canceled && !s.accepted) as SessionRecord;
-const pause = small.sessions.find((s) => s.accepted?.offerType === 'PAUSE')?.accepted ?? null;
+const smallSessions = small.sessions.toArray();
+const template = smallSessions.find((s) => s.canceled && !s.accepted) as SessionRecord;
+const pause = smallSessions.find((s) => s.accepted?.offerType === 'PAUSE')?.accepted ?? null;
 
 export type Outcome = 'cancel' | 'pause' | 'abort';
 

@@ -10,7 +10,8 @@ import { SEED_EXAMPLE_IDS } from '../../../generators/seed-examples.ts';
 import type { Customer } from '../../../generators/world.ts';
 import type { PersistentPart, WriteSink } from '../../core/persist/part.ts';
 import { partitionPoint } from '../../core/search.ts';
-import { CustomerIndex, seededFlowId, seededFlowIndex } from './ids.ts';
+import { customerIds, type StringIndex } from '../../core/string-index.ts';
+import { seededFlowId, seededFlowIndex } from './ids.ts';
 import {
   CHURNED,
   type CustomerStatus,
@@ -75,7 +76,7 @@ export interface ChurnEvent {
  */
 export class ChurnCutStore implements PersistentPart {
   readonly data: ChurnCutDataset;
-  readonly index: CustomerIndex;
+  readonly index: StringIndex;
   readonly #seeded: Outcomes;
   readonly #now: () => number;
   #seededCodes: Uint8Array | null = null;
@@ -110,7 +111,7 @@ export class ChurnCutStore implements PersistentPart {
     this.data = data;
     this.#now = now;
     const customers = data.world.customers;
-    this.index = new CustomerIndex(customers);
+    this.index = customerIds(customers);
     this.#seeded = seededOutcomes(data);
     this.#state = copyOutcomes(this.#seeded);
     this.#rng = new Rng(deriveSeed(data.world.seed, 'churncut-live'));

@@ -1,6 +1,18 @@
 import type { SessionRecord } from '../../../generators/churnkey-data.ts';
+import type { Key, SessionTable } from '../../../generators/churnkey-sessions.ts';
+import { DAY } from '../../../generators/time.ts';
 import { lowerBoundDescending, upperBoundDescending } from '../../core/search.ts';
-import { type Accessor, DIMENSIONS, FILTER_FIELDS, type FieldValue } from './fields.ts';
+import {
+  type Accessor,
+  DIMENSIONS,
+  FIELD_SOURCES,
+  FILTER_FIELDS,
+  type FieldSource,
+  type FieldValue,
+} from './fields.ts';
+
+/** Source combinations up to this many are tracked in an array, more in a Map. */
+const DENSE_KEYS = 1 << 24;
 
 /** One field over a session array as dictionary codes: `dict[codes[i]]` is session i's value. */
 export interface Column {
@@ -40,16 +52,16 @@ export const columnBuilds = (): number => builds;
  * small list beside them and to a per-row state, see store.ts).
  */
 export class SessionColumns {
-  readonly sessions: readonly SessionRecord[];
+  readonly table: SessionTable;
+  readonly length: number;
   readonly createdAt: Float64Array;
   readonly #columns = new Map<string, Column>();
+  #days: Key | null = null;
 
-  constructor(sessions: readonly SessionRecord[]) {
-    this.sessions = sessions;
-    this.createdAt = new Float64Array(sessions.length);
-    sessions.forEach((s, i) => {
-      this.createdAt[i] = s.createdAt;
-    });
+  constructor(table: SessionTable) {
+    this.table = table;
+    this.length = table.length;
+    this.createdAt = table.createdAt;
   }
 
   /** The column of a filter field or breakdown dimension, built once. */
@@ -60,34 +72,72 @@ export class SessionColumns {
   }
 
   /**
-   * Builds several columns in one row-major pass. Reading a session's customer, plan and offer
-   * once for all fields is several times faster than one pass per field on a large heap.
+   * Builds the columns of these fields (those not built yet). A field with sources
+   * (fields.ts, FIELD_SOURCES) is read once per distinct combination of its sources' codes,
+   * from the first session that has it, so a million sessions cost a pass over typed arrays;
+   * a field of the session itself (ids, e-mails) is read from every row. Either way a value's
+   * code is its order of first appearance, newest first.
    */
   build(names: readonly string[]): void {
     const todo = names.filter((n) => !this.#columns.has(n));
     if (todo.length === 0) return;
-    const accessors = todo.map((n) => (FILTER_FIELDS[n] ?? DIMENSIONS[n]) as Accessor);
-    const parts = todo.map(() => ({
-      codes: new Uint32Array(this.sessions.length),
-      dict: [] as FieldValue[],
-      lookup: new Map<FieldValue, number>(),
-    }));
-    for (let i = 0; i < this.sessions.length; i++) {
-      const s = this.sessions[i] as SessionRecord;
-      for (let k = 0; k < parts.length; k++) {
-        const part = parts[k] as (typeof parts)[number];
-        const v = (accessors[k] as Accessor)(s);
-        let code = part.lookup.get(v);
+    const s = this.table.cursor();
+    for (const name of todo) {
+      const accessor = (FILTER_FIELDS[name] ?? DIMENSIONS[name]) as Accessor;
+      const codes = new Uint32Array(this.length);
+      const dict: FieldValue[] = [];
+      const lookup = new Map<FieldValue, number>();
+      const codeAt = (i: number): number => {
+        s.row = i;
+        const v = accessor(s);
+        let code = lookup.get(v);
         if (code === undefined) {
-          code = part.dict.length;
-          part.dict.push(v);
-          part.lookup.set(v, code);
+          code = dict.length;
+          dict.push(v);
+          lookup.set(v, code);
         }
-        part.codes[i] = code;
-      }
+        return code;
+      };
+      const sources = FIELD_SOURCES[name];
+      if (sources) {
+        const keys = sources.map((k) => this.#key(k));
+        const size = keys.reduce((p, k) => p * k.size, 1);
+        // Each combination's code once seen (-1: not yet).
+        const known = size <= DENSE_KEYS ? new Int32Array(size).fill(-1) : null;
+        const sparse = known ? null : new Map<number, number>();
+        for (let i = 0; i < this.length; i++) {
+          let key = 0;
+          for (const k of keys) key = key * k.size + (k.codes[i] as number);
+          let code = known ? (known[key] as number) : (sparse?.get(key) ?? -1);
+          if (code < 0) {
+            code = codeAt(i);
+            if (known) known[key] = code;
+            else sparse?.set(key, code);
+          }
+          codes[i] = code;
+        }
+      } else for (let i = 0; i < this.length; i++) codes[i] = codeAt(i);
+      this.#columns.set(name, { codes, dict, lookup });
+      builds++;
     }
-    for (const [k, n] of todo.entries()) this.#columns.set(n, parts[k] as Column);
-    builds += todo.length;
+  }
+
+  /** The codes of one source of a field (the day's: days since the oldest session). */
+  #key(source: FieldSource): Key {
+    if (source !== 'day') return this.table.keys[source];
+    if (!this.#days) {
+      const t = this.createdAt;
+      const first = this.length ? Math.floor((t[this.length - 1] as number) / DAY) : 0;
+      const codes = new Uint32Array(this.length);
+      let size = 1;
+      for (let i = 0; i < this.length; i++) {
+        const d = Math.floor((t[i] as number) / DAY) - first;
+        codes[i] = d;
+        size = Math.max(size, d + 1);
+      }
+      this.#days = { codes, size };
+    }
+    return this.#days;
   }
 
   /** First index whose createdAt is ≤ t (`inclusive`) or < t, in the newest-first order. */

@@ -1,8 +1,8 @@
-import type { SessionRecord } from '../../../generators/churnkey-data.ts';
+import type { ThinSessionRecord } from '../../../generators/churnkey-data.ts';
 import { DAY } from '../../../generators/time.ts';
 
 export type FieldValue = string | number | boolean | null;
-export type Accessor = (s: SessionRecord) => FieldValue;
+export type Accessor = (s: ThinSessionRecord) => FieldValue;
 
 const lower = (v: string): string => v.toLowerCase();
 
@@ -88,4 +88,34 @@ export const DIMENSIONS: Readonly<Record<string, Accessor>> = {
   segmentId: FILTER_FIELDS.segmentId as Accessor,
   currency: FILTER_FIELDS.sessionCurrency as Accessor,
   bounced: (s) => s.bounced,
+};
+
+/**
+ * What each field's value depends on (`plan`: the customer's plan and currency) and nothing
+ * else of the session: a column is built by reading the field once per distinct combination
+ * of these (the session table's own codes) instead of once per session. Fields not listed
+ * depend on the session itself (its id, its customer's id or e-mail) and are read row by row.
+ */
+export type FieldSource = 'plan' | 'flags' | 'accepted' | 'blueprint' | 'choice' | 'day';
+export const FIELD_SOURCES: Readonly<Record<string, readonly FieldSource[]>> = {
+  trial: ['flags'],
+  aborted: ['flags'],
+  canceled: ['flags'],
+  bounced: ['flags'],
+  billingInterval: ['plan'],
+  planId: ['plan'],
+  sessionCurrency: ['plan'],
+  currency: ['plan'],
+  offerType: ['accepted'],
+  saveType: ['flags', 'accepted'],
+  couponId: ['accepted'],
+  pauseDuration: ['accepted'],
+  blueprintId: ['blueprint'],
+  abtest: ['blueprint'],
+  segmentId: ['blueprint'],
+  response: ['choice'],
+  surveyResponse: ['choice'],
+  month: ['day'],
+  week: ['day'],
+  day: ['day'],
 };

@@ -33,7 +33,7 @@ function compile(view: SessionView, f: SessionFilter, now: number): CompiledScan
   const cols = view.base;
   let lo = cols.firstAtOrBefore(now, true);
   if (f.end !== null) lo = Math.max(lo, cols.firstAtOrBefore(f.end, false));
-  const hi = f.start === null ? cols.sessions.length : cols.firstAtOrBefore(f.start, false);
+  const hi = f.start === null ? cols.length : cols.firstAtOrBefore(f.start, false);
   const checks: Check[] = [];
   for (const e of f.equals) {
     const col = cols.column(e.name);

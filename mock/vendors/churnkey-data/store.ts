@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import {
   type ChurnkeyDataset,
   compareSessions,
@@ -11,10 +12,12 @@ import {
   dsrRecordsAt,
 } from '../../../generators/churnkey-dsr.ts';
 import type { Blueprint, OfferDef } from '../../../generators/churnkey-flows.ts';
+import type { SessionTable } from '../../../generators/churnkey-sessions.ts';
 import type { Customer, World } from '../../../generators/world.ts';
 import type { PersistentPart, WriteSink } from '../../core/persist/part.ts';
 import { partitionPoint } from '../../core/search.ts';
-import { markBounced, markBouncedOldestFirst } from './bounce.ts';
+import { customerEmails, customerIds } from '../../core/string-index.ts';
+import { markBounced } from './bounce.ts';
 import { BOUNCED, ERASED, SessionColumns, type SessionView, SHOWN } from './columns.ts';
 import { DIMENSIONS, FILTER_FIELDS } from './fields.ts';
 
@@ -39,20 +42,26 @@ export const ZERO_COUNTS: Readonly<PersonCounts> = {
  * took seconds to build at 1M sessions; this takes milliseconds.
  */
 function groupByCustomer(
-  sessions: readonly SessionRecord[],
+  customerOf: Uint32Array,
   customers: number,
 ): { order: Uint32Array; start: Uint32Array } {
   const start = new Uint32Array(customers + 1);
-  for (const s of sessions) (start[s.customer.index + 1] as number)++;
+  for (const c of customerOf) (start[c + 1] as number)++;
   for (let c = 0; c < customers; c++)
     start[c + 1] = (start[c + 1] as number) + (start[c] as number);
   const next = start.slice(0, customers);
-  const order = new Uint32Array(sessions.length);
-  sessions.forEach((s, i) => {
-    order[(next[s.customer.index] as number)++] = i;
-  });
+  const order = new Uint32Array(customerOf.length);
+  for (let i = 0; i < customerOf.length; i++)
+    order[(next[customerOf[i] as number] as number)++] = i;
   return { order, start };
 }
+
+/**
+ * Seeded sessions built as records and kept for reuse, at most: a page's records stay the
+ * same objects while they are read again (their JSON is cached by record), without holding a
+ * million records on the heap.
+ */
+const SEEDED_RECORDS = 100_000;
 
 const NONE: readonly SessionRecord[] = [];
 
@@ -99,11 +108,10 @@ const WARM_COLUMNS = [
 export class ChurnkeyDataStore implements PersistentPart {
   readonly world: World;
   readonly org: string;
-  readonly #seeded: readonly SessionRecord[];
+  readonly #seeded: SessionTable;
+  readonly #records = new LRUCache<number, SessionRecord>({ max: SEEDED_RECORDS });
   readonly #seededByCustomer: { order: Uint32Array; start: Uint32Array };
   readonly #dsr: readonly DsrCounts[];
-  #byEmail: Map<string, Customer> | null = null;
-  #byId: Map<string, Customer> | null = null;
   #base: SessionColumns | null = null;
   /** Per seeded row as seeded (SHOWN or BOUNCED), and as the writes left it. */
   #seededState: Uint8Array | null = null;
@@ -130,18 +138,7 @@ export class ChurnkeyDataStore implements PersistentPart {
     this.org = data.flows.org;
     this.#seeded = data.sessions;
     this.#dsr = data.dsr;
-    const { order, start } = groupByCustomer(data.sessions, world.customers.length);
-    this.#seededByCustomer = { order, start };
-    for (let c = 0; c < world.customers.length; c++) {
-      const from = start[c] as number;
-      const count = (start[c + 1] as number) - from;
-      // Runs are newest first; the rule reads oldest first.
-      if (count)
-        markBouncedOldestFirst(
-          count,
-          (i) => data.sessions[order[from + count - 1 - i] as number] as SessionRecord,
-        );
-    }
+    this.#seededByCustomer = groupByCustomer(data.sessions.customerIndex, world.customers.length);
     this.reset();
   }
 
@@ -240,10 +237,23 @@ export class ChurnkeyDataStore implements PersistentPart {
     return this.#base;
   }
 
+  /** Seeded row i as seeded (the same object while it is in the record cache). */
+  #seededRecord(i: number): SessionRecord {
+    let s = this.#records.get(i);
+    if (s === undefined) {
+      s = this.#seeded.at(i);
+      this.#records.set(i, s);
+    }
+    return s;
+  }
+
   #rowState(): Uint8Array {
     if (!this.#state) {
-      this.#seededState = Uint8Array.from(this.#seeded, (s) => (s.bounced ? BOUNCED : SHOWN));
-      this.#state = this.#seededState.slice();
+      const seeded = this.#seeded;
+      const state = new Uint8Array(seeded.length);
+      for (let i = 0; i < state.length; i++) state[i] = seeded.bounced(i) ? BOUNCED : SHOWN;
+      this.#seededState = state;
+      this.#state = state.slice();
     }
     return this.#state;
   }
@@ -251,11 +261,10 @@ export class ChurnkeyDataStore implements PersistentPart {
   /** Every session as the column scans read it (scan.ts). */
   view(): SessionView {
     const replaced = this.#replaced;
-    const seeded = this.#seeded;
     return {
       base: this.#columns(),
       state: this.#rowState(),
-      record: (i) => (replaced.size ? replaced.get(i) : undefined) ?? (seeded[i] as SessionRecord),
+      record: (i) => (replaced.size ? replaced.get(i) : undefined) ?? this.#seededRecord(i),
       added: this.#added,
     };
   }
@@ -280,9 +289,8 @@ export class ChurnkeyDataStore implements PersistentPart {
 
   /** Customers with this e-mail (case-insensitive): the seeded one and hosted-flow ones. */
   #withEmail(email: string): Customer[] {
-    this.#byEmail ??= new Map(this.world.customers.map((c) => [c.email.toLowerCase(), c]));
     const lower = email.toLowerCase();
-    const seeded = this.#byEmail.get(lower);
+    const seeded = this.#byLowerEmail(lower);
     const out = seeded ? [seeded] : [];
     for (const c of this.#extra.values())
       if (c !== seeded && c.email.toLowerCase() === lower) out.push(c);
@@ -295,7 +303,7 @@ export class ChurnkeyDataStore implements PersistentPart {
     const { base, state, record, added } = this.view();
     // `added` runs oldest first: walk it backwards from the last session by `now`.
     let d = partitionPoint(0, added.length, (i) => (added[i] as SessionRecord).createdAt <= now);
-    for (let i = base.firstAtOrBefore(now, true); i < base.sessions.length; i++) {
+    for (let i = base.firstAtOrBefore(now, true); i < base.length; i++) {
       if (state[i] === ERASED) continue;
       const s = record(i);
       while (d > 0 && compareSessions(added[d - 1] as SessionRecord, s) < 0)
@@ -307,17 +315,17 @@ export class ChurnkeyDataStore implements PersistentPart {
 
   /** The seeded sessions (what a reset restores) that had happened by `now`, newest first. */
   *seededSessions(now: number): Generator<SessionRecord> {
-    const list = this.#seeded;
-    const from = partitionPoint(0, list.length, (i) => (list[i] as SessionRecord).createdAt > now);
-    for (let i = from; i < list.length; i++) yield list[i] as SessionRecord;
+    const base = this.#columns();
+    for (let i = base.firstAtOrBefore(now, true); i < base.length; i++) yield this.#seededRecord(i);
   }
 
   /** A seeded person's record counts by `now` as a reset restores them (`counts` right after one). */
   seededCounts(c: Customer, now: number): PersonCounts {
     const { order, start } = this.#seededByCustomer;
+    const createdAt = this.#seeded.createdAt;
     let sessions = 0;
     for (let k = start[c.index] ?? 0; k < (start[c.index + 1] ?? 0); k++)
-      if ((this.#seeded[order[k] as number] as SessionRecord).createdAt <= now) sessions++;
+      if ((createdAt[order[k] as number] as number) <= now) sessions++;
     return { ...this.#recordCounts(c, now), sessions };
   }
 
@@ -345,11 +353,11 @@ export class ChurnkeyDataStore implements PersistentPart {
   /** How many sessions have happened by `now`. */
   size(now: number): number {
     const base = this.#columns();
-    let n = base.sessions.length - base.firstAtOrBefore(now, true);
+    let n = base.length - base.firstAtOrBefore(now, true);
     const { order, start } = this.#seededByCustomer;
     for (const c of this.#wiped)
       for (let k = start[c] ?? 0; k < (start[c + 1] ?? 0); k++)
-        if ((this.#seeded[order[k] as number] as SessionRecord).createdAt <= now) n--;
+        if ((base.createdAt[order[k] as number] as number) <= now) n--;
     const added = this.#added;
     return n + partitionPoint(0, added.length, (i) => (added[i] as SessionRecord).createdAt <= now);
   }
@@ -371,8 +379,14 @@ export class ChurnkeyDataStore implements PersistentPart {
 
   /** The customer with this id: from the billing data, or one a hosted-flow session added. */
   customer(id: string): Customer | null {
-    this.#byId ??= new Map(this.world.customers.map((c) => [c.id, c]));
-    return this.#byId.get(id) ?? this.#extra.get(id) ?? null;
+    const customers = this.world.customers;
+    return customers[customerIds(customers).get(id)] ?? this.#extra.get(id) ?? null;
+  }
+
+  /** The seeded customer with this lower-cased e-mail. */
+  #byLowerEmail(lower: string): Customer | undefined {
+    const customers = this.world.customers;
+    return customers[customerEmails(customers).get(lower)];
   }
 
   /**
@@ -455,7 +469,8 @@ export class ChurnkeyDataStore implements PersistentPart {
     const view = this.view();
     for (let k = start[index] ?? 0; k < (start[index + 1] ?? 0); k++) {
       const i = order[k] as number;
-      if (view.record(i) !== old) continue;
+      // The same session: its id (a record may have been rebuilt since it was read).
+      if (view.record(i).id !== old.id) continue;
       this.#replaced.set(i, copy);
       view.state[i] = copy.bounced ? BOUNCED : SHOWN;
       return;
@@ -475,23 +490,22 @@ export class ChurnkeyDataStore implements PersistentPart {
     const { order, start } = this.#seededByCustomer;
     const from = start[index] ?? 0;
     const to = start[index + 1] ?? from;
-    return Array.from(order.subarray(from, to), (i) => this.#seeded[i] as SessionRecord);
+    return Array.from(order.subarray(from, to), (i) => this.#seededRecord(i));
   }
 
   /** Builds the lookup tables the first request needs, so it does not pay for them. */
   warm(): void {
-    this.#byId ??= new Map(this.world.customers.map((c) => [c.id, c]));
-    this.#byEmail ??= new Map(this.world.customers.map((c) => [c.email.toLowerCase(), c]));
+    customerIds(this.world.customers);
+    customerEmails(this.world.customers);
     this.#columns().build(WARM_COLUMNS);
     this.#rowState();
   }
 
   /** The person with this e-mail (case-insensitive), unless unknown or erased. */
   person(email: string): Customer | null {
-    this.#byEmail ??= new Map(this.world.customers.map((c) => [c.email.toLowerCase(), c]));
     const lower = email.toLowerCase();
     // Hosted-flow customers' e-mails are made lower case (customerFor).
-    const c = this.#byEmail.get(lower) ?? this.#extraByEmail.get(lower);
+    const c = this.#byLowerEmail(lower) ?? this.#extraByEmail.get(lower);
     return c && !this.#erased.has(c.index) ? c : null;
   }
 

@@ -23,7 +23,7 @@ const DEFAULT = build(42);
 /** The hash of every vendor's records for the same world. */
 const hashOf = (b: ReturnType<typeof build>) =>
   datasetHash(REGISTRY, b.world, seededVendorData(b.world));
-const { sessions } = DEFAULT.data;
+const sessions = DEFAULT.data.sessions.toArray();
 const share = (p: (s: (typeof sessions)[number]) => boolean) =>
   sessions.filter(p).length / sessions.length;
 

@@ -25,7 +25,7 @@ describe('findDsrExample / seededVendorData (pure)', () => {
     expect(d?.events).toBeGreaterThan(0);
     expect(d?.events).toBeLessThanOrEqual(10_000);
     expect(d?.invoices).toBeGreaterThan(0);
-    expect(data.sessions.filter((s) => s.customer.index === i)).toHaveLength(5);
+    expect(data.sessions.toArray().filter((s) => s.customer.index === i)).toHaveLength(5);
     expect(findDsrExample(w, data, i)).not.toBe(i);
   });
 
@@ -39,7 +39,7 @@ describe('findDsrExample / seededVendorData (pure)', () => {
     expect(before.customers[jane.index]?.email).not.toBe(EMAIL);
     const renamed = after.customers.filter((c, i) => c.email !== before.customers[i]?.email);
     expect(renamed.map((c) => c.email).sort()).toEqual(['customer@example.com', EMAIL]);
-    const hers = churnkey.sessions.filter((s) => s.customer.index === jane.index);
+    const hers = churnkey.sessions.toArray().filter((s) => s.customer.index === jane.index);
     expect(hers).toHaveLength(DSR_EXAMPLE_COUNTS.sessions);
     for (const s of hers) expect(s.customer).toBe(jane);
     const { sessions: _s, ...counts } = DSR_EXAMPLE_COUNTS;

@@ -20,6 +20,9 @@ import {
  * sha256 over the default dataset's sessions (seed 42, as of 2025-12-31, scale 1), one JSON
  * line each, as materialised before the connector-schema fields were added. The fields they
  * had must keep their values: pacts, README examples and seed examples depend on them.
+ * `bounced` is left out of it: the generator's records had it false until the generator
+ * derived it (the store always did, so the API's answers did not change); the listing tests
+ * hold it to the docs' rule.
  */
 const EXISTING_FIELDS_SHA256 = '72696389a10b5fd888a2cb530b2eadc2dd215ed1dd88836188b6a25414e6e916';
 
@@ -136,7 +139,7 @@ describe('determinism', () => {
   const asOf = Date.parse('2025-12-31T00:00:00.000Z');
   const materialised = () => {
     const data = generateChurnkeyData(generateWorld({ seed: 42, asOf, scale: 1 }));
-    return data.sessions.map((s) => toSessionJson(s, data.flows.org));
+    return data.sessions.toArray().map((s) => toSessionJson(s, data.flows.org));
   };
 
   it('the same seed gives the same JSON, new fields included; the old fields are unchanged', () => {
@@ -144,7 +147,8 @@ describe('determinism', () => {
     const twice = materialised();
     expect(JSON.stringify(twice)).toBe(JSON.stringify(once));
     const h = createHash('sha256');
-    for (const j of once) h.update(`${JSON.stringify(withoutNewFields(j))}\n`);
+    for (const j of once)
+      h.update(`${JSON.stringify({ ...withoutNewFields(j), bounced: false })}\n`);
     expect(h.digest('hex')).toBe(EXISTING_FIELDS_SHA256);
   });
 });

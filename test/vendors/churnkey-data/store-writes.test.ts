@@ -26,6 +26,7 @@ import {
 const AS_OF = Date.parse('2025-12-31T00:00:00Z');
 const world = generateWorld({ seed: 5, asOf: AS_OF, scale: 0.2 });
 const data = generateChurnkeyData(world);
+const seededRecords = data.sessions.toArray();
 
 class Model {
   list: SessionRecord[] = [];
@@ -68,8 +69,8 @@ const QUERIES: Record<string, unknown>[] = [
   { canceled: true, billingInterval: 'MONTH' },
   { customerEmail: 'rec-1@customers.churnmock.test' },
   { customerEmail: 'REC-2@customers.churnmock.test', saveType: 'ABANDON' },
-  { customerEmail: (data.sessions[5] as SessionRecord).customer.email.toUpperCase() },
-  { customerId: (data.sessions[9] as SessionRecord).customer.id, bounced: true },
+  { customerEmail: data.sessions.at(5).customer.email.toUpperCase() },
+  { customerId: data.sessions.at(9).customer.id, bounced: true },
 ];
 const DIMS: string[][] = [
   [],
@@ -119,7 +120,7 @@ function agree(store: ChurnkeyDataStore, model: Model): void {
 describe('Churnkey Data store writes', () => {
   it('recorded sessions, bounces, DSR deletes and resets: every list and aggregation exact', () => {
     const store = new ChurnkeyDataStore(world, data);
-    const model = new Model(data.sessions);
+    const model = new Model(data.sessions.toArray());
     agree(store, model); // builds every column the queries use
     const builds = columnBuilds();
     randomWrites(store, model, new Rng(2026), 240, () => agree(store, model));
@@ -132,7 +133,7 @@ describe('Churnkey Data store writes', () => {
     const store = new ChurnkeyDataStore(world, data);
     const journal: { kind: string; data: unknown }[] = [];
     store.persistTo((kind, d) => journal.push({ kind, data: JSON.parse(JSON.stringify(d)) }));
-    const model = new Model(data.sessions);
+    const model = new Model(data.sessions.toArray());
     // No resets here: a reset is not a store write (the data directory empties its journal).
     randomWrites(store, model, new Rng(8), 200, () => {}, false);
     expect(new Set(journal.map((j) => j.kind))).toEqual(new Set(['customer', 'session', 'erase']));
@@ -166,7 +167,7 @@ function randomWrites(
   let extra = 0;
   const latest = new Map<number, number>();
   const record = (customer: Customer): SessionRecord => {
-    const template = r.pick(data.sessions);
+    const template = r.pick(seededRecords);
     // Often within a day of the customer's last one, so the bounce rule changes flags.
     const last = latest.get(customer.index);
     const t =
@@ -217,7 +218,7 @@ function randomWrites(
 describe('Churnkey Data store caps', () => {
   it('refuses a recorded session past the cap, keeping every one it holds', () => {
     const store = new ChurnkeyDataStore(world, data);
-    const template = data.sessions[0] as SessionRecord;
+    const template = data.sessions.at(0);
     const customers = world.customers;
     for (let i = 0; i < MAX_RECORDED_SESSIONS; i++)
       store.add({

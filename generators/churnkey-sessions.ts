@@ -1,0 +1,560 @@
+import type { Blueprint, OfferDef, SurveyChoice } from './churnkey-flows.ts';
+import { DATA_START, DAY } from './time.ts';
+import type { Customer } from './world.ts';
+
+/** An accepted offer exactly as the session JSON shows it (shared, never mutated). */
+export type AcceptedOffer = Readonly<Record<string, string | number | null>>;
+
+/** One offer shown during a session. `answeredAt` is null when the customer left first. */
+export interface PresentedStep {
+  readonly offer: OfferDef;
+  readonly presentedAt: number;
+  readonly answeredAt: number | null;
+  readonly accepted: boolean;
+}
+
+/** A recorded cancel-flow session in compact form; the mock materialises the JSON on demand. */
+export interface SessionRecord {
+  readonly id: string;
+  readonly customer: Customer;
+  readonly blueprint: Blueprint;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly recordingStart: number;
+  readonly recordingEnd: number;
+  readonly trial: boolean;
+  readonly aborted: boolean;
+  readonly canceled: boolean;
+  readonly mode: 'LIVE' | 'TEST';
+  readonly choice: SurveyChoice | null;
+  readonly feedback: string | null;
+  readonly presented: readonly PresentedStep[];
+  readonly accepted: AcceptedOffer | null;
+  readonly discountCooldownApplied: boolean;
+  /** Derived from the customer's other sessions (see mock/vendors/churnkey-data/bounce.ts). */
+  bounced: boolean;
+}
+
+/** The fields of a session that filters and breakdowns read (mock/vendors/churnkey-data/fields.ts). */
+export type ThinSessionRecord = Pick<
+  SessionRecord,
+  'id' | 'customer' | 'blueprint' | 'createdAt' | 'trial' | 'aborted' | 'canceled' | 'bounced'
+> & {
+  readonly choice: SurveyChoice | null;
+  readonly accepted: AcceptedOffer | null;
+};
+
+/** Bits of `SessionTable.flags`. */
+const TRIAL = 1;
+const ABORTED = 2;
+const CANCELED = 4;
+const TEST_MODE = 8;
+const COOLDOWN = 16;
+const BOUNCED = 32;
+const STEP0_ACCEPTED = 64;
+const STEP1_ACCEPTED = 128;
+
+/** `answeredAt` of a step the customer left before answering. */
+const UNANSWERED = 0xffffffff;
+/** A seeded session shows at most this many offers (generators/churnkey-data.ts). */
+const MAX_STEPS = 2;
+
+/** Values by first appearance, each with its number (identity for objects). */
+class Dict<T> {
+  readonly values: T[] = [];
+  readonly #codes = new Map<T, number>();
+  code(v: T): number {
+    let c = this.#codes.get(v);
+    if (c === undefined) {
+      c = this.values.length;
+      this.values.push(v);
+      this.#codes.set(v, c);
+    }
+    return c;
+  }
+}
+
+/** A typed array's storage grown to `size` elements (its values kept). */
+function grown<A extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(
+  a: A,
+  size: number,
+): A {
+  const b = new (a.constructor as new (n: number) => A)(size);
+  b.set(a);
+  return b;
+}
+
+/** Each lower-case hex digit's value by character code (16: not one). */
+const HEX_VALUE = Uint8Array.from({ length: 128 }, (_, c) =>
+  c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : 16,
+);
+
+/** A non-negative whole number of milliseconds that fits 32 bits, or a generator bug. */
+function delta(v: number, what: string): number {
+  if (!Number.isInteger(v) || v < 0 || v >= UNANSWERED) throw new Error(`session ${what}: ${v}`);
+  return v;
+}
+
+/** A code per session and how many codes there are (see `SessionTable.keys`). */
+export interface Key {
+  readonly codes: ArrayLike<number>;
+  readonly size: number;
+}
+
+/** The dictionaries a table's codes point into (shared by every table of one dataset). */
+interface Dicts {
+  readonly blueprints: readonly Blueprint[];
+  readonly offers: readonly OfferDef[];
+  readonly accepted: readonly AcceptedOffer[];
+  readonly choices: readonly SurveyChoice[];
+  readonly feedback: readonly string[];
+}
+
+/** The columns of a table, each one value per row (ids: 12 bytes per row). */
+interface Columns {
+  readonly createdAt: Float64Array;
+  readonly updated: Uint32Array;
+  readonly recordingStart: Uint32Array;
+  readonly recordingEnd: Uint32Array;
+  readonly customer: Uint32Array;
+  readonly blueprint: Uint16Array;
+  readonly flags: Uint8Array;
+  readonly choice: Uint8Array;
+  readonly feedback: Uint16Array;
+  readonly accepted: Uint16Array;
+  readonly steps: Uint8Array;
+  readonly offer: Uint16Array;
+  readonly presentedAt: Uint32Array;
+  readonly answeredAt: Uint32Array;
+  readonly ids: Uint8Array;
+}
+
+/**
+ * The seeded sessions as columns, newest first (createdAt desc, then id desc): about 70 bytes
+ * a session in typed arrays instead of ~600 bytes of objects on the heap, so a million of
+ * them cost the garbage collector nothing to keep. `at(i)` builds session i as the record the
+ * mock materialises; `cursor()` reads rows through one reusable record for passes over all.
+ */
+export class SessionTable implements Iterable<SessionRecord> {
+  readonly length: number;
+  readonly #c: Columns;
+  readonly #d: Dicts;
+  readonly #customers: readonly Customer[];
+  #plans: Key | null = null;
+
+  constructor(length: number, columns: Columns, dicts: Dicts, customers: readonly Customer[]) {
+    this.length = length;
+    this.#c = columns;
+    this.#d = dicts;
+    this.#customers = customers;
+  }
+
+  /** The same sessions with their customers read from `customers` (same indices). */
+  withCustomers(customers: readonly Customer[]): SessionTable {
+    return new SessionTable(this.length, this.#c, this.#d, customers);
+  }
+
+  /** Creation times, newest first (the column scans search). */
+  get createdAt(): Float64Array {
+    return this.#c.createdAt;
+  }
+
+  /** Each session's customer index. */
+  get customerIndex(): Uint32Array {
+    return this.#c.customer;
+  }
+
+  /** Whether session i was seeded as bounced. */
+  bounced(i: number): boolean {
+    return ((this.#c.flags[i] as number) & BOUNCED) !== 0;
+  }
+
+  /** Session i's id (24 hex digits). */
+  id(i: number): string {
+    const ids = this.#c.ids;
+    return Buffer.from(ids.buffer, ids.byteOffset + 12 * i, 12).toString('hex');
+  }
+
+  customer(i: number): Customer {
+    return this.#customers[this.#c.customer[i] as number] as Customer;
+  }
+
+  /** Session i as a record (a new object each call). */
+  at(i: number): SessionRecord {
+    const c = this.#c;
+    const d = this.#d;
+    const createdAt = c.createdAt[i] as number;
+    const recordingStart = createdAt - (c.recordingStart[i] as number);
+    const flags = c.flags[i] as number;
+    const presented: PresentedStep[] = [];
+    for (let k = 0; k < (c.steps[i] as number); k++) {
+      const j = MAX_STEPS * i + k;
+      const presentedAt = recordingStart + (c.presentedAt[j] as number);
+      const answered = c.answeredAt[j] as number;
+      presented.push({
+        offer: d.offers[c.offer[j] as number] as OfferDef,
+        presentedAt,
+        answeredAt: answered === UNANSWERED ? null : presentedAt + answered,
+        accepted: (flags & (k === 0 ? STEP0_ACCEPTED : STEP1_ACCEPTED)) !== 0,
+      });
+    }
+    const choice = c.choice[i] as number;
+    const feedback = c.feedback[i] as number;
+    const accepted = c.accepted[i] as number;
+    return {
+      id: this.id(i),
+      customer: this.customer(i),
+      blueprint: d.blueprints[c.blueprint[i] as number] as Blueprint,
+      createdAt,
+      updatedAt: createdAt + (c.updated[i] as number),
+      recordingStart,
+      recordingEnd: createdAt - (c.recordingEnd[i] as number),
+      trial: (flags & TRIAL) !== 0,
+      aborted: (flags & ABORTED) !== 0,
+      canceled: (flags & CANCELED) !== 0,
+      mode: flags & TEST_MODE ? 'TEST' : 'LIVE',
+      choice: choice === 0 ? null : (d.choices[choice - 1] as SurveyChoice),
+      feedback: feedback === 0 ? null : (d.feedback[feedback - 1] as string),
+      presented,
+      accepted: accepted === 0 ? null : (d.accepted[accepted - 1] as AcceptedOffer),
+      discountCooldownApplied: (flags & COOLDOWN) !== 0,
+      bounced: (flags & BOUNCED) !== 0,
+    };
+  }
+
+  /**
+   * One record whose fields read row `cursor.row` (set it, then read): a pass over every row
+   * through field accessors without building a record per row. Its `presented` steps are not
+   * read this way (use `at`).
+   */
+  cursor(): SessionCursor {
+    return new SessionCursor(this);
+  }
+
+  /** Every session as a record, newest first (a million of them take a while: tests, exports). */
+  *[Symbol.iterator](): Iterator<SessionRecord> {
+    for (let i = 0; i < this.length; i++) yield this.at(i);
+  }
+
+  /** Every session as records in an array (tests and small data). */
+  toArray(): SessionRecord[] {
+    return Array.from(this);
+  }
+
+  /**
+   * The codes a session's fields are drawn from, each with how many values it has: flags
+   * (trial, aborted, canceled, mode, bounced…), the accepted offer, the blueprint, the survey
+   * answer, and the customer. Sessions equal in these are equal in every field read from them.
+   */
+  get keys(): Readonly<Record<'flags' | 'accepted' | 'blueprint' | 'choice' | 'plan', Key>> {
+    const c = this.#c;
+    const d = this.#d;
+    return {
+      flags: { codes: c.flags, size: 256 },
+      accepted: { codes: c.accepted, size: d.accepted.length + 1 },
+      blueprint: { codes: c.blueprint, size: d.blueprints.length },
+      choice: { codes: c.choice, size: d.choices.length + 1 },
+      plan: this.#planKey(),
+    };
+  }
+
+  /** Each session's customer's (plan, currency), read from the customers in their order. */
+  #planKey(): Key {
+    if (!this.#plans) {
+      const combos = new Dict<string>();
+      const ofCustomer = new Uint32Array(this.#customers.length);
+      this.#customers.forEach((c, i) => {
+        ofCustomer[i] = combos.code(`${c.subscription.plan.id} ${c.subscription.currency}`);
+      });
+      const codes = new Uint32Array(this.length);
+      const customer = this.#c.customer;
+      for (let i = 0; i < this.length; i++) codes[i] = ofCustomer[customer[i] as number] as number;
+      this.#plans = { codes, size: Math.max(1, combos.values.length) };
+    }
+    return this.#plans;
+  }
+
+  /** Internal: the columns and dictionaries, for a cursor. */
+  get parts(): { readonly columns: Columns; readonly dicts: Dicts } {
+    return { columns: this.#c, dicts: this.#d };
+  }
+}
+
+/** A record view of one row of a table at a time (`row`); see `SessionTable.cursor`. */
+export class SessionCursor implements ThinSessionRecord {
+  row = 0;
+  readonly #t: SessionTable;
+  readonly #c: Columns;
+  readonly #d: Dicts;
+
+  constructor(table: SessionTable) {
+    this.#t = table;
+    this.#c = table.parts.columns;
+    this.#d = table.parts.dicts;
+  }
+  get id(): string {
+    return this.#t.id(this.row);
+  }
+  get customer(): Customer {
+    return this.#t.customer(this.row);
+  }
+  get blueprint(): Blueprint {
+    return this.#d.blueprints[this.#c.blueprint[this.row] as number] as Blueprint;
+  }
+  get createdAt(): number {
+    return this.#c.createdAt[this.row] as number;
+  }
+  get trial(): boolean {
+    return ((this.#c.flags[this.row] as number) & TRIAL) !== 0;
+  }
+  get aborted(): boolean {
+    return ((this.#c.flags[this.row] as number) & ABORTED) !== 0;
+  }
+  get canceled(): boolean {
+    return ((this.#c.flags[this.row] as number) & CANCELED) !== 0;
+  }
+  get bounced(): boolean {
+    return ((this.#c.flags[this.row] as number) & BOUNCED) !== 0;
+  }
+  get choice(): SurveyChoice | null {
+    const c = this.#c.choice[this.row] as number;
+    return c === 0 ? null : (this.#d.choices[c - 1] as SurveyChoice);
+  }
+  get accepted(): AcceptedOffer | null {
+    const a = this.#c.accepted[this.row] as number;
+    return a === 0 ? null : (this.#d.accepted[a - 1] as AcceptedOffer);
+  }
+}
+
+/** How much a session's outcome matters (see mock/vendors/churnkey-data/bounce.ts). */
+const relevanceOf = (flags: number, accepted: number): number =>
+  flags & CANCELED ? 3 : accepted !== 0 ? 2 : 1;
+
+const TIME_BITS = 38; // ms after DATA_START: 2^38 ms ≈ 8.7 years of data
+const INDEX_BITS = 26; // up to 67M sessions
+
+/**
+ * Collects generated sessions (in any order) into columns; `finish` sorts them newest first
+ * and marks the bounced ones, as the Data API docs' rule says (List Sessions: "A session gets
+ * marked as bounced if another more relevant session takes place within 24 hours").
+ */
+export class SessionTableBuilder {
+  #n = 0;
+  #createdAt = new Float64Array(0);
+  #updated = new Uint32Array(0);
+  #recordingStart = new Uint32Array(0);
+  #recordingEnd = new Uint32Array(0);
+  #customer = new Uint32Array(0);
+  #blueprint = new Uint16Array(0);
+  #flags = new Uint8Array(0);
+  #choice = new Uint8Array(0);
+  #feedback = new Uint16Array(0);
+  #accepted = new Uint16Array(0);
+  #steps = new Uint8Array(0);
+  #offer = new Uint16Array(0);
+  #presentedAt = new Uint32Array(0);
+  #answeredAt = new Uint32Array(0);
+  #ids = new Uint8Array(0);
+  readonly #blueprints = new Dict<Blueprint>();
+  readonly #offers = new Dict<OfferDef>();
+  readonly #acceptedOffers = new Dict<AcceptedOffer>();
+  readonly #feedbackText = new Dict<string>();
+  readonly #choices: readonly SurveyChoice[];
+  readonly #choiceCodes: Map<SurveyChoice, number>;
+
+  constructor(choices: readonly SurveyChoice[]) {
+    this.#choices = choices;
+    this.#choiceCodes = new Map(choices.map((c, i) => [c, i + 1]));
+  }
+
+  add(s: SessionRecord): void {
+    const i = this.#n++;
+    if (this.#n > this.#createdAt.length) this.#grow(this.#n);
+    const t = s.createdAt;
+    this.#createdAt[i] = t;
+    this.#updated[i] = delta(s.updatedAt - t, 'updatedAt');
+    this.#recordingStart[i] = delta(t - s.recordingStart, 'recordingStart');
+    this.#recordingEnd[i] = delta(t - s.recordingEnd, 'recordingEnd');
+    this.#customer[i] = s.customer.index;
+    this.#blueprint[i] = this.#blueprints.code(s.blueprint);
+    if (s.presented.length > MAX_STEPS) throw new Error(`session ${s.id}: too many offers`);
+    let flags =
+      (s.trial ? TRIAL : 0) |
+      (s.aborted ? ABORTED : 0) |
+      (s.canceled ? CANCELED : 0) |
+      (s.mode === 'TEST' ? TEST_MODE : 0) |
+      (s.discountCooldownApplied ? COOLDOWN : 0) |
+      (s.bounced ? BOUNCED : 0);
+    s.presented.forEach((p, k) => {
+      const j = MAX_STEPS * i + k;
+      this.#offer[j] = this.#offers.code(p.offer);
+      this.#presentedAt[j] = delta(p.presentedAt - s.recordingStart, 'presentedAt');
+      this.#answeredAt[j] =
+        p.answeredAt === null ? UNANSWERED : delta(p.answeredAt - p.presentedAt, 'answeredAt');
+      if (p.accepted) flags |= k === 0 ? STEP0_ACCEPTED : STEP1_ACCEPTED;
+    });
+    this.#steps[i] = s.presented.length;
+    this.#flags[i] = flags;
+    if (s.choice !== null && !this.#choiceCodes.has(s.choice))
+      throw new Error(`session ${s.id}: a survey choice not in the catalogue`);
+    this.#choice[i] = s.choice === null ? 0 : (this.#choiceCodes.get(s.choice) as number);
+    this.#feedback[i] = s.feedback === null ? 0 : this.#feedbackText.code(s.feedback) + 1;
+    this.#accepted[i] = s.accepted === null ? 0 : this.#acceptedOffers.code(s.accepted) + 1;
+    const id = s.id;
+    if (id.length !== 24) throw new Error(`session id ${id}: not 24 hex digits`);
+    for (let k = 0; k < 12; k++) {
+      const hi = HEX_VALUE[id.charCodeAt(2 * k)] ?? 16;
+      const lo = HEX_VALUE[id.charCodeAt(2 * k + 1)] ?? 16;
+      if (hi > 15 || lo > 15) throw new Error(`session id ${id}: not 24 hex digits`);
+      this.#ids[12 * i + k] = (hi << 4) | lo;
+    }
+  }
+
+  /** Room for at least `need` rows in every column (doubling). */
+  #grow(need: number): void {
+    let rows = Math.max(1024, this.#createdAt.length);
+    while (rows < need) rows *= 2;
+    this.#createdAt = grown(this.#createdAt, rows);
+    this.#updated = grown(this.#updated, rows);
+    this.#recordingStart = grown(this.#recordingStart, rows);
+    this.#recordingEnd = grown(this.#recordingEnd, rows);
+    this.#customer = grown(this.#customer, rows);
+    this.#blueprint = grown(this.#blueprint, rows);
+    this.#flags = grown(this.#flags, rows);
+    this.#choice = grown(this.#choice, rows);
+    this.#feedback = grown(this.#feedback, rows);
+    this.#accepted = grown(this.#accepted, rows);
+    this.#steps = grown(this.#steps, rows);
+    this.#offer = grown(this.#offer, MAX_STEPS * rows);
+    this.#presentedAt = grown(this.#presentedAt, MAX_STEPS * rows);
+    this.#answeredAt = grown(this.#answeredAt, MAX_STEPS * rows);
+    this.#ids = grown(this.#ids, 12 * rows);
+  }
+
+  /** The table, newest first, with `bounced` derived; its customers come from `customers`. */
+  finish(customers: readonly Customer[]): SessionTable {
+    const n = this.#n;
+    const order = this.#newestFirst();
+    const permute = <A extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(
+      a: A,
+      width = 1,
+    ): A => {
+      const out = new (a.constructor as new (n: number) => A)(n * width);
+      for (let j = 0; j < n; j++) {
+        const from = (order[j] as number) * width;
+        for (let k = 0; k < width; k++) out[j * width + k] = a[from + k] as number;
+      }
+      return out;
+    };
+    const columns: Columns = {
+      createdAt: permute(this.#createdAt),
+      updated: permute(this.#updated),
+      recordingStart: permute(this.#recordingStart),
+      recordingEnd: permute(this.#recordingEnd),
+      customer: permute(this.#customer),
+      blueprint: permute(this.#blueprint),
+      flags: permute(this.#flags),
+      choice: permute(this.#choice),
+      feedback: permute(this.#feedback),
+      accepted: permute(this.#accepted),
+      steps: permute(this.#steps),
+      offer: permute(this.#offer, MAX_STEPS),
+      presentedAt: permute(this.#presentedAt, MAX_STEPS),
+      answeredAt: permute(this.#answeredAt, MAX_STEPS),
+      ids: permute(this.#ids, 12),
+    };
+    markBounced(columns, n, customers.length);
+    return new SessionTable(
+      n,
+      columns,
+      {
+        blueprints: this.#blueprints.values,
+        offers: this.#offers.values,
+        accepted: this.#acceptedOffers.values,
+        choices: this.#choices,
+        feedback: this.#feedbackText.values,
+      },
+      customers,
+    );
+  }
+
+  /** Row numbers in newest-first order: createdAt desc, then id desc. */
+  #newestFirst(): Uint32Array {
+    const n = this.#n;
+    const created = this.#createdAt;
+    const ids = this.#ids;
+    const idDesc = (a: number, b: number): number => {
+      for (let k = 0; k < 12; k++) {
+        const d = (ids[12 * b + k] as number) - (ids[12 * a + k] as number);
+        if (d !== 0) return d;
+      }
+      return 0;
+    };
+    let order: Uint32Array;
+    let fits = n < 2 ** INDEX_BITS;
+    for (let i = 0; fits && i < n; i++) {
+      const t = (created[i] as number) - DATA_START;
+      fits = t >= 0 && t < 2 ** TIME_BITS;
+    }
+    if (fits) {
+      // Sorting packed (time, row) keys natively is several times faster than a comparator.
+      const keys = new BigUint64Array(n);
+      const shift = BigInt(INDEX_BITS);
+      for (let i = 0; i < n; i++)
+        keys[i] = (BigInt((created[i] as number) - DATA_START) << shift) | BigInt(i);
+      keys.sort();
+      const mask = (1n << shift) - 1n;
+      order = new Uint32Array(n);
+      for (let j = 0; j < n; j++) order[n - 1 - j] = Number((keys[j] as bigint) & mask);
+    } else {
+      order = new Uint32Array(n);
+      for (let i = 0; i < n; i++) order[i] = i;
+      order.sort((a, b) => (created[b] as number) - (created[a] as number));
+    }
+    // Equal times (the same millisecond) still need the id tie-break.
+    for (let i = 0; i < n; ) {
+      let j = i + 1;
+      const t = created[order[i] as number];
+      while (j < n && created[order[j] as number] === t) j++;
+      if (j - i > 1) order.subarray(i, j).sort(idDesc);
+      i = j;
+    }
+    return order;
+  }
+}
+
+/**
+ * Sets the BOUNCED flag of every row by the docs' rule, per customer, oldest first: a session
+ * is bounced when a later one of at least its relevance follows within 24 hours.
+ */
+function markBounced(c: Columns, n: number, customers: number): void {
+  let most = 0;
+  for (let i = 0; i < n; i++) most = Math.max(most, (c.customer[i] as number) + 1);
+  const size = Math.max(customers, most);
+  const start = new Uint32Array(size + 1);
+  for (let i = 0; i < n; i++) (start[(c.customer[i] as number) + 1] as number)++;
+  for (let k = 0; k < size; k++) start[k + 1] = (start[k + 1] as number) + (start[k] as number);
+  const next = start.slice(0, size);
+  const rows = new Uint32Array(n); // per customer, newest first
+  for (let i = 0; i < n; i++) rows[(next[c.customer[i] as number] as number)++] = i;
+  for (let k = 0; k < size; k++) {
+    const from = start[k] as number;
+    const to = start[k + 1] as number;
+    // Oldest first: rows[to - 1] down to rows[from].
+    for (let a = to - 1; a >= from; a--) {
+      const i = rows[a] as number;
+      const ti = c.createdAt[i] as number;
+      const ri = relevanceOf(c.flags[i] as number, c.accepted[i] as number);
+      let bounced = false;
+      for (let b = a - 1; b >= from; b--) {
+        const j = rows[b] as number;
+        if ((c.createdAt[j] as number) - ti > DAY) break;
+        if (relevanceOf(c.flags[j] as number, c.accepted[j] as number) >= ri) {
+          bounced = true;
+          break;
+        }
+      }
+      c.flags[i] = bounced ? (c.flags[i] as number) | BOUNCED : (c.flags[i] as number) & ~BOUNCED;
+    }
+  }
+}
