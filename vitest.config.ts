@@ -16,6 +16,9 @@ export default defineConfig({
     // setup.ts starts every file from the seed, and tests restore what they change in process.env.
     isolate: false,
     setupFiles: ['./test/helpers/setup.ts'],
+    // The CLI's data cache defaults to ~/.cache/churnmock: tests (and the servers they start)
+    // use none unless a test names a directory of its own.
+    env: { CHURNMOCK_DATA_CACHE: 'off' },
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     projects: [
       {

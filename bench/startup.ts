@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stopChild } from '../test/helpers/child.ts';
 import { freePort } from '../test/helpers/wait.ts';
@@ -73,15 +74,26 @@ async function firstSecond(base: string): Promise<{ max: number; n: number; slow
 /**
  * Spawns the installed command and asks for the first Churnkey page every 10 ms from the spawn
  * on: the time until the first 200, from process start as a user sees it; then the first
- * second's requests, the heap and the session count.
+ * second's requests, the heap and the session count. `cache` is its data cache directory: an
+ * empty one makes a cold start (generate, then save), one it filled a repeated start.
  */
-async function start(scale: number): Promise<Start> {
+async function start(scale: number, cache: string): Promise<Start> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const started = performance.now();
   const proc: ChildProcess = spawn(
     process.execPath,
-    [BIN, 'serve', '--port', String(port), '--scale', String(scale), '--quiet'],
+    [
+      BIN,
+      'serve',
+      '--port',
+      String(port),
+      '--scale',
+      String(scale),
+      '--quiet',
+      '--data-cache',
+      cache,
+    ],
     { cwd: ROOT, stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } },
   );
   track(proc);
@@ -127,10 +139,20 @@ async function start(scale: number): Promise<Start> {
 
 /**
  * Start-up at scale 1, 10 and 100 (time to the first answer, peak RSS, heap, the first second
- * after readiness), a repeated start at scale 100 with the same parameters, and the cost per
- * million sessions between scale 1 and 100.
+ * after readiness), each cold (an empty data cache: generated, then saved), a repeated start at
+ * scale 100 with the same parameters (loaded from that cache), and the cost per million
+ * sessions between scale 1 and 100.
  */
 export async function runStartup(): Promise<Row[]> {
+  const caches = new Map<number, string>();
+  try {
+    return await startups(caches);
+  } finally {
+    for (const dir of caches.values()) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function startups(caches: Map<number, string>): Promise<Row[]> {
   console.log('\n== start-up: process start to the first answered request (bin/churnmock.js) ==');
   if (!existsSync(join(ROOT, 'dist/mock/cli/main.js')))
     return [failed('start-up', new Error('dist/ is not built: run npm run build first'))];
@@ -138,7 +160,9 @@ export async function runStartup(): Promise<Row[]> {
   const starts = new Map<number, Start>();
   for (const scale of SCALES) {
     try {
-      const s = await start(scale);
+      const cache = mkdtempSync(join(tmpdir(), `churnmock-bench-cache-${scale}-`));
+      caches.set(scale, cache);
+      const s = await start(scale, cache);
       starts.set(scale, s);
       console.log(
         `scale ${scale}: ${s.sessions} sessions; first 200 after ${fmtMs(s.firstMs)}; peak RSS ${fmtBytes(s.peakRss)}; heap ${fmtBytes(s.heapUsed)}; first second: ${s.firstSecondRequests} requests, slowest ${fmtMs(s.firstSecondMaxMs)} (${s.firstSecondSlowest})`,
@@ -199,8 +223,10 @@ export async function runStartup(): Promise<Row[]> {
       );
     }
     try {
-      const again = await start(100);
-      console.log(`scale 100, repeated start: first 200 after ${fmtMs(again.firstMs)}`);
+      const again = await start(100, caches.get(100) ?? '');
+      console.log(
+        `scale 100, repeated start (data cache): first 200 after ${fmtMs(again.firstMs)}; peak RSS ${fmtBytes(again.peakRss)}; first second: slowest ${fmtMs(again.firstSecondMaxMs)} (${again.firstSecondSlowest})`,
+      );
       rows.push(
         target(
           'first answer from process start, scale 100, repeated start (same parameters)',

@@ -102,7 +102,7 @@ export interface Key {
 }
 
 /** The dictionaries a table's codes point into (shared by every table of one dataset). */
-interface Dicts {
+export interface Dicts {
   readonly blueprints: readonly Blueprint[];
   readonly offers: readonly OfferDef[];
   readonly accepted: readonly AcceptedOffer[];
@@ -111,7 +111,7 @@ interface Dicts {
 }
 
 /** The columns of a table, each one value per row (ids: 12 bytes per row). */
-interface Columns {
+export interface Columns {
   readonly createdAt: Float64Array;
   readonly updated: Uint32Array;
   readonly recordingStart: Uint32Array;
@@ -261,15 +261,25 @@ export class SessionTable implements Iterable<SessionRecord> {
   /** Each session's customer's (plan, currency), read from the customers in their order. */
   #planKey(): Key {
     if (!this.#plans) {
-      const combos = new Dict<string>();
+      // A code per (plan, currency) pair, the pair as plan number × 256 + currency number.
+      const plans = new Dict<string>();
+      const currencies = new Dict<string>();
+      const combos = new Map<number, number>();
       const ofCustomer = new Uint32Array(this.#customers.length);
       this.#customers.forEach((c, i) => {
-        ofCustomer[i] = combos.code(`${c.subscription.plan.id} ${c.subscription.currency}`);
+        const s = c.subscription;
+        const pair = plans.code(s.plan.id) * 256 + currencies.code(s.currency);
+        let code = combos.get(pair);
+        if (code === undefined) {
+          code = combos.size;
+          combos.set(pair, code);
+        }
+        ofCustomer[i] = code;
       });
       const codes = new Uint32Array(this.length);
       const customer = this.#c.customer;
       for (let i = 0; i < this.length; i++) codes[i] = ofCustomer[customer[i] as number] as number;
-      this.#plans = { codes, size: Math.max(1, combos.values.length) };
+      this.#plans = { codes, size: Math.max(1, combos.size) };
     }
     return this.#plans;
   }

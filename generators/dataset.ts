@@ -1,5 +1,6 @@
 import type { ChurnCutDataset } from './churncut.ts';
 import type { ChurnkeyDataset } from './churnkey-data.ts';
+import { generateRebillyReports, type RebillyCancellations } from './rebilly-reports.ts';
 import { seededVendorData } from './seed-examples.ts';
 import { iso } from './time.ts';
 import type { World } from './world.ts';
@@ -8,12 +9,14 @@ import { generateWorld, type WorldOptions } from './world.ts';
 /**
  * The data every vendor draws from: the world with the vendor docs' example people in it, and
  * the vendor datasets that had to be drawn to place them (ChurnCut's flows choose cus_abc123,
- * Churnkey's records choose jane@example.com). Other vendors draw from `world` alone.
+ * Churnkey's records choose jane@example.com), and Rebilly's cancellations, drawn from `world`
+ * alone. Every part is a pure function of (seed, as-of, scale).
  */
 export interface SeededData {
   readonly world: World;
   readonly churncut: ChurnCutDataset;
   readonly churnkey: ChurnkeyDataset;
+  readonly rebilly: RebillyCancellations;
 }
 
 /**
@@ -26,11 +29,13 @@ export function generateSeededData(
 ): SeededData {
   const world = generateWorld(options);
   progress?.(`${world.customers.length.toLocaleString('en-US')} customers`);
-  const data = seededVendorData(world);
+  const vendors = seededVendorData(world);
   progress?.(
-    `${data.churnkey.sessions.length.toLocaleString('en-US')} Churnkey sessions, ${data.churncut.flows.count.toLocaleString('en-US')} ChurnCut flows`,
+    `${vendors.churnkey.sessions.length.toLocaleString('en-US')} Churnkey sessions, ${vendors.churncut.flows.count.toLocaleString('en-US')} ChurnCut flows`,
   );
-  return data;
+  const rebilly = generateRebillyReports(vendors.world);
+  progress?.(`${rebilly.count.toLocaleString('en-US')} Rebilly cancellations`);
+  return { ...vendors, rebilly };
 }
 
 /** The world's customers as JSON-lines records (`churnmock generate`), before the vendors'. */

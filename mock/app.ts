@@ -10,6 +10,7 @@ import { providerStates } from './admin/states.ts';
 import { type Contract, loadContract } from './core/contract.ts';
 import { Logger } from './core/control/log.ts';
 import { ControlPlane } from './core/control/plane.ts';
+import { dataCacheFile, loadData, saveData } from './core/data-cache.ts';
 import { ConfigurationError } from './core/errors.ts';
 import {
   type MockOptions,
@@ -37,7 +38,7 @@ import { markUnmatched } from './core/pipeline/trace.ts';
 import type { HandlerResult, VendorModule } from './core/pipeline/types.ts';
 import { MockClock } from './core/time/clock.ts';
 import { realScheduler, type Scheduler } from './core/time/scheduler.ts';
-import type { Registry, VendorDefinition, VendorInstance } from './core/vendor.ts';
+import type { Registry, VendorDefinition, VendorInstance, WorldParams } from './core/vendor.ts';
 import { WebhookDispatcher } from './core/webhooks/dispatcher.ts';
 import { triggerTable } from './core/webhooks/trigger.ts';
 import { UI_PREFIX, uiHandler } from './ui/index.ts';
@@ -115,6 +116,40 @@ export interface EngineHooks {
   readonly compactBytes?: number;
 }
 
+/**
+ * The registry's data: from the data cache when it has it, else generated, and then (with a
+ * cache) being written while the caller builds on it: `saved` settles once it is on disk.
+ */
+function seededData<D>(
+  registry: Registry<D>,
+  params: WorldParams,
+  options: MockOptions,
+  progress?: (step: string) => void,
+): { data: D; saved: Promise<void> } {
+  const dir = options.dataCache;
+  const codec = registry.codec;
+  if (dir && codec) {
+    const cached = loadData(dir, params, codec, (why) =>
+      progress?.(`data cache: ${why}; generating again`),
+    );
+    if (cached) {
+      progress?.(`loaded the seeded data from ${dataCacheFile(dir, params)}`);
+      return { data: cached, saved: Promise.resolve() };
+    }
+  }
+  progress?.(`generating the seeded world (seed ${params.seed}, scale ${params.scale})`);
+  const data = registry.data(params, progress && ((done) => progress(`  generated ${done}`)));
+  const saved =
+    dir && codec
+      ? saveData(dir, params, data, codec).then(
+          (file) => progress?.(`saved the seeded data to ${file}`),
+          // A cache that cannot be written costs the next start the generation, nothing else.
+          (e: Error) => progress?.(`data cache: not saved (${e.message})`),
+        )
+      : Promise.resolve();
+  return { data, saved };
+}
+
 function moduleFor(modules: readonly VendorModule[], path: string): VendorModule | undefined {
   return modules.find((v) => v.prefixes.some((p) => path === p || path.startsWith(`${p}/`)));
 }
@@ -130,10 +165,11 @@ export async function createMockFrom<D>(
 ): Promise<Mock<D>> {
   const options = resolveOptions(input);
   const asOf = parseAsOf(options.asOf);
-  progress?.(`generating the seeded world (seed ${options.seed}, scale ${options.scale})`);
-  const data = registry.data(
+  const { data, saved } = seededData(
+    registry,
     { seed: options.seed, asOf, scale: options.scale },
-    progress && ((done) => progress(`  generated ${done}`)),
+    options,
+    progress,
   );
   const clock = new MockClock(asOf);
   const logger =
@@ -424,6 +460,8 @@ export async function createMockFrom<D>(
     webhooks.stop();
     control.stop();
   };
+  // The data cache's file, written while the vendors were built, is whole before the mock is.
+  await saved;
   return {
     app: listener,
     express: app,

@@ -1,5 +1,5 @@
 import type { SeededData } from '../generators/dataset.ts';
-import { createMockFrom, type Mock as EngineMock } from './app.ts';
+import { createMockFrom, type EngineHooks, type Mock as EngineMock } from './app.ts';
 import type { MockOptionsInput } from './core/options.ts';
 import { REGISTRY, type VendorInstances } from './registry.ts';
 import type { VendorOptions } from './vendor-options.ts';
@@ -16,7 +16,13 @@ export type CreateMockOptions = Omit<MockOptionsInput, 'vendors'> & {
   readonly vendors?: VendorOptions;
 };
 
-/** Builds churnmock with every registered vendor (not listening: `mock.app` is the listener). */
-export async function createMock(options: CreateMockOptions = {}): Promise<Mock> {
-  return (await createMockFrom(REGISTRY, options)) as unknown as Mock;
+/**
+ * Builds churnmock with every registered vendor (not listening: `mock.app` is the listener).
+ * `hooks` may give a scheduler, hear start-up progress, or take the log lines.
+ */
+export async function createMock(
+  options: CreateMockOptions = {},
+  hooks: EngineHooks = {},
+): Promise<Mock> {
+  return (await createMockFrom(REGISTRY, options, hooks)) as unknown as Mock;
 }

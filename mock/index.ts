@@ -97,6 +97,12 @@ export interface StartMockOptions extends VendorOptions {
   /** Empty `dataDir` first instead of refusing one made for another world. */
   readonly resetData?: boolean;
   /**
+   * Keep the generated data in this directory and load it on a start with the same seed,
+   * as-of date, scale and data version instead of generating it again (a large `scale`
+   * starts in seconds). Default: none (always generate).
+   */
+  readonly dataCache?: string | null;
+  /**
    * Start from this snapshot file (what `mock.snapshot()` or `GET /__admin/snapshot` gave);
    * with `dataDir` its writes replace the directory's. Default: none.
    */
@@ -242,6 +248,7 @@ const WORLD_KEYS = [
   'journalAdmin',
   'dataDir',
   'resetData',
+  'dataCache',
   'snapshot',
   'logFormat',
   'logLevel',

@@ -1,4 +1,5 @@
 import { generateSeededData, type SeededData, worldRecords } from '../generators/dataset.ts';
+import { decodeSeededData, encodeSeededData, type SnapshotHeader } from '../generators/snapshot.ts';
 import type { DeepPartial } from './core/options.ts';
 import type { Registry } from './core/vendor.ts';
 import type { VendorOptions } from './vendor-options.ts';
@@ -27,6 +28,11 @@ export const REGISTRY: Registry<SeededData> = {
   data: generateSeededData,
   records: worldRecords,
   counts: (data) => ({ customers: data.world.customers.length }),
+  codec: {
+    encode: encodeSeededData,
+    decode: (header, arrays, base, strings) =>
+      decodeSeededData(header as SnapshotHeader, arrays, base, strings),
+  },
   vendors: VENDORS,
 };
 

@@ -4,6 +4,7 @@ import { addVerifyCommand } from '../../verify/index.ts';
 import { isLoopback } from '../admin/guard.ts';
 import { DEFAULT_JOURNAL_SIZE, JOURNAL_MAX_BYTES } from '../core/control/journal.ts';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../core/control/log.ts';
+import { defaultDataCacheDir } from '../core/data-cache.ts';
 import { ConfigurationError } from '../core/errors.ts';
 import { httpUrlListFlag, integerFlag, positiveDecimalFlag } from '../core/flags.ts';
 import {
@@ -79,6 +80,7 @@ interface ServeFlags extends DataFlags, Record<string, unknown> {
   journal: boolean;
   journalAdmin: boolean;
   dataDir?: string;
+  dataCache?: string | false;
   resetData: boolean;
   snapshot?: string;
   log?: LogFormat;
@@ -186,6 +188,13 @@ export function buildCli<D>(registry: Registry<D>, io: CliIo = processIo): Comma
     )
     .addOption(
       new Option(
+        '--data-cache <dir>',
+        'keep the generated data here and load it on a start with the same seed, as-of and scale (default: ~/.cache/churnmock; off: never)',
+      ).env('CHURNMOCK_DATA_CACHE'),
+    )
+    .addOption(new Option('--no-data-cache', 'generate the data on every start, cache nothing'))
+    .addOption(
+      new Option(
         '--reset-data',
         'empty --data-dir first (instead of refusing one made with another seed, as-of or scale)',
       )
@@ -232,6 +241,10 @@ export function buildCli<D>(registry: Registry<D>, io: CliIo = processIo): Comma
       journalSize: flags.journal ? flags.journalSize : 0,
       journalAdmin: flags.journalAdmin,
       dataDir: flags.dataDir ?? null,
+      dataCache:
+        flags.dataCache === false || flags.dataCache === 'off'
+          ? null
+          : (flags.dataCache ?? defaultDataCacheDir()),
       resetData: flags.resetData,
       snapshot: flags.snapshot ?? null,
       logFormat: flags.log ?? (io.interactive ? 'pretty' : 'off'),

@@ -47,6 +47,12 @@ export interface MockOptions {
    * response that reports it, replayed over the seeded world on the next start. null: memory only.
    */
   readonly dataDir: string | null;
+  /**
+   * Load the generated data from this directory when it holds it for the same seed, as-of,
+   * scale and data version, else generate and store it there (`--data-cache`; the CLI's
+   * default is ~/.cache/churnmock). null: always generate.
+   */
+  readonly dataCache: string | null;
   /** Empty the data directory first instead of refusing one made for another world. */
   readonly resetData: boolean;
   /**
@@ -87,6 +93,7 @@ export const DEFAULT_OPTIONS: MockOptions = {
   logFormat: 'off',
   logLevel: 'info',
   dataDir: null,
+  dataCache: null,
   resetData: false,
   snapshot: null,
   vendors: {},

@@ -53,3 +53,38 @@ export function partitionPoint(lo: number, hi: number, before: (i: number) => bo
   }
   return lo;
 }
+
+/**
+ * The positions `among` (default: every index of `values`) in ascending order of their value,
+ * equal values by position: what a stable comparator sort gives, sorted natively as packed
+ * 64-bit keys (several times faster over 100k+ positions). Falls back to the comparator when
+ * the values are not whole numbers or span too much to pack.
+ */
+export function orderByValue(values: ArrayLike<number>, among?: ArrayLike<number>): Int32Array {
+  const n = among ? among.length : values.length;
+  const at = (j: number) => (among ? (among[j] as number) : j);
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let whole = true;
+  for (let j = 0; j < n; j++) {
+    const v = values[at(j)] as number;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (!Number.isInteger(v)) whole = false;
+  }
+  const out = new Int32Array(n);
+  const bits = Math.max(1, Math.ceil(Math.log2(n + 1)));
+  if (n === 0) return out;
+  if (!whole || max - min >= 2 ** (63 - bits)) {
+    for (let j = 0; j < n; j++) out[j] = at(j);
+    return out.sort((a, b) => (values[a] as number) - (values[b] as number));
+  }
+  const shift = BigInt(bits);
+  const keys = new BigUint64Array(n);
+  for (let j = 0; j < n; j++)
+    keys[j] = (BigInt((values[at(j)] as number) - min) << shift) | BigInt(j);
+  keys.sort();
+  const mask = (1n << shift) - 1n;
+  for (let j = 0; j < n; j++) out[j] = at(Number((keys[j] as bigint) & mask));
+  return out;
+}

@@ -14,34 +14,42 @@ function hash(s: string): number {
  */
 export class StringIndex {
   readonly #slots: Int32Array;
+  /** Each slot's key hash: probes compare these before reading any key. */
+  readonly #hashes: Uint32Array;
   readonly #mask: number;
   readonly #keyOf: (i: number) => string;
 
   constructor(size: number, keyOf: (i: number) => string) {
     this.#keyOf = keyOf;
-    let slots = 1024;
-    while (slots < size * 2) slots *= 2;
-    this.#slots = new Int32Array(slots).fill(-1);
-    this.#mask = slots - 1;
+    let count = 1024;
+    while (count < size * 2) count *= 2;
+    const slots = new Int32Array(count).fill(-1);
+    const hashes = new Uint32Array(count);
+    const mask = count - 1;
     for (let i = 0; i < size; i++) {
       const key = keyOf(i);
-      let s = hash(key) & this.#mask;
+      const h = hash(key);
+      let s = h & mask;
       for (;;) {
-        const j = this.#slots[s] as number;
-        if (j === -1 || keyOf(j) === key) break;
-        s = (s + 1) & this.#mask;
+        const j = slots[s] as number;
+        if (j === -1 || (hashes[s] === h && keyOf(j) === key)) break;
+        s = (s + 1) & mask;
       }
-      this.#slots[s] = i;
+      slots[s] = i;
+      hashes[s] = h;
     }
+    this.#slots = slots;
+    this.#hashes = hashes;
+    this.#mask = mask;
   }
 
   /** The position of the item with this key, or -1. */
   get(key: string): number {
-    let s = hash(key) & this.#mask;
-    for (;;) {
-      const i = this.#slots[s] as number;
-      if (i === -1 || this.#keyOf(i) === key) return i;
-      s = (s + 1) & this.#mask;
+    const h = hash(key);
+    const slots = this.#slots;
+    for (let s = h & this.#mask; ; s = (s + 1) & this.#mask) {
+      const i = slots[s] as number;
+      if (i === -1 || (this.#hashes[s] === h && this.#keyOf(i) === key)) return i;
     }
   }
 }

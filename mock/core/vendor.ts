@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Command, Option } from 'commander';
 import type { Express } from 'express';
+import type { DataCodec } from './data-cache.ts';
 import type { PersistentPart } from './persist/part.ts';
 import type { VendorModule } from './pipeline/types.ts';
 import type { StateTable } from './provider-state.ts';
@@ -214,6 +215,8 @@ export interface Registry<D = unknown> {
   /** Records of the shared data itself (customers) for `generate`, before the vendors'. */
   records(data: D): Iterable<unknown>;
   counts(data: D): Readonly<Record<string, number>>;
+  /** How the data is written to and read from the data cache (`dataCache`); none: never cached. */
+  readonly codec?: DataCodec<D>;
   // biome-ignore lint/suspicious/noExplicitAny: each vendor has options and an instance of its own
   readonly vendors: readonly VendorDefinition<D, any, any>[];
 }

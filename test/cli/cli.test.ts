@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -248,6 +248,31 @@ describe('churnmock CLI', () => {
     // Not on a terminal (the default memoryIo), the banner alone.
     const plain = await runCli(['serve', '--port', '0', '--scale', '0.05']);
     expect(plain.stderr).toBe('');
+  });
+
+  it('--data-cache: the first start saves the data, the next loads it; --no-data-cache does neither', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'churnmock-cli-cache-'));
+    try {
+      const start = async (...flags: string[]) => {
+        const io = memoryIo(true);
+        await buildCli(REGISTRY, io).parseAsync(
+          ['serve', '--port', '0', '--scale', '0.05', ...flags],
+          { from: 'user' },
+        );
+        return io.text.err;
+      };
+      const first = await start('--data-cache', dir);
+      expect(first).toMatch(/generating the seeded world/);
+      expect(first).toContain(`saved the seeded data to ${dir}/`);
+      const again = await start('--data-cache', dir);
+      expect(again).toContain(`loaded the seeded data from ${dir}/`);
+      expect(again).not.toMatch(/generating the seeded world/);
+      const none = await start('--data-cache', dir, '--no-data-cache');
+      expect(none).toMatch(/generating the seeded world/);
+      expect(none).not.toMatch(/data from|data to/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a port in use is one line and exit 1; so is a host this machine does not have', async () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../generators/random.ts';
 import {
   lowerBound,
   lowerBoundDescending,
+  orderByValue,
   partitionPoint,
   upperBound,
   upperBoundDescending,
@@ -74,5 +76,28 @@ describe('lowerBound, upperBound and their descending forms agree with a linear 
     expect(lowerBoundDescending(Float64Array.of(9, 3, 3, 1), 3)).toBe(1);
     expect(upperBoundDescending(Float64Array.of(9, 3, 3, 1), 3)).toBe(3);
     expect(lowerBound([], 1)).toBe(0);
+  });
+});
+
+describe('orderByValue: a stable sort by value, packed', () => {
+  const stable = (values: ArrayLike<number>, among: readonly number[]) =>
+    [...among].sort((a, b) => (values[a] as number) - (values[b] as number));
+
+  it('orders every position, ties by position, as a stable comparator sort does', () => {
+    const r = new Rng(3);
+    for (const n of [0, 1, 2, 17, 1000, 70_000]) {
+      // Few distinct values: plenty of ties; times near 2025 as the data has them.
+      const values = Float64Array.from({ length: n }, () => 1.7e12 + r.int(0, 50) * 1000);
+      const all = Array.from({ length: n }, (_, i) => i);
+      expect([...orderByValue(values)]).toEqual(stable(values, all));
+      const some = all.filter((i) => i % 3 !== 0);
+      expect([...orderByValue(values, some)]).toEqual(stable(values, some));
+    }
+  });
+
+  it('falls back to the comparator for fractions and for values too far apart to pack', () => {
+    const values = [0.5, -3, 2 ** 62, 7, 0.5, -3];
+    const all = values.map((_, i) => i);
+    expect([...orderByValue(values)]).toEqual(stable(values, all));
   });
 });

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seededVendorData } from '../../generators/seed-examples.ts';
+import { generateSeededData } from '../../generators/dataset.ts';
 import { generateWorld } from '../../generators/world.ts';
 import type { Mock } from '../../mock/create.ts';
 import { DEFAULT_OPTIONS } from '../../mock/create.ts';
@@ -17,7 +17,7 @@ import { customMock } from '../helpers/mock.ts';
  */
 const SCALE = 0.05;
 const world = generateWorld({ seed: 42, asOf: Date.parse(DEFAULT_OPTIONS.asOf), scale: SCALE });
-const records = [...datasetRecords(REGISTRY, world, seededVendorData(world))] as {
+const records = [...datasetRecords(REGISTRY, world, generateSeededData(world))] as {
   type: string;
   data: Record<string, unknown>;
 }[];

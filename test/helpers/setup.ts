@@ -1,4 +1,5 @@
 import { beforeAll } from 'vitest';
+
 import { resetShared } from './mock.ts';
 
 // Test files share their worker's modules (isolate: false in vitest.config.ts), so a file

@@ -9,7 +9,7 @@ import { alphanumeric, deriveSeed, Rng } from '../../../generators/random.ts';
 import { SEED_EXAMPLE_IDS } from '../../../generators/seed-examples.ts';
 import type { Customer } from '../../../generators/world.ts';
 import type { PersistentPart, WriteSink } from '../../core/persist/part.ts';
-import { partitionPoint } from '../../core/search.ts';
+import { orderByValue, partitionPoint } from '../../core/search.ts';
 import { customerIds, type StringIndex } from '../../core/string-index.ts';
 import { seededFlowId, seededFlowIndex } from './ids.ts';
 import {
@@ -116,18 +116,16 @@ export class ChurnCutStore implements PersistentPart {
     this.#state = copyOutcomes(this.#seeded);
     this.#rng = new Rng(deriveSeed(data.world.seed, 'churncut-live'));
     const f = data.flows;
-    const churned: number[] = [];
-    for (let k = 0; k < f.count; k++) if (f.outcome[k] === 1) churned.push(k);
-    churned.sort((a, b) => (f.finished[a] as number) - (f.finished[b] as number));
+    const ended: number[] = [];
+    for (let k = 0; k < f.count; k++) if (f.outcome[k] === 1) ended.push(k);
+    const churned = orderByValue(f.finished, ended);
     this.churnTimes = Float64Array.from(churned, (k) => f.finished[k] as number);
     this.churnMrr = new Float64Array(churned.length + 1);
     churned.forEach((k, j) => {
       const c = customers[f.customer[k] as number] as Customer;
       this.churnMrr[j + 1] = (this.churnMrr[j] as number) + monthlyUsdCents(c);
     });
-    this.flowsByCreated = new Int32Array(f.count);
-    for (let k = 0; k < f.count; k++) this.flowsByCreated[k] = k;
-    this.flowsByCreated.sort((a, b) => (f.created[a] as number) - (f.created[b] as number));
+    this.flowsByCreated = orderByValue(f.created.subarray(0, f.count));
     this.starts = Float64Array.from(customers, (c) => c.subscription.start).sort();
   }
 

@@ -1,6 +1,4 @@
 import type { SeededData } from '../../../generators/dataset.ts';
-import { generateRebillyReports } from '../../../generators/rebilly-reports.ts';
-import type { World } from '../../../generators/world.ts';
 import { type BuildContext, defineVendor, type VendorInstance } from '../../core/vendor.ts';
 import { rebillyBanner } from './banner.ts';
 import { REBILLY_CLI } from './cli.ts';
@@ -15,14 +13,14 @@ export interface RebillyReports extends VendorInstance {
   readonly store: RebillyReportsStore;
 }
 
-/** A store of the seeded cancellations of a world (pure: same world, same store). */
-const storeOf = (world: World) => new RebillyReportsStore(world, generateRebillyReports(world));
+/** A store of the seeded cancellations. */
+const storeOf = (data: SeededData) => new RebillyReportsStore(data.world, data.rebilly);
 
-/** `generate` reads the store twice (records, counts); both read one store per world. */
-const generated = new WeakMap<World, RebillyReportsStore>();
-function generatedStore(world: World): RebillyReportsStore {
-  const store = generated.get(world) ?? storeOf(world);
-  generated.set(world, store);
+/** `generate` reads the store twice (records, counts); both read one store per dataset. */
+const generated = new WeakMap<SeededData, RebillyReportsStore>();
+function generatedStore(data: SeededData): RebillyReportsStore {
+  const store = generated.get(data) ?? storeOf(data);
+  generated.set(data, store);
   return store;
 }
 
@@ -44,7 +42,7 @@ export const rebillyReports = defineVendor({
     headers: { 'reb-apikey': DEFAULT_REBILLY_CREDENTIALS.apiKey },
   },
   build({ data, clock }: BuildContext<SeededData>, creds: RebillyCredentials): RebillyReports {
-    const store = storeOf(data.world);
+    const store = storeOf(data);
     return {
       store,
       api: rebillyReportsModule(store, clock, creds),
@@ -64,10 +62,10 @@ export const rebillyReports = defineVendor({
     };
   },
   *records(data: SeededData) {
-    for (const s of generatedStore(data.world).subscriptions())
+    for (const s of generatedStore(data).subscriptions())
       yield { type: 'rebilly.subscription', data: s };
   },
   counts: (data: SeededData) => ({
-    'rebilly subscriptions': generatedStore(data.world).data.count,
+    'rebilly subscriptions': generatedStore(data).data.count,
   }),
 });

@@ -7,7 +7,7 @@ import {
   dsrRecordsAt,
 } from '../../../generators/churnkey-dsr.ts';
 import { OFFER_TYPES } from '../../../generators/churnkey-flows.ts';
-import { seededVendorData } from '../../../generators/seed-examples.ts';
+import { generateSeededData } from '../../../generators/dataset.ts';
 import { DATA_START } from '../../../generators/time.ts';
 import { generateWorld } from '../../../generators/world.ts';
 import { datasetHash } from '../../../mock/dataset.ts';
@@ -22,7 +22,7 @@ const build = (seed: number, scale = 1, asOf = AS_OF) => {
 const DEFAULT = build(42);
 /** The hash of every vendor's records for the same world. */
 const hashOf = (b: ReturnType<typeof build>) =>
-  datasetHash(REGISTRY, b.world, seededVendorData(b.world));
+  datasetHash(REGISTRY, b.world, generateSeededData(b.world));
 const sessions = DEFAULT.data.sessions.toArray();
 const share = (p: (s: (typeof sessions)[number]) => boolean) =>
   sessions.filter(p).length / sessions.length;

@@ -1,0 +1,132 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateSeededData, type SeededData } from '../../generators/dataset.ts';
+import { dataCacheFile, loadData, saveData } from '../../mock/core/data-cache.ts';
+import type { WorldParams } from '../../mock/core/vendor.ts';
+import { createMock } from '../../mock/create.ts';
+import { datasetHash } from '../../mock/dataset.ts';
+import { REGISTRY } from '../../mock/registry.ts';
+import { ckGet, SESSIONS } from '../helpers/mock.ts';
+
+const codec = REGISTRY.codec;
+if (!codec) throw new Error('the registry caches its data');
+const AS_OF = Date.parse('2025-12-31T00:00:00.000Z');
+const params: WorldParams = { seed: 9, asOf: AS_OF, scale: 0.2 };
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'churnmock-cache-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const fresh = generateSeededData(params);
+
+describe('the data cache', () => {
+  it('loads exactly what was generated: every part, and the dataset byte for byte', async () => {
+    const dir = tempDir();
+    await saveData(dir, params, fresh, codec);
+    const loaded = loadData(dir, params, codec) as SeededData;
+    expect(loaded).not.toBeNull();
+    expect(loaded.world).toEqual(fresh.world);
+    expect(loaded.churncut).toEqual(fresh.churncut);
+    expect(loaded.churncut.world).toBe(loaded.world);
+    expect(loaded.rebilly).toEqual(fresh.rebilly);
+    expect(loaded.churnkey.flows).toEqual(fresh.churnkey.flows);
+    expect(loaded.churnkey.dsr).toEqual(fresh.churnkey.dsr);
+    expect(loaded.churnkey.sessions.length).toBe(fresh.churnkey.sessions.length);
+    expect(loaded.churnkey.sessions.toArray()).toEqual(fresh.churnkey.sessions.toArray());
+    // Sessions point at the loaded world's customers, not copies.
+    expect(loaded.churnkey.sessions.at(0).customer).toBe(
+      loaded.world.customers[fresh.churnkey.sessions.at(0).customer.index],
+    );
+    expect(datasetHash(REGISTRY, params, loaded)).toBe(datasetHash(REGISTRY, params, fresh));
+  });
+
+  it('keys files by seed, as-of and scale: other parameters miss', async () => {
+    const dir = tempDir();
+    await saveData(dir, params, fresh, codec);
+    for (const other of [
+      { ...params, seed: 10 },
+      { ...params, scale: 0.3 },
+      { ...params, asOf: AS_OF - 86_400_000 },
+    ]) {
+      expect(dataCacheFile(dir, other)).not.toBe(dataCacheFile(dir, params));
+      expect(loadData(dir, other, codec)).toBeNull();
+    }
+  });
+
+  it('refuses a file made for other parameters, another format or cut short, saying why', async () => {
+    const dir = tempDir();
+    const file = await saveData(dir, params, fresh, codec);
+    const whole = readFileSync(file);
+    const cases: [string, Buffer, RegExp][] = [
+      ['cut short', whole.subarray(0, whole.length - 100), /size|cut short/],
+      ['not one', Buffer.from('hello, not a data file at all'), /not a data file|cut short/],
+      // Another world's file under this name.
+      [
+        'another seed',
+        readFileSync(
+          await saveData(
+            dir,
+            { ...params, seed: 10 },
+            generateSeededData({ ...params, seed: 10 }),
+            codec,
+          ),
+        ),
+        /other parameters/,
+      ],
+    ];
+    for (const [, bytes, reason] of cases) {
+      writeFileSync(file, bytes);
+      const why: string[] = [];
+      expect(loadData(dir, params, codec, (w) => why.push(w))).toBeNull();
+      expect(why.join('\n')).toMatch(reason);
+    }
+  });
+
+  it('a mock with a cache writes the data on its first start and loads it on the next, answering the same', async () => {
+    const dir = tempDir();
+    const options = { seed: params.seed, scale: params.scale, dataCache: dir };
+    const steps: string[][] = [[], []];
+    const first = await createMock(options, { progress: (s) => steps[0]?.push(s) });
+    expect(steps[0]?.join('\n')).toMatch(/generating the seeded world/);
+    expect(steps[0]?.join('\n')).toMatch(/saved the seeded data to/);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.data'))).toHaveLength(1);
+    const second = await createMock(options, { progress: (s) => steps[1]?.push(s) });
+    expect(steps[1]?.join('\n')).toMatch(/loaded the seeded data from/);
+    expect(steps[1]?.join('\n')).not.toMatch(/generating/);
+    const queries: Record<string, number | boolean>[] = [
+      { limit: 50 },
+      { limit: 20, skip: 40, bounced: true },
+    ];
+    for (const query of queries) {
+      const a = await ckGet(first, 'listSessions', SESSIONS, query);
+      const b = await ckGet(second, 'listSessions', SESSIONS, query);
+      expect(a.status).toBe(200);
+      expect(b.text).toBe(a.text);
+    }
+    first.stop();
+    second.stop();
+  });
+
+  it('generates again over a damaged file and replaces it', async () => {
+    const dir = tempDir();
+    const file = await saveData(dir, params, fresh, codec);
+    writeFileSync(file, 'damaged');
+    const steps: string[] = [];
+    const mock = await createMock(
+      { seed: params.seed, scale: params.scale, dataCache: dir },
+      { progress: (s) => steps.push(s) },
+    );
+    expect(steps.join('\n')).toMatch(/data cache: .*generating again/);
+    expect(loadData(dir, params, codec)).not.toBeNull();
+    const res = await ckGet(mock, 'listSessions', SESSIONS, { limit: 5 });
+    expect(res.status).toBe(200);
+    mock.stop();
+  });
+});
