@@ -149,6 +149,11 @@ export class SessionTable implements Iterable<SessionRecord> {
     this.#customers = customers;
   }
 
+  /** The customers the sessions' customer indices point into. */
+  get customers(): readonly Customer[] {
+    return this.#customers;
+  }
+
   /** The same sessions with their customers read from `customers` (same indices). */
   withCustomers(customers: readonly Customer[]): SessionTable {
     return new SessionTable(this.length, this.#c, this.#d, customers);

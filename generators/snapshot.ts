@@ -35,8 +35,9 @@ export interface EncodedData {
   /** Every typed array, each at its header offset (8-aligned), as one run of bytes. */
   readonly arrays: readonly Uint8Array[];
   readonly arraysBytes: number;
-  /** The customers' strings, UTF-8. */
-  readonly strings: Uint8Array;
+  /** The customers' strings, UTF-8, in pieces (each ends where a string does). */
+  readonly strings: readonly Uint8Array[];
+  readonly stringsBytes: number;
 }
 
 export interface SnapshotHeader {
@@ -145,7 +146,14 @@ function decodeTree(v: unknown, r: ArrayReader): unknown {
   return v;
 }
 
-function encodeWorld(world: World, w: ArrayWriter): { header: WorldHeader; strings: Uint8Array } {
+/** Customers encoded between two pauses (a few milliseconds of work). */
+const CUSTOMERS_PER_SLICE = 16_384;
+
+async function encodeWorld(
+  world: World,
+  w: ArrayWriter,
+  pause: () => Promise<void>,
+): Promise<{ header: WorldHeader; strings: Uint8Array[] }> {
   const n = world.customers.length;
   const currencies: Currency[] = [];
   const planIndex = new Map(PLANS.map((p, i) => [p.id, i]));
@@ -156,14 +164,21 @@ function encodeWorld(world: World, w: ArrayWriter): { header: WorldHeader; strin
   const plan = new Uint8Array(n);
   const currency = new Uint8Array(n);
   const quantity = new Uint16Array(n);
-  const texts: string[] = new Array(4 * n);
+  const strings: Uint8Array[] = [];
+  let texts: string[] = [];
   let at = 0;
   const text = (k: number, t: string) => {
     offsets[k] = at;
-    texts[k] = t;
+    texts.push(t);
     at += t.length;
   };
-  world.customers.forEach((c, i) => {
+  for (let i = 0; i < n; i++) {
+    if (i % CUSTOMERS_PER_SLICE === 0 && i > 0) {
+      strings.push(Buffer.from(texts.join(''), 'utf8'));
+      texts = [];
+      await pause();
+    }
+    const c = world.customers[i] as Customer;
     if (c.index !== i) throw new Error(`snapshot: customer ${c.id} is not at its index`);
     const s = c.subscription;
     text(4 * i, c.id);
@@ -183,7 +198,8 @@ function encodeWorld(world: World, w: ArrayWriter): { header: WorldHeader; strin
     if (s.quantity > 0xffff || !Number.isInteger(s.quantity))
       throw new Error(`snapshot: quantity ${s.quantity}`);
     quantity[i] = s.quantity;
-  });
+  }
+  strings.push(Buffer.from(texts.join(''), 'utf8'));
   offsets[4 * n] = at;
   return {
     header: {
@@ -200,7 +216,7 @@ function encodeWorld(world: World, w: ArrayWriter): { header: WorldHeader; strin
       currency: w.add(currency),
       quantity: w.add(quantity),
     },
-    strings: Buffer.from(texts.join(''), 'utf8'),
+    strings,
   };
 }
 
@@ -360,10 +376,18 @@ function decodeChurnkey(
   return { flows, sessions, dsr };
 }
 
-/** The seeded data as a header, array bytes and string bytes (see the module's comment). */
-export function encodeSeededData(data: SeededData): EncodedData {
+const noPause = () => Promise.resolve();
+
+/**
+ * The seeded data as a header, array bytes and string bytes (see the module's comment).
+ * `pause` is awaited between slices of the work (a server encoding beside its requests).
+ */
+export async function encodeSeededData(
+  data: SeededData,
+  pause: () => Promise<void> = noPause,
+): Promise<EncodedData> {
   const w = new ArrayWriter();
-  const world = encodeWorld(data.world, w);
+  const world = await encodeWorld(data.world, w, pause);
   const { world: churncutWorld, ...churncut } = data.churncut;
   if (churncutWorld !== data.world) throw new Error('snapshot: ChurnCut draws from another world');
   const header: SnapshotHeader = {
@@ -373,7 +397,13 @@ export function encodeSeededData(data: SeededData): EncodedData {
     churnkey: encodeChurnkey(data.world.seed, data.churnkey, w),
     rebilly: encodeTree(data.rebilly, w),
   };
-  return { header, arrays: w.parts, arraysBytes: w.bytes, strings: world.strings };
+  return {
+    header,
+    arrays: w.parts,
+    arraysBytes: w.bytes,
+    strings: world.strings,
+    stringsBytes: world.strings.reduce((n, b) => n + b.length, 0),
+  };
 }
 
 /**

@@ -114,18 +114,26 @@ export interface EngineHooks {
   readonly logSink?: (line: string) => void;
   /** The journal size past which a data directory is compacted (DEFAULT_COMPACT_BYTES). */
   readonly compactBytes?: number;
+  /**
+   * Takes the data cache's save (when the data was just generated) instead of the engine
+   * awaiting it before the mock resolves: the server runs it once listening, in slices.
+   */
+  readonly deferDataSave?: (save: DataSave) => void;
 }
 
+/** Writes the data cache's file; `pause` is awaited between slices of the encoding. */
+export type DataSave = (pause?: () => Promise<void>) => Promise<void>;
+
 /**
- * The registry's data: from the data cache when it has it, else generated, and then (with a
- * cache) being written while the caller builds on it: `saved` settles once it is on disk.
+ * The registry's data: from the data cache when it has it, else generated; `save` (with a
+ * cache, after generating) writes it there, reporting how that went through `progress`.
  */
 function seededData<D>(
   registry: Registry<D>,
   params: WorldParams,
   options: MockOptions,
   progress?: (step: string) => void,
-): { data: D; saved: Promise<void> } {
+): { data: D; save: DataSave | null } {
   const dir = options.dataCache;
   const codec = registry.codec;
   if (dir && codec) {
@@ -134,20 +142,19 @@ function seededData<D>(
     );
     if (cached) {
       progress?.(`loaded the seeded data from ${dataCacheFile(dir, params)}`);
-      return { data: cached, saved: Promise.resolve() };
+      return { data: cached, save: null };
     }
   }
   progress?.(`generating the seeded world (seed ${params.seed}, scale ${params.scale})`);
   const data = registry.data(params, progress && ((done) => progress(`  generated ${done}`)));
-  const saved =
-    dir && codec
-      ? saveData(dir, params, data, codec).then(
-          (file) => progress?.(`saved the seeded data to ${file}`),
-          // A cache that cannot be written costs the next start the generation, nothing else.
-          (e: Error) => progress?.(`data cache: not saved (${e.message})`),
-        )
-      : Promise.resolve();
-  return { data, saved };
+  if (!dir || !codec) return { data, save: null };
+  const save: DataSave = (pause) =>
+    saveData(dir, params, data, codec, pause).then(
+      (file) => progress?.(`saved the seeded data to ${file}`),
+      // A cache that cannot be written costs the next start the generation, nothing else.
+      (e: Error) => progress?.(`data cache: not saved (${e.message})`),
+    );
+  return { data, save };
 }
 
 function moduleFor(modules: readonly VendorModule[], path: string): VendorModule | undefined {
@@ -161,11 +168,11 @@ function moduleFor(modules: readonly VendorModule[], path: string): VendorModule
 export async function createMockFrom<D>(
   registry: Registry<D>,
   input: MockOptionsInput = {},
-  { scheduler = realScheduler, progress, logSink, compactBytes }: EngineHooks = {},
+  { scheduler = realScheduler, progress, logSink, compactBytes, deferDataSave }: EngineHooks = {},
 ): Promise<Mock<D>> {
   const options = resolveOptions(input);
   const asOf = parseAsOf(options.asOf);
-  const { data, saved } = seededData(
+  const { data, save } = seededData(
     registry,
     { seed: options.seed, asOf, scale: options.scale },
     options,
@@ -460,8 +467,9 @@ export async function createMockFrom<D>(
     webhooks.stop();
     control.stop();
   };
-  // The data cache's file, written while the vendors were built, is whole before the mock is.
-  await saved;
+  // The data cache's file is whole before the mock is, unless the caller saves it later.
+  if (save && deferDataSave) deferDataSave(save);
+  else await save?.();
   return {
     app: listener,
     express: app,

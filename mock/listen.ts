@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { createMockFrom, type EngineHooks, type Mock } from './app.ts';
+import { createMockFrom, type DataSave, type EngineHooks, type Mock } from './app.ts';
 import { ConfigurationError } from './core/errors.ts';
 import { createHttpServer, type ErrorBodyFor, listen } from './core/http-server.ts';
 import type { MockOptionsInput } from './core/options.ts';
@@ -64,7 +64,14 @@ export async function listenMock<D>(
   address: Address,
   hooks: EngineHooks = {},
 ): Promise<ListeningMock<D>> {
-  const mock = await createMockFrom(registry, options, hooks);
+  // A large world answers first and is saved to the data cache afterwards, a slice at a time.
+  let save: DataSave | null = null;
+  const mock = await createMockFrom(registry, options, {
+    ...hooks,
+    deferDataSave: (s) => {
+      save = s;
+    },
+  });
   const server = createHttpServer(mock.app, {}, errorBodyFor(mock.built));
   let url: string;
   try {
@@ -74,6 +81,7 @@ export async function listenMock<D>(
     await mock.persistence?.close();
     throw listenError(e, address);
   }
+  const saving = (save as DataSave | null)?.(() => new Promise((r) => setImmediate(r)));
   const bound = server.address();
   const port = typeof bound === 'object' && bound ? bound.port : address.port;
   // Closed once the server is: every response written, then the data directory let go.
@@ -82,6 +90,8 @@ export async function listenMock<D>(
   );
   let closing = false;
   const close = async (graceMs = 0) => {
+    // A save under way finishes first (its file is renamed into place whole, or not at all).
+    await saving;
     if (!closing) {
       closing = true;
       mock.stop();

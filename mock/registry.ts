@@ -32,6 +32,7 @@ export const REGISTRY: Registry<SeededData> = {
     encode: encodeSeededData,
     decode: (header, arrays, base, strings) =>
       decodeSeededData(header as SnapshotHeader, arrays, base, strings),
+    anchor: (data) => data.world.customers,
   },
   vendors: VENDORS,
 };

@@ -4,12 +4,15 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { adoptDerived, type Derived, derivedFor, type TypedArray } from './derived.ts';
 
 /**
  * A content-addressed cache of the generated data on disk (`--data-cache`): a start with the
- * same seed, as-of date, scale and data version loads the file instead of generating again.
- * The data version is a digest of the generators' own code, the faker data they draw from and
- * the Node.js version, so any change to what would be generated misses the cache. Files are
+ * same seed, as-of date, scale and data version loads the file instead of generating again,
+ * with the values the mock derived from it (derived.ts: lookup tables, columns). The data
+ * version is a digest of churnmock's own code (generators and mock), the faker data they draw
+ * from and the Node.js version, so any change to what would be generated or derived misses. Files are
  * written whole under a temporary name and renamed, so a reader never sees half a file; one
  * that cannot be read (another format, cut short) is generated again and replaced.
  */
@@ -20,14 +23,19 @@ export interface EncodedData {
   /** The typed arrays' bytes in order, each at an 8-aligned offset from the first. */
   readonly arrays: readonly Uint8Array[];
   readonly arraysBytes: number;
-  readonly strings: Uint8Array;
+  /** UTF-8 text in pieces, each ending where a string does. */
+  readonly strings: readonly Uint8Array[];
+  readonly stringsBytes: number;
 }
 
 /** How a registry's data is written to and read from the cache. */
 export interface DataCodec<D> {
-  encode(data: D): EncodedData;
+  /** Encodes `data`, awaiting `pause` between slices of the work. */
+  encode(data: D, pause?: () => Promise<void>): Promise<EncodedData>;
   /** The data back: its arrays are views of `arrays` from the 8-aligned offset `base`. */
   decode(header: unknown, arrays: ArrayBuffer, base: number, strings: string): D;
+  /** What the data's derived values are kept under (derived.ts): its world's customers. */
+  anchor(data: D): object;
 }
 
 /** What a cached dataset is generated from (the engine's WorldParams). */
@@ -46,16 +54,26 @@ const align8 = (n: number) => Math.ceil(n / 8) * 8;
 
 let version: string | null = null;
 
-/** The data version: the generators' code, faker's version and Node's (see above). */
+/** Every .js or .ts file under `dir` (not .d.ts), by path, into the digest (~10 ms). */
+function digestTree(h: ReturnType<typeof createHash>, dir: string): void {
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : 1,
+  )) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) digestTree(h, path);
+    else if (/\.(js|ts)$/.test(e.name) && !e.name.endsWith('.d.ts'))
+      h.update(`${e.name}\n`).update(readFileSync(path));
+  }
+}
+
+/** The data version: churnmock's code, faker's version and Node's (see above). */
 export function dataVersion(): string {
   if (version) return version;
   const h = createHash('sha256').update(`format ${FORMAT}\nnode ${process.version}\n`);
   const require = createRequire(import.meta.url);
   h.update(`faker ${(require('@faker-js/faker/package.json') as { version: string }).version}\n`);
-  const dir = new URL('../../generators/', import.meta.url);
-  for (const f of readdirSync(dir).sort())
-    if (/\.(js|ts)$/.test(f) && !f.endsWith('.d.ts'))
-      h.update(`${f}\n`).update(readFileSync(new URL(f, dir)));
+  for (const dir of ['../../generators/', '../'])
+    digestTree(h, fileURLToPath(new URL(dir, import.meta.url)));
   version = h.digest('hex').slice(0, 16);
   return version;
 }
@@ -83,6 +101,18 @@ interface FileHeader {
   readonly arraysBytes: number;
   readonly stringsBytes: number;
   readonly data: unknown;
+  /** The derived values saved with the data: their arrays follow the data's (same section). */
+  readonly derived: readonly SavedDerived[];
+}
+
+type ArrayType = 'Float64Array' | 'Int32Array' | 'Uint32Array' | 'Uint16Array' | 'Uint8Array';
+const ARRAY_TYPES = { Float64Array, Int32Array, Uint32Array, Uint16Array, Uint8Array } as const;
+
+interface SavedDerived {
+  readonly key: string;
+  /** Each array as [type, byte offset in the arrays section, length]. */
+  readonly arrays: Readonly<Record<string, readonly [ArrayType, number, number]>>;
+  readonly meta?: unknown;
 }
 
 function readFully(fd: number, into: Uint8Array, position: number): void {
@@ -132,7 +162,19 @@ export function loadData<D>(
     readFully(fd, new Uint8Array(arrays), arraysAt);
     const strings = Buffer.alloc(h.stringsBytes);
     readFully(fd, strings, arraysAt + h.arraysBytes);
-    return codec.decode(h.data, arrays, 0, strings.toString('utf8'));
+    const data = codec.decode(h.data, arrays, 0, strings.toString('utf8'));
+    const loaded = new Map<string, Derived>();
+    for (const d of h.derived) {
+      const views: Record<string, TypedArray> = {};
+      for (const [name, [type, offset, length]] of Object.entries(d.arrays)) {
+        const Type = ARRAY_TYPES[type];
+        if (!Type) throw new Error(`unknown array type ${type}`);
+        views[name] = new Type(arrays, offset, length);
+      }
+      loaded.set(d.key, { arrays: views, meta: d.meta });
+    }
+    adoptDerived(codec.anchor(data), loaded);
+    return data;
   } catch (e) {
     why?.(`${file}: ${(e as Error).message}`);
     return null;
@@ -142,33 +184,53 @@ export function loadData<D>(
 }
 
 /**
- * Writes the data for these parameters: encoded now, written by the file system's threads
- * (the caller goes on building meanwhile), whole under a temporary name, then renamed into
- * place. Resolves to the file.
+ * Writes the data for these parameters: encoded a slice at a time (`pause` between slices, so
+ * a server answers requests meanwhile), written by the file system's threads, whole under a
+ * temporary name, then renamed into place. Resolves to the file.
  */
 export async function saveData<D>(
   dir: string,
   p: WorldParams,
   data: D,
   codec: DataCodec<D>,
+  pause?: () => Promise<void>,
 ): Promise<string> {
   const file = dataCacheFile(dir, p);
-  const encoded = codec.encode(data);
+  const encoded = await codec.encode(data, pause);
+  // The derived values so far, their arrays after the data's.
+  const extra: Uint8Array[] = [];
+  let bytes = encoded.arraysBytes;
+  const derived: SavedDerived[] = [];
+  for (const [key, d] of derivedFor(codec.anchor(data))) {
+    const arrays: Record<string, readonly [ArrayType, number, number]> = {};
+    for (const [name, a] of Object.entries(d.arrays)) {
+      const pad = (8 - (bytes % 8)) % 8;
+      if (pad) extra.push(new Uint8Array(pad));
+      bytes += pad;
+      arrays[name] = [a.constructor.name as ArrayType, bytes, a.length];
+      extra.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+      bytes += a.byteLength;
+    }
+    derived.push({ key, arrays, meta: d.meta });
+  }
   const header: FileHeader = {
     seed: p.seed,
     asOf: p.asOf,
     scale: p.scale,
     version: dataVersion(),
-    arraysBytes: encoded.arraysBytes,
-    stringsBytes: encoded.strings.length,
+    arraysBytes: bytes,
+    stringsBytes: encoded.stringsBytes,
     data: encoded.header,
+    derived,
   };
   const raw = Buffer.from(JSON.stringify(header));
   const prefix = Buffer.alloc(PREFIX);
   MAGIC.copy(prefix);
   prefix.writeUInt32LE(raw.length, MAGIC.length);
   const pad = Buffer.alloc(align8(PREFIX + raw.length) - PREFIX - raw.length);
-  const parts = [prefix, raw, pad, ...encoded.arrays, encoded.strings].filter((b) => b.length);
+  const parts = [prefix, raw, pad, ...encoded.arrays, ...extra, ...encoded.strings].filter(
+    (b) => b.length,
+  );
   await mkdir(dir, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   const fh = await open(tmp, 'w');

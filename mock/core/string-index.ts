@@ -1,9 +1,22 @@
 import type { Customer } from '../../generators/world.ts';
+import { derived } from './derived.ts';
 
 /** FNV-1a over a string's UTF-16 code units. */
 function hash(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** hash(s.toLowerCase()), folding ASCII letters in the loop (no new string) when it can. */
+function foldedHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c > 127) return hash(s.toLowerCase());
+    if (c >= 65 && c <= 90) c += 32;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
   return h >>> 0;
 }
 
@@ -19,20 +32,36 @@ export class StringIndex {
   readonly #mask: number;
   readonly #keyOf: (i: number) => string;
 
-  constructor(size: number, keyOf: (i: number) => string) {
-    this.#keyOf = keyOf;
+  /**
+   * `fold`: keys compare case-insensitively (as lower case): `get` takes a lower-cased key,
+   * and no lower-cased copy of every key is made.
+   */
+  constructor(
+    size: number,
+    keyOf: (i: number) => string,
+    fold = false,
+    tables?: { readonly slots: Int32Array; readonly hashes: Uint32Array },
+  ) {
+    this.#keyOf = fold ? (i) => keyOf(i).toLowerCase() : keyOf;
+    if (tables) {
+      // Built before over the same keys (a derived value, see customerIds).
+      this.#slots = tables.slots;
+      this.#hashes = tables.hashes;
+      this.#mask = tables.slots.length - 1;
+      return;
+    }
     let count = 1024;
     while (count < size * 2) count *= 2;
     const slots = new Int32Array(count).fill(-1);
     const hashes = new Uint32Array(count);
     const mask = count - 1;
     for (let i = 0; i < size; i++) {
-      const key = keyOf(i);
-      const h = hash(key);
+      const raw = keyOf(i);
+      const h = fold ? foldedHash(raw) : hash(raw);
       let s = h & mask;
       for (;;) {
         const j = slots[s] as number;
-        if (j === -1 || (hashes[s] === h && keyOf(j) === key)) break;
+        if (j === -1 || (hashes[s] === h && this.#keyOf(j) === this.#keyOf(i))) break;
         s = (s + 1) & mask;
       }
       slots[s] = i;
@@ -41,6 +70,11 @@ export class StringIndex {
     this.#slots = slots;
     this.#hashes = hashes;
     this.#mask = mask;
+  }
+
+  /** The table's arrays (what `tables` takes to rebuild it without hashing). */
+  get tables(): { readonly slots: Int32Array; readonly hashes: Uint32Array } {
+    return { slots: this.#slots, hashes: this.#hashes };
   }
 
   /** The position of the item with this key, or -1. */
@@ -54,17 +88,35 @@ export class StringIndex {
   }
 }
 
-const byId = new WeakMap<readonly Customer[], StringIndex>();
-const byEmail = new WeakMap<readonly Customer[], StringIndex>();
+const indexes = new WeakMap<readonly Customer[], Map<string, StringIndex>>();
+
+/** The index of `customers` by `keyOf`, built once (a derived value: see derived.ts). */
+function customerIndex(
+  customers: readonly Customer[],
+  name: string,
+  keyOf: (i: number) => string,
+  fold: boolean,
+): StringIndex {
+  let mine = indexes.get(customers);
+  if (!mine) {
+    mine = new Map();
+    indexes.set(customers, mine);
+  }
+  let index = mine.get(name);
+  if (!index) {
+    const { arrays } = derived(customers, `customers.${name}`, () => ({
+      arrays: new StringIndex(customers.length, keyOf, fold).tables,
+    }));
+    const tables = arrays as { slots: Int32Array; hashes: Uint32Array };
+    index = new StringIndex(customers.length, keyOf, fold, tables);
+    mine.set(name, index);
+  }
+  return index;
+}
 
 /** Customer id → position in `customers`, built once per array (every vendor shares it). */
 export function customerIds(customers: readonly Customer[]): StringIndex {
-  let index = byId.get(customers);
-  if (!index) {
-    index = new StringIndex(customers.length, (i) => (customers[i] as Customer).id);
-    byId.set(customers, index);
-  }
-  return index;
+  return customerIndex(customers, 'ids', (i) => (customers[i] as Customer).id, false);
 }
 
 /**
@@ -72,11 +124,5 @@ export function customerIds(customers: readonly Customer[]): StringIndex {
  * address.
  */
 export function customerEmails(customers: readonly Customer[]): StringIndex {
-  let index = byEmail.get(customers);
-  if (!index) {
-    const lower = customers.map((c) => c.email.toLowerCase());
-    index = new StringIndex(customers.length, (i) => lower[i] as string);
-    byEmail.set(customers, index);
-  }
-  return index;
+  return customerIndex(customers, 'emails', (i) => (customers[i] as Customer).email, true);
 }

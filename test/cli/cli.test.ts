@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -10,7 +10,7 @@ import { integerFlag, positiveDecimalFlag } from '../../mock/core/flags.ts';
 import { REGISTRY } from '../../mock/registry.ts';
 import { closeServed, memoryIo, runCli, serveInProcess } from '../helpers/cli.ts';
 import { expectContract } from '../helpers/contract.ts';
-import { freePort } from '../helpers/wait.ts';
+import { freePort, until } from '../helpers/wait.ts';
 
 /** One more webhook target than the cap (MAX_WEBHOOK_TARGETS, 20). */
 const TWENTY_ONE = Array.from({ length: 21 }, (_, i) => `http://127.0.0.1:9/t${i}`);
@@ -263,7 +263,9 @@ describe('churnmock CLI', () => {
       };
       const first = await start('--data-cache', dir);
       expect(first).toMatch(/generating the seeded world/);
-      expect(first).toContain(`saved the seeded data to ${dir}/`);
+      // Saved once listening, in the background.
+      await until(() => readdirSync(dir).some((f) => f.endsWith('.data')));
+      expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
       const again = await start('--data-cache', dir);
       expect(again).toContain(`loaded the seeded data from ${dir}/`);
       expect(again).not.toMatch(/generating the seeded world/);

@@ -8,7 +8,9 @@ import type { WorldParams } from '../../mock/core/vendor.ts';
 import { createMock } from '../../mock/create.ts';
 import { datasetHash } from '../../mock/dataset.ts';
 import { REGISTRY } from '../../mock/registry.ts';
-import { ckGet, SESSIONS } from '../helpers/mock.ts';
+import { DEFAULT_CC_OPTIONS } from '../../mock/vendors/churncut/options.ts';
+import { columnBuilds } from '../../mock/vendors/churnkey-data/columns.ts';
+import { AGGREGATION, ckGet, getChecked, SESSIONS } from '../helpers/mock.ts';
 
 const codec = REGISTRY.codec;
 if (!codec) throw new Error('the registry caches its data');
@@ -107,6 +109,39 @@ describe('the data cache', () => {
     for (const query of queries) {
       const a = await ckGet(first, 'listSessions', SESSIONS, query);
       const b = await ckGet(second, 'listSessions', SESSIONS, query);
+      expect(a.status).toBe(200);
+      expect(b.text).toBe(a.text);
+    }
+    first.stop();
+    second.stop();
+  });
+
+  it('saves what the mock derived from the data (columns, indexes, orders) and a start over the file uses it, building none', async () => {
+    const dir = tempDir();
+    const options = { seed: params.seed, scale: params.scale, dataCache: dir };
+    const first = await createMock(options);
+    const queries: [string, string, Record<string, string | number | boolean>][] = [
+      ['aggregateSessions', AGGREGATION, { breakdown: 'month-saveType' }],
+      ['aggregateSessions', AGGREGATION, { breakdown: 'planId-currency', startDate: '2024-01-01' }],
+      ['listSessions', SESSIONS, { customerEmail: first.data.world.customers[3]?.email ?? '' }],
+    ];
+    const before = await Promise.all(queries.map(([op, path, q]) => ckGet(first, op, path, q)));
+    const builds = columnBuilds();
+    const second = await createMock(options);
+    expect(second.data).not.toBe(first.data);
+    expect(columnBuilds()).toBe(builds);
+    for (const [k, [op, path, q]] of queries.entries()) {
+      const res = await ckGet(second, op, path, q);
+      expect(res.status).toBe(200);
+      expect(res.text).toBe(before[k]?.text);
+    }
+    const churn = { Authorization: `Bearer ${DEFAULT_CC_OPTIONS.apiKey}` };
+    for (const [op, path] of [
+      ['getChurnAnalytics', '/v1/analytics/churn?granularity=month'],
+      ['listCustomers', '/v1/customers?limit=5'],
+    ] as const) {
+      const a = await getChecked(first, churn, op, path);
+      const b = await getChecked(second, churn, op, path);
       expect(a.status).toBe(200);
       expect(b.text).toBe(a.text);
     }

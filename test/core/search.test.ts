@@ -95,6 +95,15 @@ describe('orderByValue: a stable sort by value, packed', () => {
     }
   });
 
+  it('orders values spread over every digit (up to 2^48 apart)', () => {
+    const r = new Rng(4);
+    const values = Float64Array.from({ length: 5000 }, (_, i) =>
+      i % 7 === 0 ? 2 ** 20 : Math.floor(r.float() * 2 ** 47) + 2 ** 20,
+    );
+    const all = Array.from({ length: values.length }, (_, i) => i);
+    expect([...orderByValue(values)]).toEqual(stable(values, all));
+  });
+
   it('falls back to the comparator for fractions and for values too far apart to pack', () => {
     const values = [0.5, -3, 2 ** 62, 7, 0.5, -3];
     const all = values.map((_, i) => i);

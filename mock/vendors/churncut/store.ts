@@ -8,6 +8,7 @@ import {
 import { alphanumeric, deriveSeed, Rng } from '../../../generators/random.ts';
 import { SEED_EXAMPLE_IDS } from '../../../generators/seed-examples.ts';
 import type { Customer } from '../../../generators/world.ts';
+import { derived } from '../../core/derived.ts';
 import type { PersistentPart, WriteSink } from '../../core/persist/part.ts';
 import { orderByValue, partitionPoint } from '../../core/search.ts';
 import { customerIds, type StringIndex } from '../../core/string-index.ts';
@@ -68,6 +69,31 @@ export interface ChurnEvent {
   readonly mrr: number;
 }
 
+/** What the store derives from the seeded data alone (see the store's fields). */
+function seededArrays(data: ChurnCutDataset) {
+  const customers = data.world.customers;
+  const { status, retainedUntil, endedAt } = seededOutcomes(data);
+  const f = data.flows;
+  const ended: number[] = [];
+  for (let k = 0; k < f.count; k++) if (f.outcome[k] === 1) ended.push(k);
+  const churned = orderByValue(f.finished, ended);
+  const churnTimes = Float64Array.from(churned, (k) => f.finished[k] as number);
+  const churnMrr = new Float64Array(churned.length + 1);
+  churned.forEach((k, j) => {
+    const c = customers[f.customer[k] as number] as Customer;
+    churnMrr[j + 1] = (churnMrr[j] as number) + monthlyUsdCents(c);
+  });
+  return {
+    status,
+    retainedUntil,
+    endedAt,
+    churnTimes,
+    churnMrr,
+    flowsByCreated: orderByValue(f.created.subarray(0, f.count)),
+    starts: Float64Array.from(customers, (c) => c.subscription.start).sort(),
+  };
+}
+
 /**
  * ChurnCut's state: the seeded dataset (immutable typed arrays) plus what the API changed —
  * outcomes, ended subscriptions and live flows. `reset` copies the seeded arrays back. Statuses
@@ -112,21 +138,16 @@ export class ChurnCutStore implements PersistentPart {
     this.#now = now;
     const customers = data.world.customers;
     this.index = customerIds(customers);
-    this.#seeded = seededOutcomes(data);
+    // Built once per dataset (or loaded with it from the data cache).
+    const seeded = derived(customers, 'churncut.seeded', () => ({ arrays: seededArrays(data) }));
+    const a = seeded.arrays as ReturnType<typeof seededArrays>;
+    this.#seeded = { status: a.status, retainedUntil: a.retainedUntil, endedAt: a.endedAt };
     this.#state = copyOutcomes(this.#seeded);
     this.#rng = new Rng(deriveSeed(data.world.seed, 'churncut-live'));
-    const f = data.flows;
-    const ended: number[] = [];
-    for (let k = 0; k < f.count; k++) if (f.outcome[k] === 1) ended.push(k);
-    const churned = orderByValue(f.finished, ended);
-    this.churnTimes = Float64Array.from(churned, (k) => f.finished[k] as number);
-    this.churnMrr = new Float64Array(churned.length + 1);
-    churned.forEach((k, j) => {
-      const c = customers[f.customer[k] as number] as Customer;
-      this.churnMrr[j + 1] = (this.churnMrr[j] as number) + monthlyUsdCents(c);
-    });
-    this.flowsByCreated = orderByValue(f.created.subarray(0, f.count));
-    this.starts = Float64Array.from(customers, (c) => c.subscription.start).sort();
+    this.churnTimes = a.churnTimes;
+    this.churnMrr = a.churnMrr;
+    this.flowsByCreated = a.flowsByCreated;
+    this.starts = a.starts;
   }
 
   /** Restores the seeded snapshot. */

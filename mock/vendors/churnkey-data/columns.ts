@@ -1,6 +1,7 @@
 import type { SessionRecord } from '../../../generators/churnkey-data.ts';
 import type { Key, SessionTable } from '../../../generators/churnkey-sessions.ts';
 import { DAY } from '../../../generators/time.ts';
+import { derived } from '../../core/derived.ts';
 import { lowerBoundDescending, upperBoundDescending } from '../../core/search.ts';
 import {
   type Accessor,
@@ -10,6 +11,11 @@ import {
   type FieldSource,
   type FieldValue,
 } from './fields.ts';
+
+/** `into[i] = into[i] × size + codes[i]` (a function of its own: one element type per call site). */
+function combine(into: Float64Array, codes: ArrayLike<number>, size: number): void {
+  for (let i = 0; i < into.length; i++) into[i] = (into[i] as number) * size + (codes[i] as number);
+}
 
 /** Source combinations up to this many are tracked in an array, more in a Map. */
 const DENSE_KEYS = 1 << 24;
@@ -57,6 +63,7 @@ export class SessionColumns {
   readonly createdAt: Float64Array;
   readonly #columns = new Map<string, Column>();
   #days: Key | null = null;
+  readonly #combos = new Map<string, Key>();
 
   constructor(table: SessionTable) {
     this.table = table;
@@ -81,45 +88,72 @@ export class SessionColumns {
   build(names: readonly string[]): void {
     const todo = names.filter((n) => !this.#columns.has(n));
     if (todo.length === 0) return;
-    const s = this.table.cursor();
     for (const name of todo) {
-      const accessor = (FILTER_FIELDS[name] ?? DIMENSIONS[name]) as Accessor;
-      const codes = new Uint32Array(this.length);
-      const dict: FieldValue[] = [];
-      const lookup = new Map<FieldValue, number>();
-      const codeAt = (i: number): number => {
-        s.row = i;
-        const v = accessor(s);
-        let code = lookup.get(v);
-        if (code === undefined) {
-          code = dict.length;
-          dict.push(v);
-          lookup.set(v, code);
-        }
-        return code;
-      };
-      const sources = FIELD_SOURCES[name];
-      if (sources) {
-        const keys = sources.map((k) => this.#key(k));
-        const size = keys.reduce((p, k) => p * k.size, 1);
-        // Each combination's code once seen (-1: not yet).
-        const known = size <= DENSE_KEYS ? new Int32Array(size).fill(-1) : null;
-        const sparse = known ? null : new Map<number, number>();
-        for (let i = 0; i < this.length; i++) {
-          let key = 0;
-          for (const k of keys) key = key * k.size + (k.codes[i] as number);
-          let code = known ? (known[key] as number) : (sparse?.get(key) ?? -1);
-          if (code < 0) {
-            code = codeAt(i);
-            if (known) known[key] = code;
-            else sparse?.set(key, code);
-          }
-          codes[i] = code;
-        }
-      } else for (let i = 0; i < this.length; i++) codes[i] = codeAt(i);
-      this.#columns.set(name, { codes, dict, lookup });
-      builds++;
+      // Built once per dataset (another store over the same sessions, or the data cache, has it).
+      const built = derived(this.table.customers, `churnkey.column.${name}`, () =>
+        this.#build(name),
+      );
+      const codes = built.arrays.codes as Uint32Array;
+      const dict = built.meta as FieldValue[];
+      this.#columns.set(name, { codes, dict, lookup: new Map(dict.map((v, i) => [v, i])) });
     }
+  }
+
+  /** One field's column: its codes, and the values they stand for. */
+  #build(name: string): { arrays: { codes: Uint32Array }; meta: FieldValue[] } {
+    const s = this.table.cursor();
+    const accessor = (FILTER_FIELDS[name] ?? DIMENSIONS[name]) as Accessor;
+    const codes = new Uint32Array(this.length);
+    const dict: FieldValue[] = [];
+    const lookup = new Map<FieldValue, number>();
+    const codeAt = (i: number): number => {
+      s.row = i;
+      const v = accessor(s);
+      let code = lookup.get(v);
+      if (code === undefined) {
+        code = dict.length;
+        dict.push(v);
+        lookup.set(v, code);
+      }
+      return code;
+    };
+    const sources = FIELD_SOURCES[name];
+    if (sources) {
+      const { codes: keys, size } = this.#combined(sources);
+      // Each combination's code once seen (-1: not yet).
+      const known = size <= DENSE_KEYS ? new Int32Array(size).fill(-1) : null;
+      const sparse = known ? null : new Map<number, number>();
+      for (let i = 0; i < this.length; i++) {
+        const key = keys[i] as number;
+        let code = known ? (known[key] as number) : (sparse?.get(key) ?? -1);
+        if (code < 0) {
+          code = codeAt(i);
+          if (known) known[key] = code;
+          else sparse?.set(key, code);
+        }
+        codes[i] = code;
+      }
+    } else for (let i = 0; i < this.length; i++) codes[i] = codeAt(i);
+    builds++;
+    return { arrays: { codes }, meta: dict };
+  }
+
+  /** Each session's combination of these sources as one number (kept: fields share them). */
+  #combined(sources: readonly FieldSource[]): Key {
+    const name = sources.join('+');
+    let combined = this.#combos.get(name);
+    if (!combined) {
+      const keys = sources.map((k) => this.#key(k));
+      const size = keys.reduce((p, k) => p * k.size, 1);
+      if (keys.length === 1) combined = keys[0] as Key;
+      else {
+        const codes = new Float64Array(this.length);
+        for (const k of keys) combine(codes, k.codes, k.size);
+        combined = { codes, size };
+      }
+      this.#combos.set(name, combined);
+    }
+    return combined;
   }
 
   /** The codes of one source of a field (the day's: days since the oldest session). */
