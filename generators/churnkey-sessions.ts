@@ -341,6 +341,12 @@ export class SessionCursor implements ThinSessionRecord {
   }
 }
 
+/** `out[j] = from[order[j]]` for every j of `out` (its own function: a tight loop per type). */
+function gather(out: TypedOut, from: ArrayLike<number>, order: Uint32Array): void {
+  for (let j = 0; j < out.length; j++) out[j] = from[order[j] as number] as number;
+}
+type TypedOut = Float64Array | Uint32Array | Uint16Array | Uint8Array;
+
 /** How much a session's outcome matters (see mock/vendors/churnkey-data/bounce.ts). */
 const relevanceOf = (flags: number, accepted: number): number =>
   flags & CANCELED ? 3 : accepted !== 0 ? 2 : 1;
@@ -455,10 +461,12 @@ export class SessionTableBuilder {
       width = 1,
     ): A => {
       const out = new (a.constructor as new (n: number) => A)(n * width);
-      for (let j = 0; j < n; j++) {
-        const from = (order[j] as number) * width;
-        for (let k = 0; k < width; k++) out[j * width + k] = a[from + k] as number;
-      }
+      if (width === 1) gather(out, a, order);
+      else
+        for (let j = 0; j < n; j++) {
+          const from = (order[j] as number) * width;
+          for (let k = 0; k < width; k++) out[j * width + k] = a[from + k] as number;
+        }
       return out;
     };
     const columns: Columns = {

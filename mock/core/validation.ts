@@ -9,9 +9,13 @@ export interface Problem {
   readonly message: string;
 }
 
-/** An ajv instance that understands our contracts (2020-12, formats). */
-export function makeAjv(coerce: boolean): Ajv2020 {
+/**
+ * An ajv instance that understands our contracts (2020-12, formats). `validateSchema`: check
+ * each schema against the 2020-12 meta-schema as it compiles (compiling the meta-schema first).
+ */
+export function makeAjv(coerce: boolean, validateSchema = true): Ajv2020 {
   const ajv = new Ajv2020({
+    validateSchema,
     strict: false,
     allErrors: true,
     coerceTypes: coerce ? 'array' : false,
@@ -30,12 +34,15 @@ const shared = new Map<boolean, Ajv2020>();
 /**
  * One Ajv per coercion mode for every operation's validators: each new Ajv compiles the
  * JSON Schema 2020-12 meta-schema again (most of start-up's CPU when each operation had its
- * own). Operations' schemas carry no `$id`, so they never collide in one instance.
+ * own). Operations' schemas carry no `$id`, so they never collide in one instance. They only
+ * compile churnmock's own schemas (its contracts and the hosted flow's), so they skip checking
+ * each against the meta-schema (its compile was most of the first request's time): the tests
+ * compile every one of them with the check on (test/core/schemas-valid.test.ts).
  */
 export function sharedAjv(coerce: boolean): Ajv2020 {
   let ajv = shared.get(coerce);
   if (!ajv) {
-    ajv = makeAjv(coerce);
+    ajv = makeAjv(coerce, false);
     shared.set(coerce, ajv);
   }
   return ajv;
