@@ -147,7 +147,7 @@ function decodeTree(v: unknown, r: ArrayReader): unknown {
 }
 
 /** Customers encoded between two pauses (a few milliseconds of work). */
-const CUSTOMERS_PER_SLICE = 16_384;
+const CUSTOMERS_PER_SLICE = 4096;
 
 async function encodeWorld(
   world: World,
@@ -271,7 +271,12 @@ function catalogueParts(flows: ChurnkeyDataset['flows']): {
 /** Churnkey's catalogue as its generator draws it first from the dataset's stream. */
 const catalogueOf = (seed: number) => generateFlows(new Rng(deriveSeed(seed, 'churnkey-data')));
 
-function encodeChurnkey(seed: number, data: ChurnkeyDataset, w: ArrayWriter): ChurnkeyHeader {
+async function encodeChurnkey(
+  seed: number,
+  data: ChurnkeyDataset,
+  w: ArrayWriter,
+  pause: () => Promise<void>,
+): Promise<ChurnkeyHeader> {
   const { columns, dicts } = data.sessions.parts;
   const again = catalogueParts(catalogueOf(seed));
   const mine = catalogueParts(data.flows);
@@ -298,7 +303,9 @@ function encodeChurnkey(seed: number, data: ChurnkeyDataset, w: ArrayWriter): Ch
     Int32Array,
     Int32Array,
   ];
-  data.dsr.forEach((d, i) => {
+  for (let i = 0; i < data.dsr.length; i++) {
+    if (i % (4 * CUSTOMERS_PER_SLICE) === 0) await pause();
+    const d = data.dsr[i] as DsrCounts;
     events[i] = d.events;
     campaigns[i] = d.campaigns;
     invoices[i] = d.invoices;
@@ -306,7 +313,7 @@ function encodeChurnkey(seed: number, data: ChurnkeyDataset, w: ArrayWriter): Ch
     subscriptions[i] = d.subscriptions;
     charges[i] = d.charges;
     emails[i] = d.emails;
-  });
+  }
   const dsr = {} as Record<keyof DsrCounts, number>;
   DSR_FIELDS.forEach((f, k) => {
     dsr[f] = w.add(counts[k] as Int32Array);
@@ -394,7 +401,7 @@ export async function encodeSeededData(
     arrays: w.refs,
     world: world.header,
     churncut: encodeTree(churncut, w),
-    churnkey: encodeChurnkey(data.world.seed, data.churnkey, w),
+    churnkey: await encodeChurnkey(data.world.seed, data.churnkey, w, pause),
     rebilly: encodeTree(data.rebilly, w),
   };
   return {
@@ -423,33 +430,4 @@ export function decodeSeededData(
   const churnkey = decodeChurnkey(world.seed, header.churnkey, r, world.customers);
   const rebilly = decodeTree(header.rebilly, r) as RebillyCancellations;
   return { world, churncut, churnkey, rebilly };
-}
-
-/** Churnkey's data as one buffer and a header (what a generating worker sends back). */
-export interface ChurnkeyPart {
-  readonly header: ChurnkeyHeader;
-  readonly refs: readonly ArrayRef[];
-  readonly buffer: ArrayBuffer;
-}
-
-/** Churnkey's data in one transferable buffer (`decodeChurnkeyPart` reads it back). */
-export function encodeChurnkeyPart(seed: number, data: ChurnkeyDataset): ChurnkeyPart {
-  const w = new ArrayWriter();
-  const header = encodeChurnkey(seed, data, w);
-  const bytes = new Uint8Array(w.bytes);
-  let at = 0;
-  for (const p of w.parts) {
-    bytes.set(p, at);
-    at += p.length;
-  }
-  return { header, refs: w.refs, buffer: bytes.buffer };
-}
-
-/** The data `encodeChurnkeyPart` encoded, its sessions' customers read from `customers`. */
-export function decodeChurnkeyPart(
-  seed: number,
-  part: ChurnkeyPart,
-  customers: readonly Customer[],
-): ChurnkeyDataset {
-  return decodeChurnkey(seed, part.header, new ArrayReader(part.refs, part.buffer, 0), customers);
 }

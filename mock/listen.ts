@@ -54,6 +54,9 @@ function listenError(e: unknown, { port, host }: Address): unknown {
   return e;
 }
 
+/** How long after listening a freshly generated world is saved to the data cache. */
+export const DATA_SAVE_DELAY_MS = 2000;
+
 /**
  * Builds the mock over `registry` (every lookup table included), then listens: once this
  * resolves, every request is answered at full speed.
@@ -81,7 +84,16 @@ export async function listenMock<D>(
     await mock.persistence?.close();
     throw listenError(e, address);
   }
-  const saving = (save as DataSave | null)?.(() => new Promise((r) => setImmediate(r)));
+  // The data cache is saved once the start's first burst of requests has had the CPU, a slice
+  // at a time between requests; a server stopped before then saves it while stopping.
+  const pending = save as DataSave | null;
+  let saving: Promise<void> | null = null;
+  const saveNow = () => {
+    saving ??= pending ? pending(() => new Promise((r) => setImmediate(r))) : Promise.resolve();
+    return saving;
+  };
+  const saveTimer = pending ? setTimeout(saveNow, DATA_SAVE_DELAY_MS) : null;
+  saveTimer?.unref();
   const bound = server.address();
   const port = typeof bound === 'object' && bound ? bound.port : address.port;
   // Closed once the server is: every response written, then the data directory let go.
@@ -90,8 +102,6 @@ export async function listenMock<D>(
   );
   let closing = false;
   const close = async (graceMs = 0) => {
-    // A save under way finishes first (its file is renamed into place whole, or not at all).
-    await saving;
     if (!closing) {
       closing = true;
       mock.stop();
@@ -104,6 +114,9 @@ export async function listenMock<D>(
         void closed.then(() => clearTimeout(timer));
       }
     }
+    // The data cache is saved (its file renamed into place whole, or not at all) before the end.
+    if (saveTimer) clearTimeout(saveTimer);
+    await saveNow();
     await closed;
   };
   const apis = mock.built.flatMap((b) =>

@@ -1,6 +1,14 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +17,7 @@ import { PACKAGE_ROOT, PACKAGE_VERSION } from '../../mock/core/paths.ts';
 import { VENDORS } from '../../mock/registry.ts';
 import { untilReady } from '../helpers/child.ts';
 import { expectContract } from '../helpers/contract.ts';
+import { until } from '../helpers/wait.ts';
 
 // The package as a user gets it: built, packed, installed into an empty project with its
 // production dependencies only, and run there with plain node (issue: "a real package").
@@ -228,6 +237,45 @@ describe('the packed package', () => {
     expect(await gone()).toBe(true);
     await expect(fetch(`${url}/__admin/health`)).rejects.toThrow();
   }, 90_000);
+
+  it('serve --data-cache: the installed package saves its data, and the next start loads it and answers the same', async () => {
+    const cache = join(dir, 'data-cache');
+    const start = async () => {
+      const child = spawn(
+        'npx',
+        ['--no-install', 'churnmock', 'serve', '--port', '0', '--json', '--scale', '0.05'],
+        { cwd: project, env: { ...process.env, CHURNMOCK_DATA_CACHE: cache } },
+      );
+      const { match } = await untilReady(child, /^(\{.*\})\n/m, 60_000, 'serve');
+      const { url, pid } = JSON.parse(match[1] ?? '') as { url: string; pid: number };
+      const sample = VENDORS.find((v) => v.id === 'churnkey-data')?.sample;
+      const res = await fetch(`${url}${sample?.path}`, { headers: sample?.headers });
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      await expectContract('listSessions', { status: 200, body: JSON.parse(text) });
+      // SIGTERM to the server: it waits for the cache file it is writing, then exits.
+      const exited = once(child, 'exit');
+      process.kill(pid, 'SIGTERM');
+      await exited;
+      await until(() => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      }, 20_000);
+      return text;
+    };
+    const first = await start();
+    const files = readdirSync(cache);
+    expect(files.filter((f) => f.endsWith('.data'))).toHaveLength(1);
+    expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const written = statSync(join(cache, files[0] ?? '')).mtimeMs;
+    expect(await start()).toBe(first);
+    // Loaded, not generated and written again.
+    expect(statSync(join(cache, files[0] ?? '')).mtimeMs).toBe(written);
+  }, 120_000);
 
   it('import { startMock } from "churnmock" works from a plain .mjs file', async () => {
     writeFileSync(
