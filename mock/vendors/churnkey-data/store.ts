@@ -109,7 +109,8 @@ export class ChurnkeyDataStore implements PersistentPart {
   readonly world: World;
   readonly org: string;
   readonly #seeded: SessionTable;
-  readonly #records = new LRUCache<number, SessionRecord>({ max: SEEDED_RECORDS });
+  /** Seeded rows' records once built: all of them when they fit, else the recently read. */
+  readonly #records: (SessionRecord | undefined)[] | LRUCache<number, SessionRecord>;
   readonly #seededByCustomer: { order: Uint32Array; start: Uint32Array };
   readonly #dsr: readonly DsrCounts[];
   #base: SessionColumns | null = null;
@@ -133,12 +134,18 @@ export class ChurnkeyDataStore implements PersistentPart {
   #sink: WriteSink | null = null;
   #version = 0;
 
-  constructor(world: World, data: ChurnkeyDataset) {
+  /** `recordCache`: seeded records kept at most (all of them when they fit). */
+  constructor(world: World, data: ChurnkeyDataset, recordCache = SEEDED_RECORDS) {
     this.world = world;
     this.org = data.flows.org;
     this.#seeded = data.sessions;
     this.#dsr = data.dsr;
     this.#seededByCustomer = groupByCustomer(data.sessions.customerIndex, world.customers.length);
+    // A plain array (no eviction bookkeeping per read) when every seeded record fits.
+    this.#records =
+      data.sessions.length <= recordCache
+        ? new Array<SessionRecord | undefined>(data.sessions.length)
+        : new LRUCache<number, SessionRecord>({ max: recordCache });
     this.reset();
   }
 
@@ -239,10 +246,19 @@ export class ChurnkeyDataStore implements PersistentPart {
 
   /** Seeded row i as seeded (the same object while it is in the record cache). */
   #seededRecord(i: number): SessionRecord {
-    let s = this.#records.get(i);
+    const records = this.#records;
+    if (Array.isArray(records)) {
+      let s = records[i];
+      if (s === undefined) {
+        s = this.#seeded.at(i);
+        records[i] = s;
+      }
+      return s;
+    }
+    let s = records.get(i);
     if (s === undefined) {
       s = this.#seeded.at(i);
-      this.#records.set(i, s);
+      records.set(i, s);
     }
     return s;
   }

@@ -11,6 +11,9 @@ import {
   FIELD_SOURCES,
   FILTER_FIELDS,
 } from '../../../mock/vendors/churnkey-data/fields.ts';
+import { compileFilter } from '../../../mock/vendors/churnkey-data/query.ts';
+import { scanPage } from '../../../mock/vendors/churnkey-data/scan.ts';
+import { ChurnkeyDataStore } from '../../../mock/vendors/churnkey-data/store.ts';
 
 const AS_OF = Date.parse('2025-12-31T00:00:00Z');
 const world = generateWorld({ seed: 23, asOf: AS_OF, scale: 0.3 });
@@ -80,5 +83,27 @@ describe('session columns', () => {
 
   it('reads a field from its sources only where it names them', () => {
     for (const name of Object.keys(FIELD_SOURCES)) expect(fields[name]).toBeTypeOf('function');
+  });
+});
+
+describe('seeded records, kept all or only the recently read', () => {
+  it('a store keeping 50 records lists, scans and looks up exactly what one keeping all does', () => {
+    const all = new ChurnkeyDataStore(world, data);
+    const few = new ChurnkeyDataStore(world, data, 50);
+    const now = AS_OF;
+    const pairs = (list: Iterable<{ id: string; bounced: boolean; createdAt: number }>) =>
+      [...list].map((s) => `${s.id} ${s.bounced} ${s.createdAt}`);
+    expect(pairs(few.sessions(now))).toEqual(pairs(all.sessions(now)));
+    const f = compileFilter({ canceled: 'true' });
+    for (const skip of [0, 40, 400, 2000])
+      expect(pairs(scanPage(few.view(), f, now, skip, 100))).toEqual(
+        pairs(scanPage(all.view(), f, now, skip, 100)),
+      );
+    const someone = records[7]?.customer.id ?? '';
+    expect(pairs(few.sessions(now, someone))).toEqual(pairs(all.sessions(now, someone)));
+    // Read twice in a row, a record is the same object while it is kept.
+    const [a] = scanPage(few.view(), f, now, 0, 1);
+    const [b] = scanPage(few.view(), f, now, 0, 1);
+    expect(a).toBe(b);
   });
 });
