@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
@@ -87,10 +96,46 @@ export function defaultDataCacheDir(env: NodeJS.ProcessEnv = process.env): strin
 /** The file of one dataset in a cache directory. */
 export function dataCacheFile(dir: string, p: WorldParams): string {
   const key = createHash('sha256')
-    .update(JSON.stringify([p.seed, p.asOf, p.scale, dataVersion()]))
+    .update(JSON.stringify([p.seed, p.asOf, p.scale]))
     .digest('hex')
-    .slice(0, 24);
-  return join(dir, `seed${p.seed}-scale${p.scale}-${key}.data`);
+    .slice(0, 12);
+  return join(dir, `seed${p.seed}-scale${p.scale}-${key}-v${dataVersion()}.data`);
+}
+
+/** How long ago a file was last written (0 when it is gone). */
+function ageMs(path: string): number {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** A data file's version, from its name (null: not one of ours). */
+const versionOf = (name: string) => /-v([0-9a-f]{16})\.data$/.exec(name)?.[1] ?? null;
+
+/**
+ * Removes the files of other data versions (an older churnmock's: no start loads them again),
+ * and temporary files a stopped writer left (an hour old: another server may be writing one
+ * now). Returns what it removed.
+ */
+export function pruneDataCache(dir: string): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const version = versionOf(name);
+    const stale = version !== null && version !== dataVersion();
+    const leftover = /\.data\.\d+\.tmp$/.test(name) && ageMs(join(dir, name)) > 3_600_000;
+    if (!stale && !leftover) continue;
+    rmSync(join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 interface FileHeader {
@@ -239,6 +284,7 @@ export async function saveData<D>(
     for (let i = 0; i < parts.length; i += 1024) await fh.writev(parts.slice(i, i + 1024));
     await fh.close();
     await rename(tmp, file);
+    pruneDataCache(dir);
   } catch (e) {
     await fh.close().catch(() => {});
     await rm(tmp, { force: true });

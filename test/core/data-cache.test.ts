@@ -1,6 +1,6 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSeededData, type SeededData } from '../../generators/dataset.ts';
 import { dataCacheFile, loadData, saveData } from '../../mock/core/data-cache.ts';
@@ -147,6 +147,24 @@ describe('the data cache', () => {
     }
     first.stop();
     second.stop();
+  });
+
+  it("a save removes other data versions' files and writers' leftovers an hour old, nothing else", async () => {
+    const dir = tempDir();
+    const names = {
+      otherVersion: 'seed9-scale0.2-000000000000-v0123456789abcdef.data',
+      oldLeftover: 'seed9-scale0.2-000000000000-v0123456789abcdef.data.123.tmp',
+      freshLeftover: 'seed1-scale1-000000000000-vfedcba9876543210.data.456.tmp',
+      unrelated: 'notes.txt',
+    };
+    for (const n of Object.values(names)) writeFileSync(join(dir, n), 'x');
+    const hoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    utimesSync(join(dir, names.oldLeftover), hoursAgo, hoursAgo);
+    const file = await saveData(dir, params, fresh, codec);
+    expect(readdirSync(dir).sort()).toEqual(
+      [basename(file), names.freshLeftover, names.unrelated].sort(),
+    );
+    expect(loadData(dir, params, codec)).not.toBeNull();
   });
 
   it('generates again over a damaged file and replaces it', async () => {
