@@ -5,6 +5,13 @@ import { type Columns, SessionTable } from './churnkey-sessions.ts';
 import type { SeededData } from './dataset.ts';
 import { deriveSeed, Rng } from './random.ts';
 import type { RebillyCancellations } from './rebilly-reports.ts';
+import {
+  type ArrayReader,
+  type ArrayWriter,
+  decodeTree,
+  encodeTree,
+  type TypedArray,
+} from './typed-arrays.ts';
 import { type Currency, type Customer, PLANS, type World } from './world.ts';
 
 /**
@@ -16,32 +23,15 @@ import { type Currency, type Customer, PLANS, type World } from './world.ts';
  * it to that, field by field and by the dataset's hash).
  */
 
-const TYPES = {
-  Float64Array,
-  Int32Array,
-  Uint32Array,
-  Uint16Array,
-  Uint8Array,
-} as const;
-type TypeName = keyof typeof TYPES;
-type Typed = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
-
-/** Where one typed array's bytes are: its type, byte offset (8-aligned) and length. */
-type ArrayRef = readonly [TypeName, number, number];
-
-/** What `encodeSeededData` gives: a JSON header, the arrays' bytes, the strings' bytes. */
+/** What `encodeSeededData` gives besides the arrays it added to the writer. */
 export interface EncodedData {
   readonly header: SnapshotHeader;
-  /** Every typed array, each at its header offset (8-aligned), as one run of bytes. */
-  readonly arrays: readonly Uint8Array[];
-  readonly arraysBytes: number;
   /** The customers' strings, UTF-8, in pieces (each ends where a string does). */
   readonly strings: readonly Uint8Array[];
   readonly stringsBytes: number;
 }
 
 export interface SnapshotHeader {
-  readonly arrays: readonly ArrayRef[];
   readonly world: WorldHeader;
   readonly churncut: unknown;
   readonly churnkey: ChurnkeyHeader;
@@ -73,7 +63,8 @@ interface ChurnkeyHeader {
   readonly offers: readonly number[];
   readonly accepted: readonly Record<string, string | number | null>[];
   readonly feedback: readonly string[];
-  readonly dsr: Readonly<Record<keyof DsrCounts, number>>;
+  /** The DSR counts as columns (`DsrColumns`, through `encodeTree`). */
+  readonly dsr: unknown;
 }
 
 const DSR_FIELDS: readonly (keyof DsrCounts)[] = [
@@ -86,65 +77,11 @@ const DSR_FIELDS: readonly (keyof DsrCounts)[] = [
   'emails',
 ];
 
-class ArrayWriter {
-  readonly refs: ArrayRef[] = [];
-  readonly parts: Uint8Array[] = [];
-  bytes = 0;
+/** Each person's DSR counts as one column per kind. */
+type DsrColumns = Readonly<Record<keyof DsrCounts, Int32Array>>;
 
-  add(a: Typed): number {
-    const name = a.constructor.name as TypeName;
-    if (!(name in TYPES)) throw new Error(`snapshot: cannot store a ${name}`);
-    const pad = (8 - (this.bytes % 8)) % 8;
-    if (pad) this.parts.push(new Uint8Array(pad));
-    this.bytes += pad;
-    this.refs.push([name, this.bytes, a.length]);
-    this.parts.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-    this.bytes += a.byteLength;
-    return this.refs.length - 1;
-  }
-}
-
-class ArrayReader {
-  constructor(
-    readonly refs: readonly ArrayRef[],
-    readonly buffer: ArrayBuffer,
-    readonly base: number,
-  ) {}
-
-  get<T extends Typed>(ref: unknown): T {
-    const r = typeof ref === 'number' ? this.refs[ref] : undefined;
-    if (!r) throw new Error(`snapshot: no array ${String(ref)}`);
-    const [name, offset, length] = r;
-    const Type = TYPES[name];
-    if (!Type) throw new Error(`snapshot: unknown array type ${name}`);
-    return new Type(this.buffer, this.base + offset, length) as T;
-  }
-}
-
-/** Plain data with typed arrays in it: each typed array becomes `{ $a: ref }`. */
-function encodeTree(v: unknown, w: ArrayWriter): unknown {
-  if (ArrayBuffer.isView(v)) return { $a: w.add(v as Typed) };
-  if (Array.isArray(v)) return v.map((x) => encodeTree(x, w));
-  if (v !== null && typeof v === 'object') {
-    const proto = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null)
-      throw new Error(`snapshot: cannot store a ${v.constructor.name}`);
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encodeTree(x, w)]));
-  }
-  if (typeof v === 'number' && !Number.isFinite(v))
-    throw new Error(`snapshot: cannot store the number ${v}`);
-  return v;
-}
-
-function decodeTree(v: unknown, r: ArrayReader): unknown {
-  if (Array.isArray(v)) return v.map((x) => decodeTree(x, r));
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if ('$a' in o) return r.get(o.$a);
-    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, decodeTree(x, r)]));
-  }
-  return v;
-}
+const dsrColumns = (n: number): DsrColumns =>
+  Object.fromEntries(DSR_FIELDS.map((f) => [f, new Int32Array(n)])) as DsrColumns;
 
 /** Customers encoded between two pauses (a few milliseconds of work). */
 const CUSTOMERS_PER_SLICE = 4096;
@@ -292,32 +229,19 @@ async function encodeChurnkey(
   if (dicts.choices !== data.flows.choices)
     throw new Error('snapshot: the sessions use another survey');
   const cols = {} as Record<keyof Columns, number>;
-  for (const [k, a] of Object.entries(columns)) cols[k as keyof Columns] = w.add(a as Typed);
-  const counts = DSR_FIELDS.map(() => new Int32Array(data.dsr.length));
-  const [events, campaigns, invoices, failed, subscriptions, charges, emails] = counts as [
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-  ];
+  for (const [k, a] of Object.entries(columns)) cols[k as keyof Columns] = w.add(a as TypedArray);
+  const c = dsrColumns(data.dsr.length);
   for (let i = 0; i < data.dsr.length; i++) {
     if (i % (4 * CUSTOMERS_PER_SLICE) === 0) await pause();
     const d = data.dsr[i] as DsrCounts;
-    events[i] = d.events;
-    campaigns[i] = d.campaigns;
-    invoices[i] = d.invoices;
-    failed[i] = d.failedPayments;
-    subscriptions[i] = d.subscriptions;
-    charges[i] = d.charges;
-    emails[i] = d.emails;
+    c.events[i] = d.events;
+    c.campaigns[i] = d.campaigns;
+    c.invoices[i] = d.invoices;
+    c.failedPayments[i] = d.failedPayments;
+    c.subscriptions[i] = d.subscriptions;
+    c.charges[i] = d.charges;
+    c.emails[i] = d.emails;
   }
-  const dsr = {} as Record<keyof DsrCounts, number>;
-  DSR_FIELDS.forEach((f, k) => {
-    dsr[f] = w.add(counts[k] as Int32Array);
-  });
   // The catalogue drawn again must be the one the sessions point into.
   if (JSON.stringify(again.offers) !== JSON.stringify(mine.offers))
     throw new Error('snapshot: the flow catalogue does not come from the seed');
@@ -328,7 +252,7 @@ async function encodeChurnkey(
     offers: dicts.offers.map((o) => placeOf(mine.offers, o, 'offer')),
     accepted: dicts.accepted.map((a) => ({ ...a })),
     feedback: [...dicts.feedback],
-    dsr,
+    dsr: encodeTree(c, w),
   };
 }
 
@@ -345,7 +269,7 @@ function decodeChurnkey(
     if (v === undefined) throw new Error(`snapshot: no catalogue entry ${i}`);
     return v;
   };
-  const columns = {} as Record<keyof Columns, Typed>;
+  const columns = {} as Record<keyof Columns, TypedArray>;
   for (const [k, ref] of Object.entries(h.columns)) columns[k as keyof Columns] = r.get(ref);
   const sessions = new SessionTable(
     h.length,
@@ -359,26 +283,17 @@ function decodeChurnkey(
     },
     customers,
   );
-  const fields = DSR_FIELDS.map((f) => r.get<Int32Array>(h.dsr[f]));
-  const [events, campaigns, invoices, failed, subscriptions, charges, emails] = fields as [
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-  ];
+  const c = decodeTree(h.dsr, r) as DsrColumns;
   const dsr: DsrCounts[] = new Array(customers.length);
   for (let i = 0; i < customers.length; i++)
     dsr[i] = {
-      events: events[i] as number,
-      campaigns: campaigns[i] as number,
-      invoices: invoices[i] as number,
-      failedPayments: failed[i] as number,
-      subscriptions: subscriptions[i] as number,
-      charges: charges[i] as number,
-      emails: emails[i] as number,
+      events: c.events[i] as number,
+      campaigns: c.campaigns[i] as number,
+      invoices: c.invoices[i] as number,
+      failedPayments: c.failedPayments[i] as number,
+      subscriptions: c.subscriptions[i] as number,
+      charges: c.charges[i] as number,
+      emails: c.emails[i] as number,
     };
   return { flows, sessions, dsr };
 }
@@ -386,19 +301,19 @@ function decodeChurnkey(
 const noPause = () => Promise.resolve();
 
 /**
- * The seeded data as a header, array bytes and string bytes (see the module's comment).
- * `pause` is awaited between slices of the work (a server encoding beside its requests).
+ * The seeded data as a header and string bytes, its typed arrays added to `w` (see the
+ * module's comment). `pause` is awaited between slices of the work (a server encoding beside
+ * its requests).
  */
 export async function encodeSeededData(
   data: SeededData,
+  w: ArrayWriter,
   pause: () => Promise<void> = noPause,
 ): Promise<EncodedData> {
-  const w = new ArrayWriter();
   const world = await encodeWorld(data.world, w, pause);
   const { world: churncutWorld, ...churncut } = data.churncut;
   if (churncutWorld !== data.world) throw new Error('snapshot: ChurnCut draws from another world');
   const header: SnapshotHeader = {
-    arrays: w.refs,
     world: world.header,
     churncut: encodeTree(churncut, w),
     churnkey: await encodeChurnkey(data.world.seed, data.churnkey, w, pause),
@@ -406,25 +321,17 @@ export async function encodeSeededData(
   };
   return {
     header,
-    arrays: w.parts,
-    arraysBytes: w.bytes,
     strings: world.strings,
     stringsBytes: world.strings.reduce((n, b) => n + b.length, 0),
   };
 }
 
-/**
- * The seeded data back from `encodeSeededData`'s parts: `arrays` must hold the array bytes
- * at an 8-aligned offset `base` (the arrays are views of it, not copies).
- */
+/** The seeded data back from `encodeSeededData`'s header, its arrays read from `r`. */
 export function decodeSeededData(
   header: SnapshotHeader,
-  arrays: ArrayBuffer,
-  base: number,
+  r: ArrayReader,
   strings: string,
 ): SeededData {
-  if (base % 8 !== 0) throw new Error('snapshot: arrays must start 8-aligned');
-  const r = new ArrayReader(header.arrays, arrays, base);
   const world = decodeWorld(header.world, r, strings);
   const churncut = { ...(decodeTree(header.churncut, r) as object), world } as ChurnCutDataset;
   const churnkey = decodeChurnkey(world.seed, header.churnkey, r, world.customers);

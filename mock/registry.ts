@@ -30,8 +30,7 @@ export const REGISTRY: Registry<SeededData> = {
   counts: (data) => ({ customers: data.world.customers.length }),
   codec: {
     encode: encodeSeededData,
-    decode: (header, arrays, base, strings) =>
-      decodeSeededData(header as SnapshotHeader, arrays, base, strings),
+    decode: (header, r, strings) => decodeSeededData(header as SnapshotHeader, r, strings),
     anchor: (data) => data.world.customers,
   },
   vendors: VENDORS,

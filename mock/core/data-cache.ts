@@ -14,7 +14,14 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { adoptDerived, type Derived, derivedFor, type TypedArray } from './derived.ts';
+import {
+  ArrayReader,
+  type ArrayRef,
+  ArrayWriter,
+  decodeTree,
+  encodeTree,
+} from '../../generators/typed-arrays.ts';
+import { adoptDerived, type Derived, derivedFor } from './derived.ts';
 
 /**
  * A content-addressed cache of the generated data on disk (`--data-cache`): a start with the
@@ -26,12 +33,9 @@ import { adoptDerived, type Derived, derivedFor, type TypedArray } from './deriv
  * that cannot be read (another format, cut short) is generated again and replaced.
  */
 
-/** What a registry's data becomes on disk: a JSON header, typed arrays' bytes, strings. */
+/** What a registry's data becomes on disk besides its typed arrays: a JSON header, strings. */
 export interface EncodedData {
   readonly header: unknown;
-  /** The typed arrays' bytes in order, each at an 8-aligned offset from the first. */
-  readonly arrays: readonly Uint8Array[];
-  readonly arraysBytes: number;
   /** UTF-8 text in pieces, each ending where a string does. */
   readonly strings: readonly Uint8Array[];
   readonly stringsBytes: number;
@@ -39,10 +43,10 @@ export interface EncodedData {
 
 /** How a registry's data is written to and read from the cache. */
 export interface DataCodec<D> {
-  /** Encodes `data`, awaiting `pause` between slices of the work. */
-  encode(data: D, pause?: () => Promise<void>): Promise<EncodedData>;
-  /** The data back: its arrays are views of `arrays` from the 8-aligned offset `base`. */
-  decode(header: unknown, arrays: ArrayBuffer, base: number, strings: string): D;
+  /** Encodes `data`, its typed arrays added to `w`, awaiting `pause` between slices of work. */
+  encode(data: D, w: ArrayWriter, pause?: () => Promise<void>): Promise<EncodedData>;
+  /** The data back from its header, its arrays read (as views) from `r`. */
+  decode(header: unknown, r: ArrayReader, strings: string): D;
   /** What the data's derived values are kept under (derived.ts): its world's customers. */
   anchor(data: D): object;
 }
@@ -56,7 +60,7 @@ export interface WorldParams {
 
 const MAGIC = Buffer.from('churnmock-data 1\n'); // 17 bytes
 /** Bumped when the file layout changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 const PREFIX = MAGIC.length + 4;
 
 const align8 = (n: number) => Math.ceil(n / 8) * 8;
@@ -143,21 +147,13 @@ interface FileHeader {
   readonly asOf: number;
   readonly scale: number;
   readonly version: string;
+  /** Every typed array of the data and the derived values, in the one arrays section. */
+  readonly arrays: readonly ArrayRef[];
   readonly arraysBytes: number;
   readonly stringsBytes: number;
   readonly data: unknown;
-  /** The derived values saved with the data: their arrays follow the data's (same section). */
-  readonly derived: readonly SavedDerived[];
-}
-
-type ArrayType = 'Float64Array' | 'Int32Array' | 'Uint32Array' | 'Uint16Array' | 'Uint8Array';
-const ARRAY_TYPES = { Float64Array, Int32Array, Uint32Array, Uint16Array, Uint8Array } as const;
-
-interface SavedDerived {
-  readonly key: string;
-  /** Each array as [type, byte offset in the arrays section, length]. */
-  readonly arrays: Readonly<Record<string, readonly [ArrayType, number, number]>>;
-  readonly meta?: unknown;
+  /** The derived values saved with the data, by key (typed-arrays.ts `encodeTree`). */
+  readonly derived: unknown;
 }
 
 function readFully(fd: number, into: Uint8Array, position: number): void {
@@ -207,18 +203,10 @@ export function loadData<D>(
     readFully(fd, new Uint8Array(arrays), arraysAt);
     const strings = Buffer.alloc(h.stringsBytes);
     readFully(fd, strings, arraysAt + h.arraysBytes);
-    const data = codec.decode(h.data, arrays, 0, strings.toString('utf8'));
-    const loaded = new Map<string, Derived>();
-    for (const d of h.derived) {
-      const views: Record<string, TypedArray> = {};
-      for (const [name, [type, offset, length]] of Object.entries(d.arrays)) {
-        const Type = ARRAY_TYPES[type];
-        if (!Type) throw new Error(`unknown array type ${type}`);
-        views[name] = new Type(arrays, offset, length);
-      }
-      loaded.set(d.key, { arrays: views, meta: d.meta });
-    }
-    adoptDerived(codec.anchor(data), loaded);
+    const r = new ArrayReader(h.arrays, arrays);
+    const data = codec.decode(h.data, r, strings.toString('utf8'));
+    const derived = decodeTree(h.derived, r) as Record<string, Derived>;
+    adoptDerived(codec.anchor(data), new Map(Object.entries(derived)));
     return data;
   } catch (e) {
     why?.(`${file}: ${(e as Error).message}`);
@@ -241,29 +229,17 @@ export async function saveData<D>(
   pause?: () => Promise<void>,
 ): Promise<string> {
   const file = dataCacheFile(dir, p);
-  const encoded = await codec.encode(data, pause);
-  // The derived values so far, their arrays after the data's.
-  const extra: Uint8Array[] = [];
-  let bytes = encoded.arraysBytes;
-  const derived: SavedDerived[] = [];
-  for (const [key, d] of derivedFor(codec.anchor(data))) {
-    const arrays: Record<string, readonly [ArrayType, number, number]> = {};
-    for (const [name, a] of Object.entries(d.arrays)) {
-      const pad = (8 - (bytes % 8)) % 8;
-      if (pad) extra.push(new Uint8Array(pad));
-      bytes += pad;
-      arrays[name] = [a.constructor.name as ArrayType, bytes, a.length];
-      extra.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-      bytes += a.byteLength;
-    }
-    derived.push({ key, arrays, meta: d.meta });
-  }
+  const w = new ArrayWriter();
+  const encoded = await codec.encode(data, w, pause);
+  // The values derived so far, their arrays after the data's.
+  const derived = encodeTree(Object.fromEntries(derivedFor(codec.anchor(data))), w);
   const header: FileHeader = {
     seed: p.seed,
     asOf: p.asOf,
     scale: p.scale,
     version: dataVersion(),
-    arraysBytes: bytes,
+    arrays: w.refs,
+    arraysBytes: w.bytes,
     stringsBytes: encoded.stringsBytes,
     data: encoded.header,
     derived,
@@ -273,9 +249,7 @@ export async function saveData<D>(
   MAGIC.copy(prefix);
   prefix.writeUInt32LE(raw.length, MAGIC.length);
   const pad = Buffer.alloc(align8(PREFIX + raw.length) - PREFIX - raw.length);
-  const parts = [prefix, raw, pad, ...encoded.arrays, ...extra, ...encoded.strings].filter(
-    (b) => b.length,
-  );
+  const parts = [prefix, raw, pad, ...w.parts, ...encoded.strings].filter((b) => b.length);
   await mkdir(dir, { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   const fh = await open(tmp, 'w');

@@ -1,11 +1,11 @@
+import type { TypedArray } from '../../generators/typed-arrays.ts';
+
 /**
  * Values derived from the seeded data alone (lookup tables, columns, orders): built once per
  * dataset, kept beside it, and saved with it in the data cache (data-cache.ts) so a repeated
  * start loads them instead of building them. Only a pure function of the seeded data may be
  * derived here: the cache's data version covers the code that builds them, not options.
  */
-
-export type TypedArray = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
 
 /** A derived value: typed arrays by name, and what JSON can hold beside them. */
 export interface Derived {

@@ -1,0 +1,74 @@
+/**
+ * Plain data with typed arrays in it, as JSON plus one run of bytes and back: the data cache's
+ * layout (mock/core/data-cache.ts) for the seeded data (snapshot.ts) and what the mock derives
+ * from it. Each array is stored as it is, 8-aligned, and read back as a view, not a copy.
+ */
+
+const TYPES = { Float64Array, Int32Array, Uint32Array, Uint16Array, Uint8Array } as const;
+type TypeName = keyof typeof TYPES;
+
+export type TypedArray = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
+
+/** Where one typed array's bytes are: its type, byte offset (8-aligned) and length. */
+export type ArrayRef = readonly [TypeName, number, number];
+
+/** Collects typed arrays into one run of bytes; `add` gives each one's number. */
+export class ArrayWriter {
+  readonly refs: ArrayRef[] = [];
+  readonly parts: Uint8Array[] = [];
+  bytes = 0;
+
+  add(a: TypedArray): number {
+    const name = a.constructor.name as TypeName;
+    if (!(name in TYPES)) throw new Error(`cannot store a ${name}`);
+    const pad = (8 - (this.bytes % 8)) % 8;
+    if (pad) this.parts.push(new Uint8Array(pad));
+    this.bytes += pad;
+    this.refs.push([name, this.bytes, a.length]);
+    this.parts.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    this.bytes += a.byteLength;
+    return this.refs.length - 1;
+  }
+}
+
+/** The arrays an ArrayWriter wrote, as views of `buffer` (which holds its bytes from 0). */
+export class ArrayReader {
+  constructor(
+    readonly refs: readonly ArrayRef[],
+    readonly buffer: ArrayBuffer,
+  ) {}
+
+  get<T extends TypedArray>(ref: unknown): T {
+    const r = typeof ref === 'number' ? this.refs[ref] : undefined;
+    if (!r) throw new Error(`no array ${String(ref)}`);
+    const [name, offset, length] = r;
+    const Type = TYPES[name];
+    if (!Type) throw new Error(`unknown array type ${name}`);
+    return new Type(this.buffer, offset, length) as T;
+  }
+}
+
+/** Plain data with typed arrays in it as JSON: each typed array becomes `{ $a: its number }`. */
+export function encodeTree(v: unknown, w: ArrayWriter): unknown {
+  if (ArrayBuffer.isView(v)) return { $a: w.add(v as TypedArray) };
+  if (Array.isArray(v)) return v.map((x) => encodeTree(x, w));
+  if (v !== null && typeof v === 'object') {
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null)
+      throw new Error(`cannot store a ${v.constructor.name}`);
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encodeTree(x, w)]));
+  }
+  if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`cannot store the number ${v}`);
+  return v;
+}
+
+/** `encodeTree`'s JSON back, its arrays as views. */
+export function decodeTree(v: unknown, r: ArrayReader): unknown {
+  if (Array.isArray(v)) return v.map((x) => decodeTree(x, r));
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if ('$a' in o) return r.get(o.$a);
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, decodeTree(x, r)]));
+  }
+  return v;
+}
