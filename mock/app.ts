@@ -126,19 +126,22 @@ export type DataSave = (pause?: () => Promise<void>) => Promise<void>;
 
 /**
  * The registry's data: from the data cache when it has it, else generated; `save` (with a
- * cache, after generating) writes it there, reporting how that went through `progress`.
+ * cache, after generating) writes it there, reporting how that went through `progress`. A
+ * cache that cannot be used is said through `progress`, else as a line through `warn`.
  */
 function seededData<D>(
   registry: Registry<D>,
   params: WorldParams,
   options: MockOptions,
-  progress?: (step: string) => void,
+  progress: ((step: string) => void) | undefined,
+  warn: (line: string) => void,
 ): { data: D; save: DataSave | null } {
+  const problem = progress ?? ((what: string) => warn(`churnmock: ${what}\n`));
   const dir = options.dataCache;
   const codec = registry.codec;
   if (dir && codec) {
     const cached = loadData(dir, params, codec, (why) =>
-      progress?.(`data cache: ${why}; generating again`),
+      problem(`data cache: ${why}; generating again`),
     );
     if (cached) {
       progress?.(`loaded the seeded data from ${dataCacheFile(dir, params)}`);
@@ -152,7 +155,7 @@ function seededData<D>(
     saveData(dir, params, data, codec, pause).then(
       (file) => progress?.(`saved the seeded data to ${file}`),
       // A cache that cannot be written costs the next start the generation, nothing else.
-      (e: Error) => progress?.(`data cache: not saved (${e.message})`),
+      (e: Error) => problem(`data cache: not saved (${e.message})`),
     );
   return { data, save };
 }
@@ -172,22 +175,19 @@ export async function createMockFrom<D>(
 ): Promise<Mock<D>> {
   const options = resolveOptions(input);
   const asOf = parseAsOf(options.asOf);
+  const sink = logSink ?? ((line: string) => void process.stderr.write(line));
   const { data, save } = seededData(
     registry,
     { seed: options.seed, asOf, scale: options.scale },
     options,
     progress,
+    sink,
   );
   const clock = new MockClock(asOf);
   const logger =
     options.logFormat === 'off'
       ? undefined
-      : new Logger(
-          options.logFormat,
-          options.logLevel,
-          logSink ?? ((line) => process.stderr.write(line)),
-          () => scheduler.now(),
-        );
+      : new Logger(options.logFormat, options.logLevel, sink, () => scheduler.now());
   const webhooks = new WebhookDispatcher(options.webhooks, scheduler, logger);
 
   const vendors: Record<string, VendorInstance> = {};

@@ -167,6 +167,30 @@ describe('the data cache', () => {
     expect(loadData(dir, params, codec)).not.toBeNull();
   });
 
+  it('a cache directory that cannot be written costs nothing but the cache: the mock starts and answers', async () => {
+    const dir = tempDir();
+    const notADir = join(dir, 'a-file');
+    writeFileSync(notADir, 'x');
+    const steps: string[] = [];
+    const mock = await createMock(
+      { seed: params.seed, scale: params.scale, dataCache: notADir },
+      { progress: (s) => steps.push(s) },
+    );
+    expect(steps.join('\n')).toMatch(/data cache: not saved/);
+    const res = await ckGet(mock, 'listSessions', SESSIONS, { limit: 3 });
+    expect(res.status).toBe(200);
+    expect(readFileSync(notADir, 'utf8')).toBe('x');
+    mock.stop();
+    // Without progress (a server not on a terminal), the problem is a line on the log sink.
+    const lines: string[] = [];
+    const quiet = await createMock(
+      { seed: params.seed, scale: params.scale, dataCache: notADir },
+      { logSink: (l) => lines.push(l) },
+    );
+    expect(lines.join('')).toMatch(/^churnmock: data cache: not saved \(.+\)\n$/);
+    quiet.stop();
+  });
+
   it('generates again over a damaged file and replaces it', async () => {
     const dir = tempDir();
     const file = await saveData(dir, params, fresh, codec);
