@@ -1,7 +1,7 @@
 import type { CodedField } from '../../../generators/rebilly-reports.ts';
 import { isCoded } from './fields.ts';
 import { type Clause, matchTerms, type Scalar } from './filter.ts';
-import { aggregateRange, byLength, type ReportRow } from './report.ts';
+import { aggregateRange, groupedLengths, type ReportRow } from './report.ts';
 import type { RebillyReportsStore } from './store.ts';
 
 /** A validated report request. Times are epoch milliseconds, both ends inclusive. */
@@ -46,10 +46,10 @@ function compileClause(store: RebillyReportsStore, clause: Clause): Test {
   return (i) => matchTerms(terms, read(i));
 }
 
-/** A predicate over subscription indices that is true when every clause holds. */
-export function compileFilter(store: RebillyReportsStore, clauses: readonly Clause[]): Test {
+/** A predicate over subscription indices that is true when every clause holds; null for none. */
+export function compileFilter(store: RebillyReportsStore, clauses: readonly Clause[]): Test | null {
   const tests = clauses.map((c) => compileClause(store, c));
-  if (tests.length === 0) return () => true;
+  if (tests.length === 0) return null;
   return (i) => {
     for (const t of tests) if (!t(i)) return false;
     return true;
@@ -65,15 +65,10 @@ export function runReport(store: RebillyReportsStore, q: ReportQuery): ReportRow
   const d = store.data;
   const [lo, hi] = store.range(q.from, q.to);
   const lengths = lengthsOf(d);
-  return aggregateRange(
-    d.codes[q.field],
-    lengths,
-    byLength(d, lengths),
-    lo,
-    hi,
-    compileFilter(store, q.clauses),
-    d.labels[q.field],
-  );
+  const codes = d.codes[q.field];
+  const labels = d.labels[q.field];
+  const grouped = groupedLengths(d, q.field, codes, lengths, labels.length);
+  return aggregateRange(grouped, codes, lengths, lo, hi, compileFilter(store, q.clauses), labels);
 }
 
 const LENGTHS = new WeakMap<object, Float64Array>();

@@ -86,59 +86,181 @@ export function byLength(data: object, lengths: ArrayLike<number>): Uint32Array 
   return order;
 }
 
+/** Prefix tables hold at most about this many entries per field (blocks × groups). */
+const PREFIX_ENTRIES = 1 << 18;
+
 /**
- * `aggregate` over the subscriptions `lo ≤ i < hi` that `keep` accepts, without sorting any:
- * one pass counts and sums each group, a pass over every subscription in length order (`order`,
- * from byLength) picks each group's middle values as they come. Lengths are whole seconds, so
- * the sums are exact in any order and the rows are `aggregate`'s, to the bit.
+ * One coded field's subscriptions arranged for range reports, built once per data set and
+ * field. `members` lists every subscription grouped by code, each group ascending by length
+ * (ties by index), so a group's median over a range is a walk over its own members only. The
+ * prefix tables hold each group's count and length sum over the first `b × block`
+ * subscriptions (cancel-time order), so an unfiltered range's counts and sums cost two table
+ * rows and the subscriptions of its two partial blocks.
  */
-export function aggregateRange(
+export class GroupedLengths {
+  readonly groups: number;
+  readonly members: Uint32Array;
+  /** Group c's members are `members[starts[c]]` up to `members[starts[c + 1]]`. */
+  readonly starts: Uint32Array;
+  readonly block: number;
+  readonly counts: Uint32Array;
+  readonly sums: Float64Array;
+
+  constructor(
+    codes: ArrayLike<number>,
+    lengths: ArrayLike<number>,
+    order: Uint32Array,
+    groups: number,
+  ) {
+    const n = codes.length;
+    this.groups = groups;
+    const starts = new Uint32Array(groups + 1);
+    for (let i = 0; i < n; i++) {
+      const at = (codes[i] as number) + 1;
+      starts[at] = (starts[at] as number) + 1;
+    }
+    for (let c = 0; c < groups; c++)
+      starts[c + 1] = (starts[c + 1] as number) + (starts[c] as number);
+    const next = starts.slice(0, groups);
+    const members = new Uint32Array(n);
+    // Distributing the length order by code keeps it within each group.
+    for (let k = 0; k < n; k++) {
+      const i = order[k] as number;
+      const c = codes[i] as number;
+      members[next[c] as number] = i;
+      next[c] = (next[c] as number) + 1;
+    }
+    this.members = members;
+    this.starts = starts;
+    const block = Math.max(64, Math.ceil((n * groups) / PREFIX_ENTRIES));
+    const blocks = Math.floor(n / block);
+    const counts = new Uint32Array((blocks + 1) * groups);
+    const sums = new Float64Array((blocks + 1) * groups);
+    for (let b = 1; b <= blocks; b++) {
+      const row = b * groups;
+      counts.copyWithin(row, row - groups, row);
+      sums.copyWithin(row, row - groups, row);
+      for (let i = (b - 1) * block; i < b * block; i++) {
+        const at = row + (codes[i] as number);
+        counts[at] = (counts[at] as number) + 1;
+        sums[at] = (sums[at] as number) + (lengths[i] as number);
+      }
+    }
+    this.block = block;
+    this.counts = counts;
+    this.sums = sums;
+  }
+}
+
+/** Each data set's GroupedLengths, by field; built on a field's first report. */
+const GROUPED = new WeakMap<object, Map<string, GroupedLengths>>();
+
+/** The GroupedLengths of `field` over `data` (its codes, lengths and length order). */
+export function groupedLengths(
+  data: object,
+  field: string,
   codes: ArrayLike<number>,
   lengths: ArrayLike<number>,
-  order: Uint32Array,
-  lo: number,
-  hi: number,
-  keep: (i: number) => boolean,
-  labels: readonly (string | null)[],
-): ReportRow[] {
-  const counts = new Uint32Array(labels.length);
-  const sums = new Float64Array(labels.length);
-  const kept = new Uint8Array(Math.max(0, hi - lo));
-  let total = 0;
-  for (let i = lo; i < hi; i++) {
-    if (!keep(i)) continue;
-    kept[i - lo] = 1;
+  groups: number,
+): GroupedLengths {
+  let byField = GROUPED.get(data);
+  if (!byField) {
+    byField = new Map();
+    GROUPED.set(data, byField);
+  }
+  let g = byField.get(field);
+  if (!g) {
+    g = new GroupedLengths(codes, lengths, byLength(data, lengths), groups);
+    byField.set(field, g);
+  }
+  return g;
+}
+
+/** Adds each subscription `from ≤ i < to` to its group's count and length sum. */
+function tally(
+  codes: ArrayLike<number>,
+  lengths: ArrayLike<number>,
+  from: number,
+  to: number,
+  counts: Uint32Array,
+  sums: Float64Array,
+): void {
+  for (let i = from; i < to; i++) {
     const c = codes[i] as number;
     counts[c] = (counts[c] as number) + 1;
     sums[c] = (sums[c] as number) + (lengths[i] as number);
-    total++;
   }
-  // The ((n - 1) >> 1)-th and (n >> 1)-th lengths of each group (one and the same when n is odd).
-  const seen = new Uint32Array(labels.length);
-  const lower = new Float64Array(labels.length);
-  const upper = new Float64Array(labels.length);
-  let left = total;
-  for (let k = 0; k < order.length && left > 0; k++) {
-    const i = order[k] as number;
-    if (i < lo || i >= hi || kept[i - lo] === 0) continue;
-    left--;
-    const c = codes[i] as number;
-    const n = counts[c] as number;
-    const at = seen[c] as number;
-    seen[c] = at + 1;
-    if (at === (n - 1) >> 1) lower[c] = lengths[i] as number;
-    if (at === n >> 1) upper[c] = lengths[i] as number;
+}
+
+/**
+ * `aggregate` over the subscriptions `lo ≤ i < hi` that `keep` accepts (null: all), without
+ * sorting any: counts and sums from the prefix tables (or, filtered, one pass over the range),
+ * then each group's middle values from a walk over its members in length order. Lengths are
+ * whole seconds, so the sums are exact in any order and the rows are `aggregate`'s, to the bit.
+ */
+export function aggregateRange(
+  g: GroupedLengths,
+  codes: ArrayLike<number>,
+  lengths: ArrayLike<number>,
+  lo: number,
+  hi: number,
+  keep: ((i: number) => boolean) | null,
+  labels: readonly (string | null)[],
+): ReportRow[] {
+  const groups = g.groups;
+  const counts = new Uint32Array(groups);
+  const sums = new Float64Array(groups);
+  let kept: Uint8Array | null = null;
+  if (keep) {
+    kept = new Uint8Array(Math.max(0, hi - lo));
+    for (let i = lo; i < hi; i++) {
+      if (!keep(i)) continue;
+      kept[i - lo] = 1;
+      const c = codes[i] as number;
+      counts[c] = (counts[c] as number) + 1;
+      sums[c] = (sums[c] as number) + (lengths[i] as number);
+    }
+  } else {
+    const first = Math.ceil(lo / g.block);
+    const last = Math.floor(hi / g.block);
+    if (first >= last) tally(codes, lengths, lo, hi, counts, sums);
+    else {
+      const a = first * groups;
+      const b = last * groups;
+      for (let c = 0; c < groups; c++) {
+        counts[c] = (g.counts[b + c] as number) - (g.counts[a + c] as number);
+        sums[c] = (g.sums[b + c] as number) - (g.sums[a + c] as number);
+      }
+      tally(codes, lengths, lo, first * g.block, counts, sums);
+      tally(codes, lengths, last * g.block, hi, counts, sums);
+    }
   }
   const rows: ReportRow[] = [];
-  for (let c = 0; c < labels.length; c++) {
+  const { members, starts } = g;
+  for (let c = 0; c < groups; c++) {
     const count = counts[c] as number;
     if (count === 0) continue;
+    // The ((n - 1) >> 1)-th and (n >> 1)-th lengths of the group (one and the same when n is odd).
+    const low = (count - 1) >> 1;
+    const high = count >> 1;
+    let lower = 0;
+    let upper = 0;
+    let at = 0;
+    for (let k = starts[c] as number, end = starts[c + 1] as number; k < end; k++) {
+      const i = members[k] as number;
+      if (i < lo || i >= hi || (kept !== null && kept[i - lo] === 0)) continue;
+      if (at === low) lower = lengths[i] as number;
+      if (at === high) {
+        upper = lengths[i] as number;
+        break;
+      }
+      at++;
+    }
     rows.push({
       aggregationValue: labels[c] ?? null,
       count,
       averageLength: (sums[c] as number) / count,
-      medianLength:
-        count % 2 === 1 ? (upper[c] as number) : ((lower[c] as number) + (upper[c] as number)) / 2,
+      medianLength: count % 2 === 1 ? upper : (lower + upper) / 2,
     });
   }
   return rows.sort(compareRows);

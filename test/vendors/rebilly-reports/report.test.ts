@@ -5,6 +5,7 @@ import {
   aggregateRange,
   byLength,
   compareRows,
+  GroupedLengths,
   median,
   paginate,
   type ReportRow,
@@ -100,24 +101,29 @@ describe('paginate', () => {
 describe('aggregateRange: aggregate over a range and a filter, without sorting', () => {
   it('gives aggregate’s rows, to the bit, over random ranges, filters and ties', () => {
     const r = new Rng(404);
-    for (let round = 0; round < 60; round++) {
-      const n = r.int(0, 400);
+    for (let round = 0; round < 80; round++) {
+      // Up to several prefix blocks (64 subscriptions each), ranges within one block too.
+      const n = round === 0 ? 5000 : r.int(0, 700);
       const codes = Array.from({ length: n }, () => r.int(0, LABELS.length - 1));
       // Whole seconds, with many ties (as lengths in days often are).
       const lengths = Float64Array.from({ length: n }, () => r.int(1, 40) * (r.bool() ? DAY : 1));
+      const grouped = new GroupedLengths(codes, lengths, byLength({}, lengths), LABELS.length);
       const lo = r.int(0, n);
-      const hi = r.int(lo, n);
+      const hi = r.bool() ? n : r.int(lo, n);
       const drop = r.int(1, 5);
       const keep = (i: number) => i % drop !== 0;
-      const inRange = Array.from({ length: hi - lo }, (_, k) => lo + k).filter(keep);
-      const expected = aggregate(
-        inRange.map((i) => codes[i] as number),
-        inRange.map((i) => lengths[i] as number),
-        LABELS,
-      );
-      const data = {};
-      expect(aggregateRange(codes, lengths, byLength(data, lengths), lo, hi, keep, LABELS)).toEqual(
-        expected,
+      const rows = (test: (i: number) => boolean) => {
+        const inRange = Array.from({ length: hi - lo }, (_, k) => lo + k).filter(test);
+        return aggregate(
+          inRange.map((i) => codes[i] as number),
+          inRange.map((i) => lengths[i] as number),
+          LABELS,
+        );
+      };
+      expect(aggregateRange(grouped, codes, lengths, lo, hi, keep, LABELS)).toEqual(rows(keep));
+      // No filter: counts and sums from the prefix tables.
+      expect(aggregateRange(grouped, codes, lengths, lo, hi, null, LABELS)).toEqual(
+        rows(() => true),
       );
     }
   });
