@@ -40,6 +40,10 @@ export interface SessionView {
   readonly base: SessionColumns;
   /** SHOWN, BOUNCED or ERASED per seeded row; as a column, it is the `bounced` dimension. */
   readonly state: Uint8Array;
+  /** Each seeded row's state as seeded (SHOWN or BOUNCED); never written. */
+  readonly seededState: Uint8Array;
+  /** The seeded rows whose state writes may have changed since the seed. */
+  readonly touched: ReadonlySet<number>;
   /** Seeded row i as it is now: a copy once a recorded session changed its `bounced`. */
   record(i: number): SessionRecord;
   /** Sessions recorded since the seed, oldest first. */

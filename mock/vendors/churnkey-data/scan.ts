@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { compareSessions, type SessionRecord } from '../../../generators/churnkey-data.ts';
 import { RawJson } from '../../core/pipeline/raw-json.ts';
 import { BOUNCED, type Column, type SessionView, SHOWN } from './columns.ts';
@@ -290,13 +291,129 @@ interface SortedCounts {
   readonly ranks: readonly Ranked[];
 }
 
+/** A row's key: the sum of its dimensions' weights (rank × radix) for its codes. */
+function keyOf(
+  codes: readonly (Uint32Array | Uint8Array)[],
+  weights: readonly Uint32Array[],
+  i: number,
+): number {
+  let key = 0;
+  for (let k = 0; k < codes.length; k++)
+    key += (weights[k] as Uint32Array)[(codes[k] as Uint32Array)[i] as number] as number;
+  return key;
+}
+
+/** Adds the passing rows `from ≤ i < to` to `counts` by key. */
+function countRows(
+  c: CompiledScan,
+  codes: readonly (Uint32Array | Uint8Array)[],
+  weights: readonly Uint32Array[],
+  from: number,
+  to: number,
+  counts: Uint32Array,
+): void {
+  const { state, maxState, checks } = c;
+  const one = codes.length === 1;
+  const [c0, c1] = codes as [Uint32Array, Uint32Array | undefined];
+  const [w0, w1] = weights as [Uint32Array, Uint32Array | undefined];
+  for (let i = from; i < to; i++) {
+    if ((state[i] as number) > maxState) continue;
+    if (checks.length && !passes(c, i)) continue;
+    let key: number;
+    if (one) key = w0[c0[i] as number] as number;
+    else if (codes.length === 2)
+      key =
+        (w0[c0[i] as number] as number) +
+        ((w1 as Uint32Array)[(c1 as Uint32Array)[i] as number] as number);
+    else key = keyOf(codes, weights, i);
+    counts[key] = (counts[key] as number) + 1;
+  }
+}
+
+/**
+ * Prefix counts of one unfiltered breakdown over the seeded rows as seeded: row b of `counts`
+ * holds each key's count over rows [0, b × block) whose seeded state passes. A date range's
+ * counts are then two rows' difference, its two partial blocks counted, and the few rows writes
+ * changed since (view.touched) corrected one by one.
+ */
+interface PrefixCounts {
+  readonly block: number;
+  readonly counts: Uint32Array;
+}
+
+/** A prefix table holds at most this many counts (blocks × possible keys). */
+const PREFIX_ENTRIES = 1 << 20;
+/** Prefix tables kept per store, the least recently used dropped first. */
+const PREFIX_TABLES = 16;
+
+/** How many prefix tables have been built, in every store: tests check they are used. */
+let prefixBuilds = 0;
+export const prefixTableBuilds = (): number => prefixBuilds;
+
+/** Per store (its seeded states), each breakdown's prefix table once asked for twice. */
+const PREFIXES = new WeakMap<Uint8Array, LRUCache<string, PrefixCounts | 'seen'>>();
+
+/** The rows of block size `block` (at least 64) that keep a table within PREFIX_ENTRIES. */
+const blockFor = (rows: number, product: number): number =>
+  Math.max(64, Math.ceil((rows * product) / PREFIX_ENTRIES));
+
+/**
+ * The prefix table of an unfiltered breakdown, when it is cheaper than counting the range
+ * (its keys plus two partial blocks fewer than the range's rows); built on the second request
+ * for it, so a breakdown asked for once costs one pass, as before.
+ */
+function prefixFor(
+  view: SessionView,
+  name: string,
+  codes: readonly (Uint32Array | Uint8Array)[],
+  weights: readonly Uint32Array[],
+  product: number,
+  maxState: number,
+  rangeRows: number,
+): PrefixCounts | null {
+  const rows = view.base.length;
+  const block = blockFor(rows, product);
+  if (product + 2 * block >= rangeRows) return null;
+  let tables = PREFIXES.get(view.seededState);
+  if (!tables) {
+    tables = new LRUCache({ max: PREFIX_TABLES });
+    PREFIXES.set(view.seededState, tables);
+  }
+  const key = `${name}|${maxState}`;
+  const known = tables.get(key);
+  if (known === undefined) {
+    tables.set(key, 'seen');
+    return null;
+  }
+  if (known !== 'seen') return known;
+  const seeded = view.seededState;
+  const blocks = Math.floor(rows / block);
+  const counts = new Uint32Array((blocks + 1) * product);
+  for (let b = 1; b <= blocks; b++) {
+    const row = b * product;
+    counts.copyWithin(row, row - product, row);
+    for (let i = (b - 1) * block; i < b * block; i++) {
+      if ((seeded[i] as number) > maxState) continue;
+      const at = row + keyOf(codes, weights, i);
+      counts[at] = (counts[at] as number) + 1;
+    }
+  }
+  const table = { block, counts };
+  tables.set(key, table);
+  prefixBuilds++;
+  return table;
+}
+
 /**
  * A dense breakdown counted by rank instead of code: the key is the mixed-radix number of each
  * dimension's rank, the first dimension most significant, so walking the counts in key order
  * gives the rows already in the order `groupRows` sorts them into (no sort, no Group objects).
+ * An unfiltered breakdown asked for again reads its prefix table (prefixFor).
  */
 function countSorted(
+  view: SessionView,
   c: CompiledScan,
+  dims: readonly string[],
   columns: readonly Column[],
   ranks: readonly Ranked[],
   product: number,
@@ -313,27 +430,52 @@ function countSorted(
   });
   const codes = columns.map((col) => col.codes);
   const counts = new Uint32Array(product);
-  const { state, maxState, checks } = c;
-  const one = codes.length === 1;
-  const [c0, c1] = codes as [Uint32Array, Uint32Array | undefined];
-  const [w0, w1] = weights as [Uint32Array, Uint32Array | undefined];
-  for (let i = c.lo; i < c.hi; i++) {
-    if ((state[i] as number) > maxState) continue;
-    if (checks.length && !passes(c, i)) continue;
-    let key: number;
-    if (one) key = w0[c0[i] as number] as number;
-    else if (codes.length === 2)
-      key =
-        (w0[c0[i] as number] as number) +
-        ((w1 as Uint32Array)[(c1 as Uint32Array)[i] as number] as number);
-    else {
-      key = 0;
-      for (let k = 0; k < codes.length; k++)
-        key += (weights[k] as Uint32Array)[(codes[k] as Uint32Array)[i] as number] as number;
+  const result = { counts, sizes, radices, ranks };
+  const touched = view.touched;
+  if (c.checks.length === 0 && touched.size < (c.hi - c.lo) / 4) {
+    // The `bounced` dimension as seeded, for the table (touched rows are corrected below).
+    const seededCodes = dims.map((d, k) =>
+      d === 'bounced' ? view.seededState : (codes[k] as Uint32Array),
+    );
+    const prefix = prefixFor(
+      view,
+      dims.join('+'),
+      seededCodes,
+      weights,
+      product,
+      c.maxState,
+      c.hi - c.lo,
+    );
+    const first = prefix ? Math.ceil(c.lo / prefix.block) : 0;
+    const last = prefix ? Math.floor(c.hi / prefix.block) : 0;
+    if (prefix && first < last) {
+      const a = first * product;
+      const b = last * product;
+      const table = prefix.counts;
+      for (let key = 0; key < product; key++)
+        counts[key] = (table[b + key] as number) - (table[a + key] as number);
+      countRows(c, codes, weights, c.lo, first * prefix.block, counts);
+      countRows(c, codes, weights, last * prefix.block, c.hi, counts);
+      // Rows whose state a write changed, inside the blocks the table counted as seeded.
+      const from = first * prefix.block;
+      const to = last * prefix.block;
+      const { state, seededState } = view;
+      for (const i of touched) {
+        if (i < from || i >= to) continue;
+        if ((seededState[i] as number) <= c.maxState) {
+          const key = keyOf(seededCodes, weights, i);
+          counts[key] = (counts[key] as number) - 1;
+        }
+        if ((state[i] as number) <= c.maxState) {
+          const key = keyOf(codes, weights, i);
+          counts[key] = (counts[key] as number) + 1;
+        }
+      }
+      return result;
     }
-    counts[key] = (counts[key] as number) + 1;
   }
-  return { counts, sizes, radices, ranks };
+  countRows(c, codes, weights, c.lo, c.hi, counts);
+  return result;
 }
 
 /** Sorted counts as aggregation rows. */
@@ -387,7 +529,7 @@ function planAggregate(
   if (c && dims.length > 0 && extra.length === 0 && product <= DENSE_GROUPS) {
     const ranks = columns.map(rankedOf);
     if (ranks.every((r) => r !== null)) {
-      const sorted = countSorted(c, columns, ranks, product);
+      const sorted = countSorted(view, c, dims, columns, ranks, product);
       return { sorted, rows: () => sortedRows(sorted, dims) };
     }
   }

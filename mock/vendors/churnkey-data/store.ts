@@ -97,6 +97,8 @@ export class ChurnkeyDataStore implements PersistentPart {
   /** Per seeded row as seeded (SHOWN or BOUNCED), and as the writes left it. */
   #seededState: Uint8Array | null = null;
   #state: Uint8Array | null = null;
+  /** Seeded rows whose state a write set (it may differ from the seeded one). */
+  #touched = new Set<number>();
   /** Seeded rows replaced by a copy whose `bounced` differs. */
   #replaced = new Map<number, SessionRecord>();
   /** Sessions recorded since the seed, oldest first (the newest is appended: no shifting). */
@@ -132,6 +134,7 @@ export class ChurnkeyDataStore implements PersistentPart {
   /** Restores the seeded snapshot. */
   reset(): void {
     if (this.#state && this.#seededState) this.#state.set(this.#seededState);
+    this.#touched = new Set();
     this.#replaced = new Map();
     this.#added = [];
     this.#changed = new Map();
@@ -257,9 +260,12 @@ export class ChurnkeyDataStore implements PersistentPart {
   /** Every session as the column scans read it (scan.ts). */
   view(): SessionView {
     const replaced = this.#replaced;
+    const state = this.#rowState();
     return {
       base: this.#columns(),
-      state: this.#rowState(),
+      state,
+      seededState: this.#seededState as Uint8Array,
+      touched: this.#touched,
       record: (i) => (replaced.size ? replaced.get(i) : undefined) ?? this.#seededRecord(i),
       added: this.#added,
     };
@@ -469,6 +475,7 @@ export class ChurnkeyDataStore implements PersistentPart {
       if (view.record(i).id !== old.id) continue;
       this.#replaced.set(i, copy);
       view.state[i] = copy.bounced ? BOUNCED : SHOWN;
+      this.#touched.add(i);
       return;
     }
     const added = this.#added;
@@ -527,8 +534,10 @@ export class ChurnkeyDataStore implements PersistentPart {
   #erase(c: Customer): void {
     const { order, start } = this.#seededByCustomer;
     const state = this.#rowState();
-    for (let k = start[c.index] ?? 0; k < (start[c.index + 1] ?? 0); k++)
+    for (let k = start[c.index] ?? 0; k < (start[c.index + 1] ?? 0); k++) {
       state[order[k] as number] = ERASED;
+      this.#touched.add(order[k] as number);
+    }
     if (this.#added.some((s) => s.customer.index === c.index))
       this.#added = this.#added.filter((s) => s.customer.index !== c.index);
     this.#changed.set(c.index, NONE);

@@ -5,6 +5,7 @@ import { generateWorld } from '../../../generators/world.ts';
 import { DIMENSIONS } from '../../../mock/vendors/churnkey-data/fields.ts';
 import { aggregate, compileFilter, page } from '../../../mock/vendors/churnkey-data/query.ts';
 import {
+  prefixTableBuilds,
   scanAggregate,
   scanAggregateJson,
   scanPage,
@@ -63,6 +64,63 @@ describe('column scan agrees with the record path', () => {
     const rows = scanAggregate(store.view(), f, now, dims);
     expect(rows).toEqual(aggregate(visible, f, dims));
     expect(scanAggregateJson(store.view(), f, now, dims).text()).toBe(JSON.stringify(rows));
+  });
+});
+
+describe('unfiltered breakdowns asked for again (prefix tables) agree with the record path', () => {
+  it('over moving date ranges, with and without bounced sessions', () => {
+    const own = new ChurnkeyDataStore(world, generateChurnkeyData(world));
+    const r = new Rng(7);
+    const day = (from: string, span: number) =>
+      new Date(Date.parse(from) + r.int(0, span) * 86_400_000).toISOString().slice(0, 10);
+    const before = prefixTableBuilds();
+    for (const dims of [['month', 'saveType'], ['bounced'], ['saveType', 'bounced'], ['offerType']])
+      for (let round = 0; round < 12; round++) {
+        const query: Record<string, unknown> = { startDate: day('2019-01-01', 2000) };
+        if (r.bool(0.4)) query.endDate = day('2024-01-01', 800);
+        if (r.bool(0.5)) query.bounced = true;
+        const f = compileFilter(query);
+        const now = r.bool(0.2) ? Date.parse('2024-06-01T00:00:00Z') : AS_OF;
+        const rows = scanAggregate(own.view(), f, now, dims);
+        expect(rows).toEqual(aggregate([...own.sessions(now)], f, dims));
+        expect(scanAggregateJson(own.view(), f, now, dims).text()).toBe(JSON.stringify(rows));
+      }
+    // Each breakdown, with and without bounced sessions, read a table of its own.
+    expect(prefixTableBuilds() - before).toBe(8);
+  });
+
+  it('after writes: erased customers, and a seeded session a later one bounced', () => {
+    const own = new ChurnkeyDataStore(world, generateChurnkeyData(world));
+    const seeded = [...own.sessions(AS_OF)];
+    const erased = seeded.slice(40, 45).map((x) => x.customer);
+    for (const c of erased) own.erase(c, AS_OF);
+    const s = seeded.find(
+      (x, i) => i > 300 && !x.bounced && !erased.some((c) => c.index === x.customer.index),
+    );
+    if (!s) throw new Error('fixture');
+    const later = s.createdAt + 20 * 3_600_000; // within 24 hours: s bounces
+    own.add({
+      ...s,
+      id: 'rec_bouncer',
+      createdAt: later,
+      updatedAt: later,
+      recordingStart: later,
+      recordingEnd: later + 60_000,
+      bounced: false,
+    });
+    expect([...own.sessions(AS_OF)].find((x) => x.id === s.id)?.bounced).toBe(true);
+    // Ranges that end after s but before the session that bounced it: no recorded session to
+    // merge, so the prefix tables answer, corrected for the rows the writes changed.
+    const endDate = new Date(s.createdAt + 60_000).toISOString();
+    const before = prefixTableBuilds();
+    for (const dims of [['bounced'], ['month', 'saveType'], ['saveType', 'bounced']])
+      for (const query of [{ endDate }, { endDate, bounced: true }])
+        for (let round = 0; round < 3; round++) {
+          const f = compileFilter(query);
+          const rows = scanAggregate(own.view(), f, AS_OF, dims);
+          expect(rows).toEqual(aggregate([...own.sessions(AS_OF)], f, dims));
+        }
+    expect(prefixTableBuilds() - before).toBe(6);
   });
 });
 
