@@ -14,7 +14,7 @@ import {
   retentionReport,
   utcDay,
 } from './analytics.ts';
-import { attemptsBetween, churnsBetween, runningAt } from './analytics-data.ts';
+import { attemptsBetween, churnTally, runningAt } from './analytics-data.ts';
 import { ccError, MESSAGES } from './errors.ts';
 import type { ChurnCutStore } from './store.ts';
 
@@ -82,17 +82,25 @@ export function analyticsHandlers(store: ChurnCutStore, clock: MockClock) {
     if (starts.length > MAX_BUCKETS)
       return ccError(400, 'invalid_request', MESSAGES.tooManyBuckets(starts.length));
     const total = runningAt(store, start);
-    const report = churnReport(starts, total, churnsBetween(store, start, endExclusive));
+    const report = churnReport(starts, endExclusive, total, churnTally(store));
     // `{success, data: {period, summary, by_period}}`, its rows written as JSON text directly
     // (a daily report over years has thousands; JSON.stringify of their objects cost more than
     // counting them).
     const head = JSON.stringify({ start: day(start), end: day(end) });
+    // A row's rate depends only on its count: each count's text made once.
+    const rates: string[] = [];
     let rows = '';
     report.rows.forEach((row, j) => {
-      rows += `${j ? ',' : ''}{"date":"${day(starts[j] as number)}","churned":${num(row.churned)},"churn_rate":${num(percent(row.churned, total))},"mrr_lost":${num(row.mrr)}}`;
+      let rate = rates[row.churned];
+      if (rate === undefined) {
+        rate = num(percent(row.churned, total));
+        rates[row.churned] = rate;
+      }
+      rows += `${j ? ',' : ''}{"date":"${day(starts[j] as number)}","churned":${row.churned},"churn_rate":${rate},"mrr_lost":${num(row.mrr)}}`;
     });
     const text = `{"success":true,"data":{"period":${head},"summary":${JSON.stringify(report.summary)},"by_period":[${rows}]}}`;
-    return { status: 200, body: new RawJson([Buffer.from(text)]) };
+    // Dates and numbers only: ASCII, so its Latin-1 bytes are its UTF-8 bytes.
+    return { status: 200, body: new RawJson([Buffer.from(text, 'latin1')]) };
   };
 
   const getRetentionAnalytics = ({ query }: HandlerInput): HandlerResult => {

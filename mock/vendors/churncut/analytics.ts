@@ -2,7 +2,6 @@ import { utc } from '@date-fns/utc';
 import { addMonths, startOfMonth } from 'date-fns';
 import { OFFER_TYPES, type OfferType } from '../../../generators/churncut-offers.ts';
 import { DATE_OR_RFC3339, DAY, parseTime, type TimeRefusal } from '../../../generators/time.ts';
-import { upperBound } from '../../core/search.ts';
 
 export type Granularity = 'day' | 'week' | 'month';
 
@@ -49,35 +48,37 @@ export function bucketStarts(start: number, endExclusive: number, g: Granularity
   return out;
 }
 
-/** Index of the last bucket starting at or before `t` (buckets sorted); 0 when none does. */
-export function bucketOf(starts: readonly number[], t: number): number {
-  // Searching from 1 makes "none" (and no buckets at all) 0, as the first bucket.
-  return upperBound(starts, t, 1) - 1;
-}
-
 /** One cancellation for the churn report. */
 export interface Churn {
   readonly t: number;
   readonly mrr: number;
 }
 
-/** The churn report from its inputs: a pure function, tested against a recomputation. */
+/** The cancellations in [from, to): how many, and their MRR (whole cents). */
+export type ChurnTally = (
+  from: number,
+  to: number,
+) => { readonly count: number; readonly mrr: number };
+
+/**
+ * The churn report from its inputs: each bucket [starts[j], starts[j + 1]) (the last one up to
+ * `endExclusive`) tallied by `tally`, the summary their sum. A pure function, tested against
+ * a count of every cancellation into its bucket.
+ */
 export function churnReport(
   starts: readonly number[],
+  endExclusive: number,
   totalCustomers: number,
-  churns: Iterable<Churn>,
+  tally: ChurnTally,
 ) {
-  const rows = starts.map(() => ({ churned: 0, mrr: 0 }));
   let churned = 0;
   let mrr = 0;
-  for (const c of churns) {
-    const row = rows[bucketOf(starts, c.t)];
-    if (!row) continue;
-    row.churned++;
-    row.mrr += c.mrr;
-    churned++;
-    mrr += c.mrr;
-  }
+  const rows = starts.map((from, j) => {
+    const t = tally(from, starts[j + 1] ?? endExclusive);
+    churned += t.count;
+    mrr += t.mrr;
+    return { churned: t.count, mrr: t.mrr };
+  });
   return {
     summary: {
       total_customers: totalCustomers,

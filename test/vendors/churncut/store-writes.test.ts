@@ -4,8 +4,10 @@ import { REASONS } from '../../../generators/churncut-offers.ts';
 import { Rng } from '../../../generators/random.ts';
 import { DAY } from '../../../generators/time.ts';
 import { generateWorld } from '../../../generators/world.ts';
+import { upperBound } from '../../../mock/core/search.ts';
 import { MockClock } from '../../../mock/core/time/clock.ts';
-import { churnsBetween } from '../../../mock/vendors/churncut/analytics-data.ts';
+import { bucketStarts, churnReport } from '../../../mock/vendors/churncut/analytics.ts';
+import { churnsBetween, churnTally } from '../../../mock/vendors/churncut/analytics-data.ts';
 import { FlowLifecycle } from '../../../mock/vendors/churncut/lifecycle.ts';
 import {
   CustomerFragments,
@@ -89,6 +91,22 @@ describe('ChurnCut store writes', () => {
           (f) => (f.completedAt as number) >= from && (f.completedAt as number) < to,
         ).length;
         expect(all).toBe(seeded + live);
+        // The churn report's tallies (binary searches, MRR prefix sums) against every
+        // cancellation counted into its bucket, over seeded and live ones alike.
+        const start = from - r.int(0, 90) * DAY;
+        for (const g of ['day', 'week', 'month'] as const) {
+          const starts = bucketStarts(start, to, g);
+          const rows = starts.map(() => ({ churned: 0, mrr: 0 }));
+          for (const c of churnsBetween(store, start, to)) {
+            const row = rows[upperBound(starts, c.t, 1) - 1] as { churned: number; mrr: number };
+            row.churned++;
+            row.mrr += c.mrr;
+          }
+          const report = churnReport(starts, to, 1000, churnTally(store));
+          expect(report.rows).toEqual(rows);
+          expect(report.summary.churned).toBe(rows.reduce((n, x) => n + x.churned, 0));
+          expect(report.summary.mrr_lost).toBe(rows.reduce((n, x) => n + x.mrr, 0));
+        }
       }
     }
     expect(flows.length).toBeGreaterThan(50);
