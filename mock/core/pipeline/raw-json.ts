@@ -43,9 +43,10 @@ const CONCAT_BYTES = 64 * 1024;
  * one copy costs less than a writev of dozens of them; large pages as their pieces.
  */
 export function compactPayload(p: Payload, bytes: number = payloadBytes(p)): Payload {
-  return typeof p === 'string' || Buffer.isBuffer(p) || bytes > CONCAT_BYTES
-    ? p
-    : Buffer.concat(p as Buffer[], bytes);
+  if (typeof p === 'string' || Buffer.isBuffer(p)) return p;
+  // One piece is its own buffer: nothing to join.
+  if (p.length === 1) return p[0] as Buffer;
+  return bytes > CONCAT_BYTES ? p : Buffer.concat(p as Buffer[], bytes);
 }
 
 /** A handler body as a value (validators). */
