@@ -3,11 +3,13 @@
 // folders; Redoc's standalone bundle with its licence (a devDependency: the installed package
 // serves it from dist/mock/ui/vendor/redoc/); and each contract parsed to JSON into
 // dist/contracts/ (read at start instead of parsing the YAML when the contract's hash still
-// matches). Run by `npm run build`, after tsc.
+// matches), and the hosted flow's default flow likewise beside it. Run by `npm run build`,
+// after tsc.
 import { cpSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { writeParsedContracts } from '../dist/mock/core/contract.js';
+import { writeParsedYaml } from '../dist/mock/core/parsed-yaml.js';
 
 for (const dir of ['mock', 'generators', 'verify']) {
   cpSync(dir, `dist/${dir}`, {
@@ -25,3 +27,7 @@ cpSync(join(redoc, 'LICENSE'), join(out, 'LICENSE'));
 
 mkdirSync('dist/contracts', { recursive: true });
 writeParsedContracts('contracts', 'dist/contracts');
+writeParsedYaml(
+  'dist/mock/vendors/churnkey-hosted-flow/default-flow.yaml',
+  'dist/mock/vendors/churnkey-hosted-flow/default-flow.parsed.json',
+);

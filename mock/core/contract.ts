@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import $RefParser from '@apidevtools/json-schema-ref-parser';
-import { parse } from 'yaml';
+import { readParsedYaml, writeParsedYaml } from './parsed-yaml.ts';
 
 export type JsonSchema = Record<string, unknown>;
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -132,7 +131,6 @@ function jsonBodySchema(content: unknown): JsonSchema | null {
  */
 export const PARSED_CONTRACTS = fileURLToPath(new URL('../../contracts/', import.meta.url));
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const parsedName = (file: string) => basename(file).replace(/\.ya?ml$/, '.parsed.json');
 
 /**
@@ -142,9 +140,8 @@ const parsedName = (file: string) => basename(file).replace(/\.ya?ml$/, '.parsed
 export function writeParsedContracts(from: string, into: string): string[] {
   const written: string[] = [];
   for (const name of readdirSync(from).filter((f) => /\.openapi\.ya?ml$/.test(f))) {
-    const text = readFileSync(join(from, name), 'utf8');
     const out = join(into, parsedName(name));
-    writeFileSync(out, JSON.stringify({ sha256: sha256(text), document: parse(text) }));
+    writeParsedYaml(join(from, name), out);
     written.push(out);
   }
   return written;
@@ -155,16 +152,8 @@ export function writeParsedContracts(from: string, into: string): string[] {
  * text (its hash matches), else parsed now. An edited contract is never read stale.
  */
 export function parseContractFile(file: string, parsed: string = PARSED_CONTRACTS): JsonSchema {
-  const text = readFileSync(file, 'utf8');
-  let copy: { sha256?: unknown; document?: unknown } | null = null;
-  try {
-    copy = JSON.parse(readFileSync(join(parsed, parsedName(file)), 'utf8'));
-  } catch {
-    // no parsed copy (the sources, or a contract the build did not see)
-  }
-  if (copy?.sha256 === sha256(text) && copy.document && typeof copy.document === 'object')
-    return copy.document as JsonSchema;
-  return parse(text) as JsonSchema;
+  const document = readParsedYaml(file, join(parsed, parsedName(file)));
+  return (document && typeof document === 'object' ? document : {}) as JsonSchema;
 }
 
 /** Loads and dereferences an OpenAPI file and lists its operations. Done once, at start-up. */

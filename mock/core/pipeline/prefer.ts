@@ -1,12 +1,19 @@
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
+import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
-import { sample } from 'openapi-sampler';
 import type { HeaderSpec, JsonSchema, Operation, ResponseSpec } from '../contract.ts';
 import type { Scheduler } from '../time/scheduler.ts';
 import { sharedAjv } from '../validation.ts';
 import { holdReply, JSON_TYPE, type Reply, send, sendResult } from './send.ts';
 import type { HandlerResult, VendorModule } from './types.ts';
 import { invalidRequest } from './validate.ts';
+
+/** openapi-sampler, loaded on the first generated example (a start that makes none skips it). */
+let sampler: typeof import('openapi-sampler') | null = null;
+const sample: typeof import('openapi-sampler')['sample'] = (...args) => {
+  sampler ??= createRequire(import.meta.url)('openapi-sampler') as typeof import('openapi-sampler');
+  return sampler.sample(...args);
+};
 
 /**
  * Prism's `Prefer` request header (docs.stoplight.io, Prism "Modifying Responses"), so tools and

@@ -1,5 +1,5 @@
 import { utc } from '@date-fns/utc';
-import { add } from 'date-fns';
+import { add } from 'date-fns/add';
 import type { PersistentPart, WriteSink } from '../persist/part.ts';
 import { parseDuration } from './duration.ts';
 

@@ -1,5 +1,6 @@
 import { utc } from '@date-fns/utc';
-import { addMonths, startOfMonth } from 'date-fns';
+import { addMonths } from 'date-fns/addMonths';
+import { startOfMonth } from 'date-fns/startOfMonth';
 import { OFFER_TYPES, type OfferType } from '../../../generators/churncut-offers.ts';
 import { DATE_OR_RFC3339, DAY, parseTime, type TimeRefusal } from '../../../generators/time.ts';
 

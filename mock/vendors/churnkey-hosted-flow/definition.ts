@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { parse as parseYaml } from 'yaml';
 import { uuidOfHex } from '../../../generators/random.ts';
 import { ConfigurationError } from '../../core/errors.ts';
+import { parseYaml, readParsedYaml } from '../../core/parsed-yaml.ts';
 import { sharedAjv } from '../../core/validation.ts';
 import { FLOW_SCHEMA } from './definition-schema.ts';
 import type { Condition } from './targeting.ts';
@@ -55,6 +55,8 @@ export class FlowDefinitionError extends ConfigurationError {
 }
 
 export const DEFAULT_FLOW_FILE = new URL('./default-flow.yaml', import.meta.url);
+/** Its JSON copy, written by the build beside it (read at start while its hash matches). */
+export const DEFAULT_FLOW_PARSED = new URL('./default-flow.parsed.json', import.meta.url);
 
 const ORDERED = new Set(['GT', 'GTE', 'LT', 'LTE', 'BETWEEN', 'NOT_BETWEEN']);
 const ARITY: Record<string, number> = { GT: 1, GTE: 1, LT: 1, LTE: 1, BETWEEN: 2, NOT_BETWEEN: 2 };
@@ -110,7 +112,7 @@ export function validateFlow(value: unknown, source: string): FlowDefinition {
  */
 export function packagedDefaultFlow(): FlowDefinition {
   const source = DEFAULT_FLOW_FILE.pathname;
-  const def = parseYaml(readFileSync(DEFAULT_FLOW_FILE, 'utf8')) as FlowDefinition;
+  const def = readParsedYaml(DEFAULT_FLOW_FILE, DEFAULT_FLOW_PARSED) as FlowDefinition;
   const problems = semanticProblems(def);
   if (problems.length) throw new FlowDefinitionError(source, problems);
   return def;

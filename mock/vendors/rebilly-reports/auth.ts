@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { errors, jwtVerify, SignJWT } from 'jose';
 import { safeEqual } from '../../core/crypto.ts';
 import type { HandlerResult } from '../../core/pipeline/types.ts';
 import { forbidden, MESSAGES, unauthorized } from './errors.ts';
@@ -17,15 +16,23 @@ export const DEMO_CLAIMS = {
 
 const key = (secret: string): Uint8Array => new TextEncoder().encode(secret);
 
+/** jose, loaded on the first token: a start that sees no JWT does not pay for it. */
+let jose: Promise<typeof import('jose')> | null = null;
+const loadJose = (): Promise<typeof import('jose')> => {
+  jose ??= import('jose');
+  return jose;
+};
+
 /**
  * Signs an HS256 JWT with `secret`. With `expiresIn` (jose's spans: "1h", "30 min", "-1h" for
  * an expired token) `iat` is now and `exp` is now plus the span; throws on a bad span.
  */
-export function mintToken(
+export async function mintToken(
   secret: string,
   claims: Record<string, unknown>,
   expiresIn?: string,
 ): Promise<string> {
+  const { SignJWT } = await loadJose();
   const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' });
   if (expiresIn !== undefined) jwt.setIssuedAt().setExpirationTime(expiresIn);
   return jwt.sign(key(secret));
@@ -34,7 +41,7 @@ export function mintToken(
 /** The long-lived demo token for `secret` (valid until 2100-01-01). */
 export const demoToken = (secret: string): Promise<string> => mintToken(secret, DEMO_CLAIMS);
 
-function jwtFailure(e: unknown): string {
+function jwtFailure(errors: typeof import('jose').errors, e: unknown): string {
   if (e instanceof errors.JWTExpired) return MESSAGES.auth.expired;
   if (e instanceof errors.JWSSignatureVerificationFailed) return MESSAGES.auth.signature;
   if (e instanceof errors.JOSEAlgNotAllowed) return MESSAGES.auth.algorithm;
@@ -71,13 +78,16 @@ export function rebillyAuthenticator(
     if (authorization === undefined) return unauthorized(MESSAGES.auth.missing);
     const bearer = /^Bearer +(\S+)\s*$/i.exec(authorization);
     if (!bearer?.[1]) return unauthorized(MESSAGES.auth.notBearer);
-    return jwtVerify(bearer[1], secret, { algorithms: ['HS256'], requiredClaims: ['exp'] }).then(
-      ({ payload }) => {
-        const ok = permitted(payload.permissions);
-        if (ok === null) return unauthorized(MESSAGES.auth.claims('permissions must be a list'));
-        return ok ? null : forbidden(MESSAGES.auth.noPermission);
-      },
-      (e: unknown) => unauthorized(jwtFailure(e)),
+    const token = bearer[1];
+    return loadJose().then(({ jwtVerify, errors }) =>
+      jwtVerify(token, secret, { algorithms: ['HS256'], requiredClaims: ['exp'] }).then(
+        ({ payload }) => {
+          const ok = permitted(payload.permissions);
+          if (ok === null) return unauthorized(MESSAGES.auth.claims('permissions must be a list'));
+          return ok ? null : forbidden(MESSAGES.auth.noPermission);
+        },
+        (e: unknown) => unauthorized(jwtFailure(errors, e)),
+      ),
     );
   };
 }
