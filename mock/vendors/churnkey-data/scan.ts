@@ -261,7 +261,7 @@ interface Ranked {
 }
 
 /** True when the text has no character past U+007F. */
-const isAscii = (text: string): boolean => !/[^\x00-\x7f]/.test(text);
+const isAscii = (text: string): boolean => !/[\u0080-\uffff]/.test(text);
 
 /** Columns never change once built (writes go beside them), so their ranks are kept. */
 const RANKED = new WeakMap<Column, Ranked | null>();
