@@ -176,6 +176,21 @@ describe('the request journal (WireMock: GET /__admin/requests)', () => {
     );
     expect((await admin('listRequests', 'get', '/__admin/requests')).body.meta.total).toBe(1);
 
+    // Ids are distinct version-4 UUIDs; one this process never gave (another prefix, a
+    // sequence not reached yet, a digit too many) finds nothing.
+    await request(mock.app).get(SESSIONS).query({ limit: 3 }).set(CK_HEADERS);
+    const ids: string[] = (
+      await admin('listRequests', 'get', '/__admin/requests')
+    ).body.requests.map((r: { id: string }) => r.id);
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    const kept = ids[0] as string;
+    const notYet = `${kept.slice(0, -12)}ffffffffffff`;
+    for (const other of [notYet, '5e9d3f0e-8c0c-4f53-9a7c-2f8a1a9b7c11', `${kept}0`])
+      expect((await admin('getRequest', 'get', `/__admin/requests/${other}`)).status).toBe(404);
+    expect((await admin('getRequest', 'get', `/__admin/requests/${kept}`)).status).toBe(200);
+
     expect((await admin('clearRequests', 'delete', '/__admin/requests')).status).toBe(200);
     expect((await admin('listRequests', 'get', '/__admin/requests')).body.requests).toEqual([]);
     await request(mock.app).get(SESSIONS).set(CK_HEADERS);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Trace } from '../pipeline/trace.ts';
 import type { RecordedRequest, RequestMatcher } from './pattern.ts';
@@ -27,9 +27,27 @@ export interface Outcome {
   addedDelayMs: number;
 }
 
+/**
+ * Request ids are UUIDs (version 4's layout) made of this process's random part and the
+ * request's sequence number in its last 12 digits: unique in the process, unguessable across
+ * processes, and formatted only when asked for (a request nobody lists costs a counter).
+ */
+const BOOT = randomBytes(10).toString('hex');
+const ID_PREFIX = `${BOOT.slice(0, 8)}-${BOOT.slice(8, 12)}-4${BOOT.slice(12, 15)}-${'89ab'[Number.parseInt(BOOT.slice(15, 16), 16) & 3]}${BOOT.slice(16, 19)}-`;
+let sequence = 0;
+
+/** The sequence number in a request id of this process; undefined for any other id. */
+export function sequenceOf(id: string): number | undefined {
+  if (id.length !== ID_PREFIX.length + 12 || !id.startsWith(ID_PREFIX)) return undefined;
+  const tail = id.slice(ID_PREFIX.length);
+  return /^[0-9a-f]{12}$/.test(tail) ? Number.parseInt(tail, 16) : undefined;
+}
+
 /** One journaled request: what came in, who took it, how it was answered. */
 export class JournalEntry implements Trace, Outcome {
-  readonly id = randomUUID();
+  /** This process's count of requests when this one arrived (its id's last digits). */
+  readonly seq = sequence++;
+  #id: string | null = null;
   vendor: string | null = null;
   operation: string | null = null;
   unmatched = false;
@@ -84,6 +102,12 @@ export class JournalEntry implements Trace, Outcome {
       const head = (res as unknown as { _header?: unknown })._header;
       if (typeof head === 'string') this.responseHead = head;
     }
+  }
+
+  /** The request's id: a UUID (see ID_PREFIX). */
+  get id(): string {
+    this.#id ??= ID_PREFIX + this.seq.toString(16).padStart(12, '0');
+    return this.#id;
   }
 
   /** The path part of the URL. */
@@ -167,7 +191,8 @@ export interface ListOptions {
  */
 export class Journal {
   readonly #ring: (JournalEntry | undefined)[];
-  readonly #byId = new Map<string, JournalEntry>();
+  /** Kept entries by sequence number (an entry removed by id is not in it, though in the ring). */
+  readonly #bySeq = new Map<number, JournalEntry>();
   #start = 0;
   #count = 0;
   #bytes = 0;
@@ -203,7 +228,7 @@ export class Journal {
 
   /** Counts an entry's bytes again after it grew (body, response head). */
   #account(entry: JournalEntry): void {
-    if (this.#byId.get(entry.id) !== entry) return;
+    if (this.#bySeq.get(entry.seq) !== entry) return;
     const size = entry.size;
     this.#bytes += size - entry.accounted;
     entry.accounted = size;
@@ -215,7 +240,7 @@ export class Journal {
     if (this.#count === this.capacity) this.#dropOldest(true);
     this.#ring[(this.#start + this.#count) % this.capacity] = entry;
     this.#count++;
-    this.#byId.set(entry.id, entry);
+    this.#bySeq.set(entry.seq, entry);
     entry.accounted = entry.size;
     this.#bytes += entry.accounted;
     this.#trim();
@@ -230,8 +255,8 @@ export class Journal {
     this.#ring[this.#start] = undefined;
     this.#start = (this.#start + 1) % this.capacity;
     this.#count--;
-    if (old && this.#byId.get(old.id) === old) {
-      this.#byId.delete(old.id);
+    if (old && this.#bySeq.get(old.seq) === old) {
+      this.#bySeq.delete(old.seq);
       this.#bytes -= old.accounted;
       if (evicted) this.#evicted++;
     }
@@ -239,7 +264,7 @@ export class Journal {
 
   /** Entries kept now. */
   get size(): number {
-    return this.#byId.size;
+    return this.#bySeq.size;
   }
 
   /** Entries that left because the journal was full (by count or bytes) since the last clear. */
@@ -256,7 +281,7 @@ export class Journal {
   *newestFirst(): Generator<JournalEntry> {
     for (let i = this.#count - 1; i >= 0; i--) {
       const e = this.#ring[(this.#start + i) % this.capacity];
-      if (e && this.#byId.get(e.id) === e) yield e;
+      if (e && this.#bySeq.get(e.seq) === e) yield e;
     }
   }
 
@@ -272,14 +297,15 @@ export class Journal {
   }
 
   get(id: string): JournalEntry | undefined {
-    return this.#byId.get(id);
+    const seq = sequenceOf(id);
+    return seq === undefined ? undefined : this.#bySeq.get(seq);
   }
 
   /** Forgets one entry; false when there is none by that id. */
   remove(id: string): boolean {
-    const e = this.#byId.get(id);
+    const e = this.get(id);
     if (!e) return false;
-    this.#byId.delete(id);
+    this.#bySeq.delete(e.seq);
     this.#bytes -= e.accounted;
     return true;
   }
@@ -308,7 +334,7 @@ export class Journal {
   /** Empties the journal. */
   clear(): void {
     this.#ring.fill(undefined);
-    this.#byId.clear();
+    this.#bySeq.clear();
     this.#start = 0;
     this.#count = 0;
     this.#bytes = 0;

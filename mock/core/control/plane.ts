@@ -69,7 +69,8 @@ export class ControlPlane {
       entry = e;
       attachTrace(req, e);
       journal?.add(e);
-      res.once('close', () => {
+      // A response closes once: `on` without `once`'s wrapper.
+      res.on('close', () => {
         e.finish(res, scheduler.now());
         journal?.finished(e);
         if (logging) this.#logAccess(e);
