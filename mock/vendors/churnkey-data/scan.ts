@@ -359,7 +359,7 @@ export const prefixTableBuilds = (): number => prefixBuilds;
 /** Per store (its seeded states), each breakdown's prefix table once asked for twice. */
 const PREFIXES = new WeakMap<Uint8Array, LRUCache<string, PrefixCounts | 'seen'>>();
 
-/** The rows of block size `block` (at least 64) that keep a table within PREFIX_ENTRIES. */
+/** Rows per block: at least 64, and enough that a table stays within PREFIX_ENTRIES counts. */
 const blockFor = (rows: number, product: number): number =>
   Math.max(64, Math.ceil((rows * product) / PREFIX_ENTRIES));
 
