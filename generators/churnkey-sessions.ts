@@ -171,7 +171,28 @@ export class SessionTable implements Iterable<SessionRecord> {
 
   /** Whether session i was seeded as bounced. */
   bounced(i: number): boolean {
-    return ((this.#c.flags[i] as number) & BOUNCED) !== 0;
+    return this.flag(i, BOUNCED);
+  }
+
+  /** Whether flag bit `bit` (TRIAL, ABORTED, CANCELED, BOUNCED…) is set on session i. */
+  flag(i: number, bit: number): boolean {
+    return ((this.#c.flags[i] as number) & bit) !== 0;
+  }
+
+  blueprint(i: number): Blueprint {
+    return this.#d.blueprints[this.#c.blueprint[i] as number] as Blueprint;
+  }
+
+  /** Session i's survey answer (code 0: none). */
+  choice(i: number): SurveyChoice | null {
+    const c = this.#c.choice[i] as number;
+    return c === 0 ? null : (this.#d.choices[c - 1] as SurveyChoice);
+  }
+
+  /** The offer session i accepted (code 0: none). */
+  accepted(i: number): AcceptedOffer | null {
+    const a = this.#c.accepted[i] as number;
+    return a === 0 ? null : (this.#d.accepted[a - 1] as AcceptedOffer);
   }
 
   /** Session i's id (24 hex digits). */
@@ -203,13 +224,11 @@ export class SessionTable implements Iterable<SessionRecord> {
         accepted: (flags & (k === 0 ? STEP0_ACCEPTED : STEP1_ACCEPTED)) !== 0,
       });
     }
-    const choice = c.choice[i] as number;
     const feedback = c.feedback[i] as number;
-    const accepted = c.accepted[i] as number;
     return {
       id: this.id(i),
       customer: this.customer(i),
-      blueprint: d.blueprints[c.blueprint[i] as number] as Blueprint,
+      blueprint: this.blueprint(i),
       createdAt,
       updatedAt: createdAt + (c.updated[i] as number),
       recordingStart,
@@ -218,10 +237,10 @@ export class SessionTable implements Iterable<SessionRecord> {
       aborted: (flags & ABORTED) !== 0,
       canceled: (flags & CANCELED) !== 0,
       mode: flags & TEST_MODE ? 'TEST' : 'LIVE',
-      choice: choice === 0 ? null : (d.choices[choice - 1] as SurveyChoice),
+      choice: this.choice(i),
       feedback: feedback === 0 ? null : (d.feedback[feedback - 1] as string),
       presented,
-      accepted: accepted === 0 ? null : (d.accepted[accepted - 1] as AcceptedOffer),
+      accepted: this.accepted(i),
       discountCooldownApplied: (flags & COOLDOWN) !== 0,
       bounced: (flags & BOUNCED) !== 0,
     };
@@ -299,13 +318,11 @@ export class SessionTable implements Iterable<SessionRecord> {
 export class SessionCursor implements ThinSessionRecord {
   row = 0;
   readonly #t: SessionTable;
-  readonly #c: Columns;
-  readonly #d: Dicts;
+  readonly #createdAt: Float64Array;
 
   constructor(table: SessionTable) {
     this.#t = table;
-    this.#c = table.parts.columns;
-    this.#d = table.parts.dicts;
+    this.#createdAt = table.createdAt;
   }
   get id(): string {
     return this.#t.id(this.row);
@@ -314,30 +331,28 @@ export class SessionCursor implements ThinSessionRecord {
     return this.#t.customer(this.row);
   }
   get blueprint(): Blueprint {
-    return this.#d.blueprints[this.#c.blueprint[this.row] as number] as Blueprint;
+    return this.#t.blueprint(this.row);
   }
   get createdAt(): number {
-    return this.#c.createdAt[this.row] as number;
+    return this.#createdAt[this.row] as number;
   }
   get trial(): boolean {
-    return ((this.#c.flags[this.row] as number) & TRIAL) !== 0;
+    return this.#t.flag(this.row, TRIAL);
   }
   get aborted(): boolean {
-    return ((this.#c.flags[this.row] as number) & ABORTED) !== 0;
+    return this.#t.flag(this.row, ABORTED);
   }
   get canceled(): boolean {
-    return ((this.#c.flags[this.row] as number) & CANCELED) !== 0;
+    return this.#t.flag(this.row, CANCELED);
   }
   get bounced(): boolean {
-    return ((this.#c.flags[this.row] as number) & BOUNCED) !== 0;
+    return this.#t.flag(this.row, BOUNCED);
   }
   get choice(): SurveyChoice | null {
-    const c = this.#c.choice[this.row] as number;
-    return c === 0 ? null : (this.#d.choices[c - 1] as SurveyChoice);
+    return this.#t.choice(this.row);
   }
   get accepted(): AcceptedOffer | null {
-    const a = this.#c.accepted[this.row] as number;
-    return a === 0 ? null : (this.#d.accepted[a - 1] as AcceptedOffer);
+    return this.#t.accepted(this.row);
   }
 }
 
