@@ -72,3 +72,24 @@ export function decodeTree(v: unknown, r: ArrayReader): unknown {
   }
   return v;
 }
+
+/**
+ * Positions grouped by key, in their order within a key: a counting sort, so
+ * `order[start[k] .. start[k + 1])` are the positions whose key is k (a table's sessions by
+ * customer index, a report's subscriptions by code). At least `keys` groups, more if a key is
+ * larger. A Map of 750k arrays took seconds to build at 1M sessions; this takes milliseconds.
+ */
+export function groupByKey(
+  keyOf: ArrayLike<number>,
+  keys: number,
+): { order: Uint32Array; start: Uint32Array } {
+  let size = keys;
+  for (let i = 0; i < keyOf.length; i++) size = Math.max(size, (keyOf[i] as number) + 1);
+  const start = new Uint32Array(size + 1);
+  for (let i = 0; i < keyOf.length; i++) (start[(keyOf[i] as number) + 1] as number)++;
+  for (let k = 0; k < size; k++) start[k + 1] = (start[k + 1] as number) + (start[k] as number);
+  const next = start.slice(0, size);
+  const order = new Uint32Array(keyOf.length);
+  for (let i = 0; i < keyOf.length; i++) order[(next[keyOf[i] as number] as number)++] = i;
+  return { order, start };
+}

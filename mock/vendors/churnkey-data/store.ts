@@ -12,7 +12,8 @@ import {
   dsrRecordsAt,
 } from '../../../generators/churnkey-dsr.ts';
 import type { Blueprint, OfferDef } from '../../../generators/churnkey-flows.ts';
-import { groupByCustomer, type SessionTable } from '../../../generators/churnkey-sessions.ts';
+import type { SessionTable } from '../../../generators/churnkey-sessions.ts';
+import { groupByKey } from '../../../generators/typed-arrays.ts';
 import type { Customer, World } from '../../../generators/world.ts';
 import type { PersistentPart, WriteSink } from '../../core/persist/part.ts';
 import { partitionPoint } from '../../core/search.ts';
@@ -122,7 +123,7 @@ export class ChurnkeyDataStore implements PersistentPart {
     this.org = data.flows.org;
     this.#seeded = data.sessions;
     this.#dsr = data.dsr;
-    this.#seededByCustomer = groupByCustomer(data.sessions.customerIndex, world.customers.length);
+    this.#seededByCustomer = groupByKey(data.sessions.customerIndex, world.customers.length);
     // A plain array (no eviction bookkeeping per read) when every seeded record fits.
     this.#records =
       data.sessions.length <= recordCache

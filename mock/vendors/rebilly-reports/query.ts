@@ -67,7 +67,7 @@ export function runReport(store: RebillyReportsStore, q: ReportQuery): ReportRow
   const lengths = lengthsOf(d);
   const codes = d.codes[q.field];
   const labels = d.labels[q.field];
-  const grouped = groupedLengths(d, q.field, codes, lengths, labels.length);
+  const grouped = groupedLengths(d, codes, lengths, labels.length);
   return aggregateRange(grouped, codes, lengths, lo, hi, compileFilter(store, q.clauses), labels);
 }
 

@@ -1,3 +1,4 @@
+import { groupByKey } from '../../../generators/typed-arrays.ts';
 /** A report row (Rebilly API reference, Responses): a group, its size and lengths in seconds. */
 export interface ReportRow {
   /** The group's value of the aggregation field; null groups the subscriptions without one. */
@@ -114,24 +115,13 @@ export class GroupedLengths {
   ) {
     const n = codes.length;
     this.groups = groups;
-    const starts = new Uint32Array(groups + 1);
-    for (let i = 0; i < n; i++) {
-      const at = (codes[i] as number) + 1;
-      starts[at] = (starts[at] as number) + 1;
-    }
-    for (let c = 0; c < groups; c++)
-      starts[c + 1] = (starts[c + 1] as number) + (starts[c] as number);
-    const next = starts.slice(0, groups);
-    const members = new Uint32Array(n);
-    // Distributing the length order by code keeps it within each group.
-    for (let k = 0; k < n; k++) {
-      const i = order[k] as number;
-      const c = codes[i] as number;
-      members[next[c] as number] = i;
-      next[c] = (next[c] as number) + 1;
-    }
-    this.members = members;
-    this.starts = starts;
+    // Grouping the length order by code keeps it within each group.
+    const { order: byCode, start } = groupByKey(
+      Uint32Array.from(order, (i) => codes[i] as number),
+      groups,
+    );
+    this.members = Uint32Array.from(byCode, (k) => order[k] as number);
+    this.starts = start;
     const block = Math.max(64, Math.ceil((n * groups) / PREFIX_ENTRIES));
     const blocks = Math.floor(n / block);
     const counts = new Uint32Array((blocks + 1) * groups);
@@ -152,26 +142,20 @@ export class GroupedLengths {
   }
 }
 
-/** Each data set's GroupedLengths, by field; built on a field's first report. */
-const GROUPED = new WeakMap<object, Map<string, GroupedLengths>>();
+/** Each coded column's GroupedLengths (a field's codes are its own array), once reported on. */
+const GROUPED = new WeakMap<object, GroupedLengths>();
 
-/** The GroupedLengths of `field` over `data` (its codes, lengths and length order). */
+/** The GroupedLengths of one coded field of `data` (its codes, the lengths, their order). */
 export function groupedLengths(
   data: object,
-  field: string,
   codes: ArrayLike<number>,
   lengths: ArrayLike<number>,
   groups: number,
 ): GroupedLengths {
-  let byField = GROUPED.get(data);
-  if (!byField) {
-    byField = new Map();
-    GROUPED.set(data, byField);
-  }
-  let g = byField.get(field);
+  let g = GROUPED.get(codes);
   if (!g) {
     g = new GroupedLengths(codes, lengths, byLength(data, lengths), groups);
-    byField.set(field, g);
+    GROUPED.set(codes, g);
   }
   return g;
 }
