@@ -16,20 +16,6 @@ export function runningAt(store: ChurnCutStore, t: number): number {
   return lowerBound(store.starts, t) - lowerBound(store.churnTimes, t) - live;
 }
 
-/** Cancellations completed in [from, to), seeded and live. */
-export function* churnsBetween(store: ChurnCutStore, from: number, to: number): Generator<Churn> {
-  const a = lowerBound(store.churnTimes, from);
-  const b = lowerBound(store.churnTimes, to);
-  for (let j = a; j < b; j++)
-    yield {
-      t: store.churnTimes[j] as number,
-      mrr: (store.churnMrr[j + 1] as number) - (store.churnMrr[j] as number),
-    };
-  const churns = store.liveChurns;
-  for (let j = store.liveChurnsBefore(from), end = store.liveChurnsBefore(to); j < end; j++)
-    yield churns[j] as Churn;
-}
-
 /**
  * The cancellations in a time range, seeded and live, counted without visiting them: the
  * seeded ones by two binary searches over their times and the difference of their MRR's

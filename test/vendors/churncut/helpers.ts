@@ -1,6 +1,8 @@
 import { expect } from 'vitest';
 import { DAY } from '../../../generators/time.ts';
+import { lowerBound } from '../../../mock/core/search.ts';
 import type { Mock } from '../../../mock/create.ts';
+import type { Churn } from '../../../mock/vendors/churncut/analytics.ts';
 import { DEFAULT_CC_OPTIONS } from '../../../mock/vendors/churncut/options.ts';
 import { type ChurnCutStore, MAX_LIVE_FLOWS } from '../../../mock/vendors/churncut/store.ts';
 import { getChecked, postChecked } from '../../helpers/mock.ts';
@@ -74,4 +76,21 @@ export function fillLiveFlows(store: ChurnCutStore, now: number): void {
       offer: null,
       completedAt: now - DAY,
     });
+}
+
+/**
+ * Every cancellation completed in [from, to), seeded and live, one at a time: what the churn
+ * report's tallies (churnTally) count without visiting them.
+ */
+export function* churnsBetween(store: ChurnCutStore, from: number, to: number): Generator<Churn> {
+  const a = lowerBound(store.churnTimes, from);
+  const b = lowerBound(store.churnTimes, to);
+  for (let j = a; j < b; j++)
+    yield {
+      t: store.churnTimes[j] as number,
+      mrr: (store.churnMrr[j + 1] as number) - (store.churnMrr[j] as number),
+    };
+  const churns = store.liveChurns;
+  for (let j = store.liveChurnsBefore(from), end = store.liveChurnsBefore(to); j < end; j++)
+    yield churns[j] as Churn;
 }

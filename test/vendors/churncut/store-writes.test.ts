@@ -7,7 +7,7 @@ import { generateWorld } from '../../../generators/world.ts';
 import { upperBound } from '../../../mock/core/search.ts';
 import { MockClock } from '../../../mock/core/time/clock.ts';
 import { bucketStarts, churnReport } from '../../../mock/vendors/churncut/analytics.ts';
-import { churnsBetween, churnTally } from '../../../mock/vendors/churncut/analytics-data.ts';
+import { churnTally } from '../../../mock/vendors/churncut/analytics-data.ts';
 import { FlowLifecycle } from '../../../mock/vendors/churncut/lifecycle.ts';
 import {
   CustomerFragments,
@@ -18,7 +18,7 @@ import {
   type LiveFlow,
   MAX_LIVE_FLOWS,
 } from '../../../mock/vendors/churncut/store.ts';
-import { fillLiveFlows } from './helpers.ts';
+import { churnsBetween, fillLiveFlows } from './helpers.ts';
 
 // The store keeps live flows by creation time, cancellations by time and the pending flows
 // with their earliest expiry, so a request costs binary searches instead of a pass over every
