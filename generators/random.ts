@@ -1,19 +1,54 @@
 import { createHash } from 'node:crypto';
-import { base, en, Faker, generateMersenne53Randomizer } from '@faker-js/faker';
+import type { Faker, Randomizer } from '@faker-js/faker';
+// Faker's English locale alone: its package index loads every locale (~250 ms at each start).
+import { faker as english } from '@faker-js/faker/locale/en';
+import { mersenne } from 'pure-rand/generator/mersenne';
+
+/** Faker's class, from the English instance (the index that exports it loads every locale). */
+const FakerClass = english.constructor as new (options: {
+  locale: Faker['rawDefinitions'];
+  randomizer: Randomizer;
+}) => Faker;
+
+/** 2^-53: a 53-bit integer as a float in [0, 1). */
+const TWO_POW_MINUS_53 = 1.1102230246251565e-16;
 
 /**
- * Seeded randomness for generators: faker (for locale data) plus fast draws straight from
- * faker's Mersenne Twister, the same stream faker itself uses. faker.number.int costs ~0.4 µs
- * a call through its option objects; a million sessions need tens of millions of draws.
+ * The 53-bit floats faker's default randomizer (`generateMersenne53Randomizer`) draws: the same
+ * Mersenne Twister (MT19937, seeded as `init_genrand`), two 32-bit outputs' high 27 and 26 bits
+ * per float (`genrand_res53`). Seeds are integers in [0, 2^31). A test checks it against faker's.
+ */
+export function mersenne53(seed: number): () => number {
+  const mt = mersenne(seed);
+  return () => ((mt.next() >>> 5) * 67108864 + (mt.next() >>> 6)) * TWO_POW_MINUS_53;
+}
+
+/**
+ * Seeded randomness for generators: faker (for locale data) plus fast draws straight from the
+ * Mersenne Twister faker draws from, the same stream faker itself uses. faker.number.int costs
+ * ~0.4 µs a call through its option objects; a million sessions need tens of millions of draws.
  */
 export class Rng {
-  readonly faker: Faker;
   readonly #next: () => number;
+  #faker: Faker | null = null;
 
-  constructor(seed: number) {
-    const randomizer = generateMersenne53Randomizer(seed);
-    this.faker = new Faker({ locale: [en, base], randomizer });
-    this.#next = () => randomizer.next();
+  constructor(readonly seed: number) {
+    this.#next = mersenne53(seed);
+  }
+
+  /** An English faker drawing from this stream (made on first use: most generators need none). */
+  get faker(): Faker {
+    const next = this.#next;
+    this.#faker ??= new FakerClass({
+      locale: english.rawDefinitions,
+      randomizer: {
+        next,
+        seed: () => {
+          throw new Error('an Rng is seeded once, when it is made');
+        },
+      },
+    });
+    return this.#faker;
   }
 
   /** Uniform float in [0, 1). */

@@ -79,12 +79,13 @@ function digestTree(h: ReturnType<typeof createHash>, dir: string): void {
   }
 }
 
-/** The data version: churnmock's code, faker's version and Node's (see above). */
+/** The data version: churnmock's code, faker's and pure-rand's versions and Node's (see above). */
 export function dataVersion(): string {
   if (version) return version;
   const h = createHash('sha256').update(`format ${FORMAT}\nnode ${process.version}\n`);
   const require = createRequire(import.meta.url);
-  h.update(`faker ${(require('@faker-js/faker/package.json') as { version: string }).version}\n`);
+  for (const pkg of ['@faker-js/faker', 'pure-rand'])
+    h.update(`${pkg} ${(require(`${pkg}/package.json`) as { version: string }).version}\n`);
   for (const dir of ['../../generators/', '../'])
     digestTree(h, fileURLToPath(new URL(dir, import.meta.url)));
   version = h.digest('hex').slice(0, 16);
