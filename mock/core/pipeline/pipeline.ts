@@ -14,7 +14,7 @@ import { cachedHead, cachedReply, cacheKey, store } from './cache.ts';
 import { checkResponse } from './check-response.ts';
 import type { FastHandler, FastPath } from './fast-path.ts';
 import { preferStage } from './prefer.ts';
-import { ignoredHeader, knownQuery, queryNames } from './query.ts';
+import { ignoredHeader, knownQuery, plainCopy, queryNames } from './query.ts';
 import type { CachedResponse, ResponseCache } from './response-cache.ts';
 import { jsonReply, send, sendResult } from './send.ts';
 import { markOperation } from './trace.ts';
@@ -140,7 +140,7 @@ export function compileOperation(
     const key = req.headers.prefer === undefined ? cacheKey(vendor, op, req.path, query) : null;
     const hit = key === null ? undefined : cache.get(key);
     if (hit) return void send(res, cachedReply(hit, req.headers, cachedHead(hit), extra));
-    const input: RequestInput = { query, path: { ...req.params }, body: req.body };
+    const input: RequestInput = { query, path: plainCopy(req.params), body: req.body };
     respond(req, res, input, Boolean(req.is('application/json')), key, [], extra);
   };
 
@@ -189,7 +189,7 @@ function fastStages(
     const v = version();
     let m = memo.get(search);
     if (m?.version !== v) {
-      const query = { ...parseQuery(search) };
+      const query = plainCopy(parseQuery(search));
       if (Object.keys(query).some((k) => !names.has(k))) return false;
       m = { version: v, key: cacheKey(vendor, op, op.path, query, v) as string, query };
       if (memo.size >= 1024) memo.clear();
@@ -204,7 +204,7 @@ function fastStages(
         send(res, jsonReply(gate.denied, [...common, ...gate.headers]));
         return true;
       }
-      const input: RequestInput = { query: { ...m.query }, path: {}, body: undefined };
+      const input: RequestInput = { query: plainCopy(m.query), path: {}, body: undefined };
       try {
         respond(req, res, input, false, m.key, common, gate?.headers ?? []);
       } catch (e) {

