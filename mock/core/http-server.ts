@@ -1,4 +1,10 @@
-import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
@@ -157,32 +163,33 @@ export function createHttpServer(
   // Node's closeIdleConnections (which server.close() calls) destroys a connection whose
   // response has ended but is still being written to a slow reader, cutting the body short.
   // Here a connection with a response in progress (being computed or written) is ended once
-  // that response is written; every other one is closed at once, as Node does.
+  // that response (and any pipelined after it) is written; every other one is closed at once,
+  // as Node does. Which response a socket is serving is Node's own `_httpMessage` (set while
+  // a response is active, cleared once its last byte is handed to the kernel), so requests
+  // cost no bookkeeping.
   const sockets = new Set<Socket>();
-  const inFlight = new Map<Socket, number>();
-  let closing = false;
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
-    socket.once('close', () => {
-      sockets.delete(socket);
-      inFlight.delete(socket);
-    });
+    socket.once('close', () => sockets.delete(socket));
   });
-  server.on('request', (req, res) => {
-    const socket = req.socket;
-    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
-    res.once('close', () => {
-      const left = (inFlight.get(socket) ?? 1) - 1;
-      if (left > 0) return void inFlight.set(socket, left);
-      inFlight.delete(socket);
-      if (closing) socket.end();
-    });
-  });
+  const endWhenWritten = (socket: Socket): void => {
+    const res = activeResponse(socket);
+    if (!res) return void socket.end();
+    res.once('close', () => endWhenWritten(socket));
+  };
   server.closeIdleConnections = () => {
-    closing = true;
-    for (const socket of sockets) if (!inFlight.has(socket)) socket.destroy();
+    for (const socket of sockets) {
+      if (activeResponse(socket)) endWhenWritten(socket);
+      else socket.destroy();
+    }
   };
   return server;
+}
+
+/** The response a connection is serving (being computed or written), if any. */
+function activeResponse(socket: Socket): ServerResponse | undefined {
+  const res = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  return res && !res.destroyed ? res : undefined;
 }
 
 /** Listens on `port` and `host`; resolves with the base URL once listening (rejects on error). */
