@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { Operation } from '../../mock/core/contract.ts';
+import { cacheKey } from '../../mock/core/pipeline/cache.ts';
 import { ResponseCache } from '../../mock/core/pipeline/response-cache.ts';
+import type { VendorModule } from '../../mock/core/pipeline/types.ts';
 
 const body = (bytes: number, fill = 'x') => Buffer.from(fill.repeat(bytes));
 const keys = (cache: ResponseCache, all: string[]) => all.filter((k) => cache.get(k));
@@ -46,5 +49,43 @@ describe('ResponseCache', () => {
     cache.set('empty', 204, body(0), {});
     expect(cache.get('empty')?.status).toBe(204);
     expect(keys(cache, ['b', 'c', 'd', 'e'])).toEqual(['c', 'd', 'e']);
+  });
+});
+
+describe('cacheKey', () => {
+  const vendor = { cacheVersion: () => 'v7' } as unknown as VendorModule;
+  const op = { id: 'listThings', method: 'get' } as unknown as Operation;
+  const key = (query: Record<string, unknown>, version?: string) =>
+    cacheKey(vendor, op, '/v1/things', query, version);
+
+  it('is the same for the same parameters in any order, under the vendor’s version', () => {
+    expect(key({ limit: '20', offset: '40', status: 'active' })).toBe(
+      key({ status: 'active', offset: '40', limit: '20' }),
+    );
+    expect(key({ limit: '20' })).toContain('v7');
+    expect(key({ limit: '20' }, 'v8')).not.toBe(key({ limit: '20' }));
+  });
+
+  it('tells apart values, names, repeated parameters and separators inside values', () => {
+    const distinct = [
+      {},
+      { limit: '20' },
+      { limit: '2' },
+      { limit: ['20'] },
+      { limit: ['20', '30'] },
+      { limit: '20,30' },
+      { limit2: '0' },
+      { limit: '20', offset: '0' },
+      { limit: '20","offset":"0' },
+      { 'limit":"20",': '' },
+      { a: 'b:c' },
+      { 'a:b': 'c' },
+    ].map((q) => key(q));
+    expect(new Set(distinct).size).toBe(distinct.length);
+  });
+
+  it('is null for other methods and for vendors without a version', () => {
+    expect(cacheKey(vendor, { ...op, method: 'post' } as Operation, '/v1/things', {})).toBeNull();
+    expect(cacheKey({} as VendorModule, op, '/v1/things', {})).toBeNull();
   });
 });
