@@ -1,9 +1,11 @@
+import { flatAscii } from '../../../generators/random.ts';
 import { DAY, iso } from '../../../generators/time.ts';
 import { RawJson } from '../../core/pipeline/raw-json.ts';
 import type { HandlerInput, HandlerResult } from '../../core/pipeline/types.ts';
 import { invalidRequestMessage } from '../../core/pipeline/validate.ts';
 import type { MockClock } from '../../core/time/clock.ts';
 import type { Problem } from '../../core/validation.ts';
+import type { ChurnTally } from './analytics.ts';
 import {
   bucketStarts,
   churnReport,
@@ -32,6 +34,60 @@ function day(t: number): string {
 
 /** A number as JSON writes it (`null` for NaN and the infinities). */
 const num = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
+
+/** One bucket of the churn report: its tally, and its JSON before and after its rate. */
+interface ChurnBucket {
+  readonly count: number;
+  readonly mrr: number;
+  /** `{"date":"2024-01-01","churned":3,"churn_rate":` */
+  readonly head: string;
+  /** `,"mrr_lost":14700}` */
+  readonly tail: string;
+}
+
+/** Buckets kept, at most (~150 bytes each); past it they are counted again. */
+const MAX_CHURN_BUCKETS = 50_000;
+
+/**
+ * The churn report's buckets by (start, end), kept while the store is unchanged: a bucket's
+ * count, MRR and text depend only on its bounds and the data, not on the period around it (a
+ * daily bucket is the same day in every range; weeks from a start repeat every seventh start),
+ * so a dashboard that moves its range recounts and rewrites only the buckets it has not shown
+ * yet. The rate is not kept: it divides by the customers running at the period's start.
+ */
+class ChurnBuckets {
+  #version = -1;
+  readonly #kept = new Map<number, ChurnBucket>();
+
+  /** A tally for churnReport that keeps each bucket, and the buckets it was asked, in order. */
+  tally(store: ChurnCutStore, count: ChurnTally): { tally: ChurnTally; used: ChurnBucket[] } {
+    if (store.version !== this.#version || this.#kept.size > MAX_CHURN_BUCKETS) {
+      this.#kept.clear();
+      this.#version = store.version;
+    }
+    const used: ChurnBucket[] = [];
+    const tally: ChurnTally = (from, to) => {
+      // Bucket bounds are UTC midnights: days since the epoch, and the width in days.
+      const width = (to - from) / DAY;
+      const key = width < 8192 ? (from / DAY) * 8192 + width : Number.NaN;
+      const keep = Number.isSafeInteger(key);
+      let b = keep ? this.#kept.get(key) : undefined;
+      if (b === undefined) {
+        const t = count(from, to);
+        b = {
+          count: t.count,
+          mrr: t.mrr,
+          head: flatAscii(`{"date":"${day(from)}","churned":${t.count},"churn_rate":`),
+          tail: flatAscii(`,"mrr_lost":${num(t.mrr)}}`),
+        };
+        if (keep) this.#kept.set(key, b);
+      }
+      used.push(b);
+      return b;
+    };
+    return { tally, used };
+  }
+}
 
 interface Period {
   readonly start: number;
@@ -64,6 +120,7 @@ function period(query: HandlerInput['query'], now: number): Period | { problems:
 
 /** `GET /v1/analytics/churn` and `/retention` handlers. */
 export function analyticsHandlers(store: ChurnCutStore, clock: MockClock) {
+  const churnBuckets = new ChurnBuckets();
   const range = (query: HandlerInput['query']) => {
     const p = period(query, clock.now());
     if ('problems' in p) {
@@ -82,23 +139,23 @@ export function analyticsHandlers(store: ChurnCutStore, clock: MockClock) {
     if (starts.length > MAX_BUCKETS)
       return ccError(400, 'invalid_request', MESSAGES.tooManyBuckets(starts.length));
     const total = runningAt(store, start);
-    const report = churnReport(starts, endExclusive, total, churnTally(store));
+    const buckets = churnBuckets.tally(store, churnTally(store));
+    const report = churnReport(starts, endExclusive, total, buckets.tally);
     // `{success, data: {period, summary, by_period}}`, its rows written as JSON text directly
     // (a daily report over years has thousands; JSON.stringify of their objects cost more than
-    // counting them).
+    // counting them): each bucket's text around its rate is kept (churnBuckets).
     const head = JSON.stringify({ start: day(start), end: day(end) });
     // A row's rate depends only on its count: each count's text made once.
     const rates: string[] = [];
-    let rows = '';
-    report.rows.forEach((row, j) => {
-      let rate = rates[row.churned];
+    const rows = buckets.used.map((b) => {
+      let rate = rates[b.count];
       if (rate === undefined) {
-        rate = num(percent(row.churned, total));
-        rates[row.churned] = rate;
+        rate = num(percent(b.count, total));
+        rates[b.count] = rate;
       }
-      rows += `${j ? ',' : ''}{"date":"${day(starts[j] as number)}","churned":${row.churned},"churn_rate":${rate},"mrr_lost":${num(row.mrr)}}`;
+      return b.head + rate + b.tail;
     });
-    const text = `{"success":true,"data":{"period":${head},"summary":${JSON.stringify(report.summary)},"by_period":[${rows}]}}`;
+    const text = `{"success":true,"data":{"period":${head},"summary":${JSON.stringify(report.summary)},"by_period":[${rows.join(',')}]}}`;
     // Dates and numbers only: ASCII, so its Latin-1 bytes are its UTF-8 bytes.
     return { status: 200, body: new RawJson([Buffer.from(text, 'latin1')]) };
   };

@@ -37,6 +37,27 @@ function expectedChurn(from: number, toExclusive: number) {
 }
 
 describe('GET /v1/analytics/churn', () => {
+  it.each([
+    ['day', '2020-01-01', '2025-12-31'],
+    ['week', '2021-03-07', '2025-12-31'],
+    ['month', '2020-01-01', '2025-12-31'],
+    ['day', '2025-12-31', '2025-12-31'],
+  ])(
+    'by %s from %s to %s: the bytes JSON.stringify writes of the same report',
+    async (granularity, start, end) => {
+      const res = await ccGet(mock, 'getChurnAnalytics', CHURN, {
+        start_date: start,
+        end_date: end,
+        granularity,
+      });
+      expect(res.status).toBe(200);
+      expect(res.text).toBe(JSON.stringify(res.body));
+      const rows = res.body.data.by_period as { date: string }[];
+      expect(rows[0]?.date).toBe(start);
+      expect(rows.length).toBeGreaterThan(0);
+    },
+  );
+
   it.each(['day', 'week', 'month'])(
     'January 2024 (the docs period) by %s: recomputed independently, by_period sums to summary',
     async (granularity) => {
@@ -153,6 +174,49 @@ describe('GET /v1/analytics/retention', () => {
     }
     expect(rows.reduce((s, r) => s + r.attempts, 0)).toBe(attempts);
     expect(rows.reduce((s, r) => s + r.retained, 0)).toBe(retained);
+  });
+
+  it('a live cancellation reaches the buckets already shown (kept buckets follow the store)', async () => {
+    const daily = { start_date: '2025-12-01', end_date: '2025-12-31', granularity: 'day' };
+    const weekly = { start_date: '2025-12-03', end_date: '2025-12-31', granularity: 'week' };
+    const get = async (q: Record<string, string>) =>
+      (await ccGet(mock, 'getChurnAnalytics', CHURN, q)).body.data as {
+        summary: { churned: number; mrr_lost: number };
+        by_period: { date: string; churned: number; mrr_lost: number }[];
+      };
+    const before = await get(daily);
+    const beforeWeeks = await get(weekly);
+    // The same buckets asked again, from a kept one, are the same.
+    expect(await get(daily)).toEqual(before);
+    const store = mock.vendors.churncut.store;
+    const i = store.data.order.find((j) => store.status(j) === 'active') as number;
+    const c = store.customer(i);
+    const started = mock.vendors.churncut.flows.start(
+      {
+        customer_id: c.id,
+        subscription_id: c.subscription.id,
+        reason: 'too_expensive',
+        redirect_url: 'https://x.example/',
+      },
+      'http://127.0.0.1:4010',
+    );
+    if (!started.ok) throw new Error(started.message);
+    const cancelled = mock.vendors.churncut.flows.cancel(started.flow.id);
+    if (!cancelled.ok) throw new Error(cancelled.message);
+    const after = await get(daily);
+    const mrr = monthlyUsdCents(c);
+    expect(after.summary.churned).toBe(before.summary.churned + 1);
+    expect(after.summary.mrr_lost).toBe(before.summary.mrr_lost + mrr);
+    // The clock's day (the as-of date), the last bucket; every other bucket unchanged.
+    const last = after.by_period.length - 1;
+    expect(after.by_period[last]?.date).toBe('2025-12-31');
+    expect(after.by_period[last]?.churned).toBe((before.by_period[last]?.churned ?? 0) + 1);
+    expect(after.by_period[last]?.mrr_lost).toBe((before.by_period[last]?.mrr_lost ?? 0) + mrr);
+    expect(after.by_period.slice(0, last)).toEqual(before.by_period.slice(0, last));
+    const afterWeeks = await get(weekly);
+    expect(afterWeeks.summary.churned).toBe(beforeWeeks.summary.churned + 1);
+    mock.reset();
+    expect(await get(daily)).toEqual(before);
   });
 
   it('a live accepted offer counts as an attempt and a retention', async () => {
