@@ -189,7 +189,8 @@ function fastStages(
     const v = version();
     let m = memo.get(search);
     if (m?.version !== v) {
-      const query = plainCopy(parseQuery(search));
+      // Kept as parsed (never changed): each request validates its own plainCopy of it.
+      const query = parseQuery(search);
       if (Object.keys(query).some((k) => !names.has(k))) return false;
       m = { version: v, key: cacheKey(vendor, op, op.path, query, v) as string, query };
       if (memo.size >= 1024) memo.clear();
