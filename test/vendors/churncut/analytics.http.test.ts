@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { monthlyUsdCents, offerTypesFor, REASONS } from '../../../generators/churncut-offers.ts';
 import type { Mock } from '../../../mock/create.ts';
+import type { StartFlow } from '../../../mock/vendors/churncut/lifecycle.ts';
 import { customMock } from '../../helpers/mock.ts';
 import { CHURN, ccGet, RETENTION } from './helpers.ts';
 
@@ -8,6 +9,24 @@ let mock: Mock;
 beforeAll(async () => {
   mock = await customMock({});
 });
+
+/** A live flow started (not yet answered) for the first active customer. */
+function liveFlow(reason: StartFlow['reason']) {
+  const store = mock.vendors.churncut.store;
+  const i = store.data.order.find((j) => store.status(j) === 'active') as number;
+  const c = store.customer(i);
+  const started = mock.vendors.churncut.flows.start(
+    {
+      customer_id: c.id,
+      subscription_id: c.subscription.id,
+      reason,
+      redirect_url: 'https://x.example/',
+    },
+    'http://127.0.0.1:4010',
+  );
+  if (!started.ok) throw new Error(started.message);
+  return { c, flowId: started.flow.id };
+}
 
 const DAY = 86_400_000;
 /** A percentage with one decimal, as the ChurnCut API docs write rates (53.3, not 53.33). */
@@ -120,6 +139,37 @@ describe('GET /v1/analytics/churn', () => {
     expect(res.status).toBe(400);
     expect(res.body.success).toBe(false);
   });
+
+  it('a live cancellation reaches the buckets already shown (kept buckets follow the store)', async () => {
+    const daily = { start_date: '2025-12-01', end_date: '2025-12-31', granularity: 'day' };
+    const weekly = { start_date: '2025-12-03', end_date: '2025-12-31', granularity: 'week' };
+    const get = async (q: Record<string, string>) =>
+      (await ccGet(mock, 'getChurnAnalytics', CHURN, q)).body.data as {
+        summary: { churned: number; mrr_lost: number };
+        by_period: { date: string; churned: number; mrr_lost: number }[];
+      };
+    const before = await get(daily);
+    const beforeWeeks = await get(weekly);
+    // The same buckets asked again, from a kept one, are the same.
+    expect(await get(daily)).toEqual(before);
+    const { c, flowId } = liveFlow('too_expensive');
+    const cancelled = mock.vendors.churncut.flows.cancel(flowId);
+    if (!cancelled.ok) throw new Error(cancelled.message);
+    const after = await get(daily);
+    const mrr = monthlyUsdCents(c);
+    expect(after.summary.churned).toBe(before.summary.churned + 1);
+    expect(after.summary.mrr_lost).toBe(before.summary.mrr_lost + mrr);
+    // The clock's day (the as-of date), the last bucket; every other bucket unchanged.
+    const last = after.by_period.length - 1;
+    expect(after.by_period[last]?.date).toBe('2025-12-31');
+    expect(after.by_period[last]?.churned).toBe((before.by_period[last]?.churned ?? 0) + 1);
+    expect(after.by_period[last]?.mrr_lost).toBe((before.by_period[last]?.mrr_lost ?? 0) + mrr);
+    expect(after.by_period.slice(0, last)).toEqual(before.by_period.slice(0, last));
+    const afterWeeks = await get(weekly);
+    expect(afterWeeks.summary.churned).toBe(beforeWeeks.summary.churned + 1);
+    mock.reset();
+    expect(await get(daily)).toEqual(before);
+  });
 });
 
 describe('GET /v1/analytics/retention', () => {
@@ -176,66 +226,11 @@ describe('GET /v1/analytics/retention', () => {
     expect(rows.reduce((s, r) => s + r.retained, 0)).toBe(retained);
   });
 
-  it('a live cancellation reaches the buckets already shown (kept buckets follow the store)', async () => {
-    const daily = { start_date: '2025-12-01', end_date: '2025-12-31', granularity: 'day' };
-    const weekly = { start_date: '2025-12-03', end_date: '2025-12-31', granularity: 'week' };
-    const get = async (q: Record<string, string>) =>
-      (await ccGet(mock, 'getChurnAnalytics', CHURN, q)).body.data as {
-        summary: { churned: number; mrr_lost: number };
-        by_period: { date: string; churned: number; mrr_lost: number }[];
-      };
-    const before = await get(daily);
-    const beforeWeeks = await get(weekly);
-    // The same buckets asked again, from a kept one, are the same.
-    expect(await get(daily)).toEqual(before);
-    const store = mock.vendors.churncut.store;
-    const i = store.data.order.find((j) => store.status(j) === 'active') as number;
-    const c = store.customer(i);
-    const started = mock.vendors.churncut.flows.start(
-      {
-        customer_id: c.id,
-        subscription_id: c.subscription.id,
-        reason: 'too_expensive',
-        redirect_url: 'https://x.example/',
-      },
-      'http://127.0.0.1:4010',
-    );
-    if (!started.ok) throw new Error(started.message);
-    const cancelled = mock.vendors.churncut.flows.cancel(started.flow.id);
-    if (!cancelled.ok) throw new Error(cancelled.message);
-    const after = await get(daily);
-    const mrr = monthlyUsdCents(c);
-    expect(after.summary.churned).toBe(before.summary.churned + 1);
-    expect(after.summary.mrr_lost).toBe(before.summary.mrr_lost + mrr);
-    // The clock's day (the as-of date), the last bucket; every other bucket unchanged.
-    const last = after.by_period.length - 1;
-    expect(after.by_period[last]?.date).toBe('2025-12-31');
-    expect(after.by_period[last]?.churned).toBe((before.by_period[last]?.churned ?? 0) + 1);
-    expect(after.by_period[last]?.mrr_lost).toBe((before.by_period[last]?.mrr_lost ?? 0) + mrr);
-    expect(after.by_period.slice(0, last)).toEqual(before.by_period.slice(0, last));
-    const afterWeeks = await get(weekly);
-    expect(afterWeeks.summary.churned).toBe(beforeWeeks.summary.churned + 1);
-    mock.reset();
-    expect(await get(daily)).toEqual(before);
-  });
-
   it('a live accepted offer counts as an attempt and a retention', async () => {
     const q = { start_date: '2025-12-31', end_date: '2025-12-31' };
     const before = (await ccGet(mock, 'getRetentionAnalytics', RETENTION, q)).body.data.summary;
-    const store = mock.vendors.churncut.store;
-    const i = store.data.order.find((j) => store.status(j) === 'active') as number;
-    const c = store.customer(i);
-    const started = mock.vendors.churncut.flows.start(
-      {
-        customer_id: c.id,
-        subscription_id: c.subscription.id,
-        reason: 'not_using',
-        redirect_url: 'https://x.example/',
-      },
-      'http://127.0.0.1:4010',
-    );
-    if (!started.ok) throw new Error(started.message);
-    mock.vendors.churncut.flows.accept(started.flow.id, 'pause');
+    const { c, flowId } = liveFlow('not_using');
+    mock.vendors.churncut.flows.accept(flowId, 'pause');
     const after = (await ccGet(mock, 'getRetentionAnalytics', RETENTION, q)).body.data.summary;
     expect(after.cancellation_attempts).toBe(before.cancellation_attempts + 1);
     expect(after.retained).toBe(before.retained + 1);
