@@ -26,8 +26,8 @@ cpSync(join(redoc, 'bundles/redoc.standalone.js'), join(out, 'redoc.standalone.j
 cpSync(join(redoc, 'LICENSE'), join(out, 'LICENSE'));
 
 mkdirSync('dist/contracts', { recursive: true });
-writeParsedContracts('contracts', 'dist/contracts');
-writeParsedYaml(
+await writeParsedContracts('contracts', 'dist/contracts');
+await writeParsedYaml(
   'dist/mock/vendors/churnkey-hosted-flow/default-flow.yaml',
   'dist/mock/vendors/churnkey-hosted-flow/default-flow.parsed.json',
 );

@@ -14,21 +14,44 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 export const parseYaml = (text: string): unknown =>
   (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 
-/** Writes `file` parsed to JSON, with its text's hash, to `out`. */
-export function writeParsedYaml(file: string | URL, out: string | URL): void {
+/**
+ * Writes `file` parsed to JSON, with its text's hash, to `out`; `extra(document)` adds values
+ * made from the document alone (a contract's dereferenced copy), read back by `readParsedCopy`.
+ */
+export async function writeParsedYaml(
+  file: string | URL,
+  out: string | URL,
+  extra: (document: unknown) => Promise<Record<string, unknown>> = async () => ({}),
+): Promise<void> {
   const text = readFileSync(file, 'utf8');
-  writeFileSync(out, JSON.stringify({ sha256: sha256(text), document: parseYaml(text) }));
+  const document = parseYaml(text);
+  const more = await extra(structuredClone(document));
+  writeFileSync(out, JSON.stringify({ ...more, sha256: sha256(text), document }));
 }
 
-/** `file` parsed: the copy in `parsed` when it was made from this very text, else parsed now. */
-export function readParsedYaml(file: string | URL, parsed: string | URL): unknown {
-  const text = readFileSync(file, 'utf8');
+/**
+ * The build's copy of `file` in `parsed` (its `document` and any extra values) when it was
+ * made from this very text, else null (no copy, not JSON, or made from another text).
+ */
+export function readParsedCopy(file: string | URL, parsed: string | URL): ParsedCopy | null {
+  return copyOf(readFileSync(file, 'utf8'), parsed);
+}
+
+/** A parsed copy: the document, and what `writeParsedYaml`'s `extra` added. */
+export type ParsedCopy = { readonly document: unknown } & Readonly<Record<string, unknown>>;
+
+function copyOf(text: string, parsed: string | URL): ParsedCopy | null {
   let copy: { sha256?: unknown; document?: unknown } | null = null;
   try {
     copy = JSON.parse(readFileSync(parsed, 'utf8'));
   } catch {
     // no parsed copy (the sources, or a file the build did not see)
   }
-  if (copy?.sha256 === sha256(text) && copy.document !== undefined) return copy.document;
-  return parseYaml(text);
+  return copy?.sha256 === sha256(text) && copy.document !== undefined ? (copy as ParsedCopy) : null;
+}
+
+/** `file` parsed: the copy in `parsed` when it was made from this very text, else parsed now. */
+export function readParsedYaml(file: string | URL, parsed: string | URL): unknown {
+  const text = readFileSync(file, 'utf8');
+  return copyOf(text, parsed)?.document ?? parseYaml(text);
 }

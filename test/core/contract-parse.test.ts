@@ -8,9 +8,14 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import $RefParser from '@apidevtools/json-schema-ref-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { parseContractFile, writeParsedContracts } from '../../mock/core/contract.ts';
+import {
+  dereferencedContract,
+  parseContractFile,
+  writeParsedContracts,
+} from '../../mock/core/contract.ts';
 import { PACKAGE_ROOT } from '../../mock/core/paths.ts';
 
 /**
@@ -30,10 +35,17 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
+/** Edits a contract's title in place (its copy goes stale). */
+const editTitle = (file: string) =>
+  writeFileSync(
+    file,
+    readFileSync(file, 'utf8').replace(/^info:\n {2}title: .*$/m, 'info:\n  title: Edited title'),
+  );
+
 describe('parsed contract copies', () => {
-  it('writes one copy per contract, each equal to the YAML parsed', () => {
+  it('writes one copy per contract, each equal to the YAML parsed', async () => {
     const into = tmp();
-    const written = writeParsedContracts(CONTRACTS, into);
+    const written = await writeParsedContracts(CONTRACTS, into);
     expect(written.map((f) => f.slice(into.length + 1)).sort()).toEqual(
       names.map((n) => n.replace(/\.yaml$/, '.parsed.json')).sort(),
     );
@@ -44,9 +56,9 @@ describe('parsed contract copies', () => {
     }
   });
 
-  it('reads the copy when the hash matches (a planted copy with the right hash is what comes back)', () => {
+  it('reads the copy when the hash matches (a planted copy with the right hash is what comes back)', async () => {
     const into = tmp();
-    writeParsedContracts(CONTRACTS, into);
+    await writeParsedContracts(CONTRACTS, into);
     const name = names[0] as string;
     const copyFile = join(into, name.replace(/\.yaml$/, '.parsed.json'));
     const copy = JSON.parse(readFileSync(copyFile, 'utf8'));
@@ -54,17 +66,13 @@ describe('parsed contract copies', () => {
     expect(parseContractFile(join(CONTRACTS, name), into)).toEqual({ planted: true });
   });
 
-  it('parses the YAML again once the contract is edited (the copy is stale)', () => {
+  it('parses the YAML again once the contract is edited (the copy is stale)', async () => {
     const into = tmp();
     const source = tmp();
     const name = names[0] as string;
     copyFileSync(join(CONTRACTS, name), join(source, name));
-    writeParsedContracts(source, into);
-    const edited = readFileSync(join(source, name), 'utf8').replace(
-      /^info:\n {2}title: .*$/m,
-      'info:\n  title: Edited title',
-    );
-    writeFileSync(join(source, name), edited);
+    await writeParsedContracts(source, into);
+    editTitle(join(source, name));
     const doc = parseContractFile(join(source, name), into) as { info: { title: string } };
     expect(doc.info.title).toBe('Edited title');
   });
@@ -77,5 +85,40 @@ describe('parsed contract copies', () => {
     expect(parseContractFile(file, into)).toEqual(fresh);
     writeFileSync(join(into, name.replace(/\.yaml$/, '.parsed.json')), '{not json');
     expect(parseContractFile(file, into)).toEqual(fresh);
+  });
+
+  it('keeps each contract dereferenced, equal to the ref parser run on the YAML now', async () => {
+    const into = tmp();
+    await writeParsedContracts(CONTRACTS, into);
+    for (const name of names) {
+      const file = join(CONTRACTS, name);
+      const fresh = await $RefParser.dereference(parse(readFileSync(file, 'utf8')));
+      const copy = JSON.parse(
+        readFileSync(join(into, name.replace(/\.yaml$/, '.parsed.json')), 'utf8'),
+      );
+      expect(copy.dereferenced).toEqual(fresh);
+      expect(JSON.stringify(copy.dereferenced)).not.toContain('"$ref"');
+      expect(await dereferencedContract(file, into)).toEqual(fresh);
+    }
+  });
+
+  it('reads the dereferenced copy while the hash matches, and dereferences an edited contract anew', async () => {
+    const into = tmp();
+    const source = tmp();
+    const name = names[0] as string;
+    copyFileSync(join(CONTRACTS, name), join(source, name));
+    await writeParsedContracts(source, into);
+    const copyFile = join(into, name.replace(/\.yaml$/, '.parsed.json'));
+    const copy = JSON.parse(readFileSync(copyFile, 'utf8'));
+    writeFileSync(copyFile, JSON.stringify({ ...copy, dereferenced: { planted: true } }));
+    expect(await dereferencedContract(join(source, name), into)).toEqual({ planted: true });
+    editTitle(join(source, name));
+    const doc = (await dereferencedContract(join(source, name), into)) as {
+      info: { title: string };
+    };
+    expect(doc.info.title).toBe('Edited title');
+    expect(JSON.stringify(doc)).not.toContain('"$ref"');
+    // No copy at all: parsed and dereferenced from the YAML.
+    expect(await dereferencedContract(join(source, name), tmp())).toEqual(doc);
   });
 });

@@ -11,9 +11,9 @@ describe('YAML read through the build’s parsed copy', () => {
   const file = join(dir, 'flow.yaml');
   const copy = join(dir, 'flow.parsed.json');
 
-  it('reads the copy while the text is the one it was made from', () => {
+  it('reads the copy while the text is the one it was made from', async () => {
     writeFileSync(file, 'name: first\nsteps: [a, b]\n');
-    writeParsedYaml(file, copy);
+    await writeParsedYaml(file, copy);
     expect(readParsedYaml(file, copy)).toEqual({ name: 'first', steps: ['a', 'b'] });
     // The copy is what was read: change its document, keep its hash.
     const written = JSON.parse(readFileSync(copy, 'utf8'));
