@@ -83,8 +83,10 @@ type DsrColumns = Readonly<Record<keyof DsrCounts, Int32Array>>;
 const dsrColumns = (n: number): DsrColumns =>
   Object.fromEntries(DSR_FIELDS.map((f) => [f, new Int32Array(n)])) as DsrColumns;
 
-/** Customers encoded between two pauses (a few milliseconds of work). */
+/** Customers whose strings are encoded into one piece. */
 const CUSTOMERS_PER_SLICE = 4096;
+/** Customers (or DSR rows) encoded between two calls of `pause` (well under a millisecond). */
+const ROWS_PER_PAUSE = 256;
 
 async function encodeWorld(
   world: World,
@@ -113,8 +115,8 @@ async function encodeWorld(
     if (i % CUSTOMERS_PER_SLICE === 0 && i > 0) {
       strings.push(Buffer.from(texts.join(''), 'utf8'));
       texts = [];
-      await pause();
     }
+    if (i % ROWS_PER_PAUSE === 0 && i > 0) await pause();
     const c = world.customers[i] as Customer;
     if (c.index !== i) throw new Error(`snapshot: customer ${c.id} is not at its index`);
     const s = c.subscription;
@@ -232,7 +234,7 @@ async function encodeChurnkey(
   for (const [k, a] of Object.entries(columns)) cols[k as keyof Columns] = w.add(a as TypedArray);
   const c = dsrColumns(data.dsr.length);
   for (let i = 0; i < data.dsr.length; i++) {
-    if (i % (4 * CUSTOMERS_PER_SLICE) === 0) await pause();
+    if (i % (4 * ROWS_PER_PAUSE) === 0) await pause();
     const d = data.dsr[i] as DsrCounts;
     c.events[i] = d.events;
     c.campaigns[i] = d.campaigns;

@@ -217,6 +217,26 @@ export function loadData<D>(
   }
 }
 
+/** The longest run of encoding between two of `saveData`'s pauses, in milliseconds. */
+export const SLICE_MS = 1;
+
+/**
+ * `pause`, awaited only once `sliceMs` have passed since it last was (called often, it lets
+ * a request wait for at most about one slice of work).
+ */
+export function budgeted(
+  pause: () => Promise<void>,
+  sliceMs: number,
+  now: () => number = () => performance.now(),
+): () => Promise<void> {
+  let since = now();
+  return async () => {
+    if (now() - since < sliceMs) return;
+    await pause();
+    since = now();
+  };
+}
+
 /**
  * Writes the data for these parameters: encoded a slice at a time (`pause` between slices, so
  * a server answers requests meanwhile), written by the file system's threads, whole under a
@@ -231,7 +251,7 @@ export async function saveData<D>(
 ): Promise<string> {
   const file = dataCacheFile(dir, p);
   const w = new ArrayWriter();
-  const encoded = await codec.encode(data, w, pause);
+  const encoded = await codec.encode(data, w, pause && budgeted(pause, SLICE_MS));
   // The values derived so far, their arrays after the data's.
   const derived = encodeTree(Object.fromEntries(derivedFor(codec.anchor(data))), w);
   const header: FileHeader = {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSeededData, type SeededData } from '../../generators/dataset.ts';
-import { dataCacheFile, loadData, saveData } from '../../mock/core/data-cache.ts';
+import { budgeted, dataCacheFile, loadData, saveData } from '../../mock/core/data-cache.ts';
 import type { WorldParams } from '../../mock/core/vendor.ts';
 import { createMock } from '../../mock/create.ts';
 import { datasetHash } from '../../mock/dataset.ts';
@@ -47,6 +47,48 @@ describe('the data cache', () => {
       loaded.world.customers[fresh.churnkey.sessions.at(0).customer.index],
     );
     expect(datasetHash(REGISTRY, params, loaded)).toBe(datasetHash(REGISTRY, params, fresh));
+  });
+
+  it('writes the same bytes when it pauses between slices (a server saving beside its requests)', async () => {
+    const whole = tempDir();
+    const sliced = tempDir();
+    await saveData(whole, params, fresh, codec);
+    let pauses = 0;
+    // A pause that takes 2 ms of the clock, so every budget check after it yields again.
+    await saveData(sliced, params, fresh, codec, async () => {
+      pauses++;
+      await new Promise((r) => setTimeout(r, 2));
+    });
+    expect(pauses).toBeGreaterThan(0);
+    expect(readFileSync(dataCacheFile(sliced, params))).toEqual(
+      readFileSync(dataCacheFile(whole, params)),
+    );
+  });
+
+  it('pauses only once a slice of work has taken its budget of the clock', async () => {
+    let t = 0;
+    let pauses = 0;
+    const pause = budgeted(
+      async () => {
+        pauses++;
+      },
+      1,
+      () => t,
+    );
+    await pause();
+    t = 0.5;
+    await pause();
+    expect(pauses).toBe(0);
+    t = 1;
+    await pause();
+    expect(pauses).toBe(1);
+    // The budget counts from the pause's end.
+    t = 1.9;
+    await pause();
+    expect(pauses).toBe(1);
+    t = 2;
+    await pause();
+    expect(pauses).toBe(2);
   });
 
   it('keys files by seed, as-of and scale: other parameters miss', async () => {
