@@ -154,7 +154,7 @@ export async function runStartup(): Promise<Row[]> {
 
 async function startups(caches: Map<number, string>): Promise<Row[]> {
   console.log('\n== start-up: process start to the first answered request (bin/churnmock.js) ==');
-  if (!existsSync(join(ROOT, 'dist/mock/cli/main.js')))
+  if (!existsSync(join(ROOT, 'dist/cli.js')))
     return [failed('start-up', new Error('dist/ is not built: run npm run build first'))];
   const rows: Row[] = [];
   const starts = new Map<number, Start>();

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// The `churnmock` command: the compiled CLI (npm run build), run by plain node.
+// The `churnmock` command: the compiled CLI bundled into one file (npm run build), run by plain node.
 import { existsSync } from 'node:fs';
 
-const main = new URL('../dist/mock/cli/main.js', import.meta.url);
+const main = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(main)) {
   // Only in a clone of the repository: the package ships dist/.
   process.stderr.write(

@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { codeDir } from '../mock/core/paths.ts';
 import { ansiFilter } from '../mock/core/terminal.ts';
 import type { PactOutcome, PactVerification } from './pact-runner.ts';
 
@@ -14,7 +14,7 @@ export interface VerifierOutput {
 /** The child's module next to this one: `.ts` from the sources (through tsx), `.js` built. */
 function childModule(): { file: string; execArgv: string[] } {
   const source = import.meta.url.endsWith('.ts');
-  const file = fileURLToPath(new URL(`./pact-child.${source ? 'ts' : 'js'}`, import.meta.url));
+  const file = `${codeDir('verify')}pact-child.${source ? 'ts' : 'js'}`;
   if (!source) return { file, execArgv: [] };
   let tsx = 'tsx';
   try {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseYaml, readParsedCopy, readParsedYaml, writeParsedYaml } from './parsed-yaml.ts';
+import { codeDir } from './paths.ts';
 
 export type JsonSchema = Record<string, unknown>;
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -128,7 +128,7 @@ function jsonBodySchema(content: unknown): JsonSchema | null {
  * build's `dist/mock/core/` that folder; from the sources, the contracts folder itself, which
  * holds no parsed copies.
  */
-export const PARSED_CONTRACTS = fileURLToPath(new URL('../../contracts/', import.meta.url));
+export const PARSED_CONTRACTS = codeDir('contracts');
 
 const parsedName = (file: string) => basename(file).replace(/\.ya?ml$/, '.parsed.json');
 

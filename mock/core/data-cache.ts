@@ -13,7 +13,6 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   ArrayReader,
   type ArrayRef,
@@ -22,6 +21,7 @@ import {
   encodeTree,
 } from '../../generators/typed-arrays.ts';
 import { adoptDerived, type Derived, derivedFor } from './derived.ts';
+import { codeDir } from './paths.ts';
 
 /**
  * A content-addressed cache of the generated data on disk (`--data-cache`): a start with the
@@ -86,8 +86,7 @@ export function dataVersion(): string {
   const require = createRequire(import.meta.url);
   for (const pkg of ['@faker-js/faker', 'pure-rand'])
     h.update(`${pkg} ${(require(`${pkg}/package.json`) as { version: string }).version}\n`);
-  for (const dir of ['../../generators/', '../'])
-    digestTree(h, fileURLToPath(new URL(dir, import.meta.url)));
+  for (const dir of ['generators', 'mock']) digestTree(h, codeDir(dir));
   version = h.digest('hex').slice(0, 16);
   return version;
 }

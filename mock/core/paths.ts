@@ -18,6 +18,19 @@ function packageRoot(): string {
 
 export const PACKAGE_ROOT = packageRoot();
 
+/** Whether this is the build's code (dist/, or the CLI's bundle of it) rather than the sources. */
+const COMPILED = import.meta.url.endsWith('.js');
+
+/**
+ * Where one of the code's folders (`mock/ui`, `verify`) is for the code running now, with the
+ * files the build copies beside the code: under `dist/` for the build, else in the sources.
+ * Found from the package's root, not from a module's own place, so the CLI's bundle of the
+ * build (dist/cli.js, one file) finds what each module would.
+ */
+export function codeDir(sub: string): string {
+  return `${PACKAGE_ROOT}${COMPILED ? 'dist/' : ''}${sub}/`;
+}
+
 /** The package's version (`churnmock --version`). */
 export const PACKAGE_VERSION: string = (
   JSON.parse(readFileSync(`${PACKAGE_ROOT}package.json`, 'utf8')) as { version: string }

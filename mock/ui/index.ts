@@ -2,14 +2,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { esc } from '../core/html.ts';
-import { PACKAGE_ROOT } from '../core/paths.ts';
+import { codeDir, PACKAGE_ROOT } from '../core/paths.ts';
 
 /** Where the dashboard lives: a page of the admin API (its calls go to `/__admin`). */
 export const UI_PREFIX = '/__admin/ui';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
+const HERE = codeDir('mock/ui');
 const PUBLIC = join(HERE, 'public');
 const require = createRequire(import.meta.url);
 

@@ -86,6 +86,9 @@ describe('the packed package', () => {
     expect(paths).toContain('LICENSE');
     expect(paths).toContain('dist/mock/index.js');
     expect(paths).toContain('dist/mock/index.d.ts');
+    // The command runs the CLI bundled into one file; each contract is kept parsed and dereferenced.
+    expect(paths).toContain('dist/cli.js');
+    for (const v of VENDORS) expect(paths).toContain(`dist/contracts/${v.id}.openapi.parsed.json`);
     // The dashboard: its own modules, and Redoc's bundle (a devDependency) copied at build.
     expect(paths).toContain('dist/mock/ui/public/app.js');
     expect(paths).toContain('dist/mock/ui/vendor/redoc/redoc.standalone.js');

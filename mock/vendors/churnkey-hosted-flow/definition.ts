@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { uuidOfHex } from '../../../generators/random.ts';
 import { ConfigurationError } from '../../core/errors.ts';
 import { parseYaml, readParsedYaml } from '../../core/parsed-yaml.ts';
+import { codeDir } from '../../core/paths.ts';
 import { sharedAjv } from '../../core/validation.ts';
 import { FLOW_SCHEMA } from './definition-schema.ts';
 import type { Condition } from './targeting.ts';
@@ -54,9 +56,10 @@ export class FlowDefinitionError extends ConfigurationError {
   }
 }
 
-export const DEFAULT_FLOW_FILE = new URL('./default-flow.yaml', import.meta.url);
+const FLOW_DIR = codeDir('mock/vendors/churnkey-hosted-flow');
+export const DEFAULT_FLOW_FILE = pathToFileURL(`${FLOW_DIR}default-flow.yaml`);
 /** Its JSON copy, written by the build beside it (read at start while its hash matches). */
-export const DEFAULT_FLOW_PARSED = new URL('./default-flow.parsed.json', import.meta.url);
+export const DEFAULT_FLOW_PARSED = pathToFileURL(`${FLOW_DIR}default-flow.parsed.json`);
 
 const ORDERED = new Set(['GT', 'GTE', 'LT', 'LTE', 'BETWEEN', 'NOT_BETWEEN']);
 const ARITY: Record<string, number> = { GT: 1, GTE: 1, LT: 1, LTE: 1, BETWEEN: 2, NOT_BETWEEN: 2 };
