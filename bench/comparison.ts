@@ -24,6 +24,11 @@ const RB = { 'reb-apikey': DEFAULT_REBILLY_CREDENTIALS.apiKey };
 const DAY = 86_400_000;
 const day = (from: string, k: number) =>
   new Date(Date.parse(from) + k * DAY).toISOString().slice(0, 10);
+/**
+ * An aggregation's end date: the last day of 2025, then a day earlier every 2,000 requests, so
+ * with its start date (k mod 2,000 days from 2020) each of the first 730,000 URLs is distinct.
+ */
+const endDay = (k: number) => day('2025-12-31', -(Math.floor(k / 2000) % 365));
 
 /** An endpoint loaded with a distinct URL per request. */
 interface Endpoint {
@@ -31,7 +36,12 @@ interface Endpoint {
   readonly kind: 'list' | 'aggregation';
   readonly contract: string;
   readonly headers: Readonly<Record<string, string>>;
-  /** The k-th request's path (k = 0, 1, …; distinct for every k the bench reaches). */
+  /**
+   * The k-th request's path (k = 0, 1, …): an aggregation's is distinct for every k a run
+   * reaches; a list cycles through its pages (9,900 skips, 7,400 offsets), each asked again
+   * later than the response cache remembers a key seen once (SEEN_ONCE_KEYS, 4,096), so no
+   * page is ever answered from it.
+   */
   readonly path: (k: number) => string;
 }
 
@@ -56,7 +66,7 @@ const ENDPOINTS: readonly Endpoint[] = [
     contract: 'churnkey-data',
     headers: CK,
     path: (k) =>
-      `/v1/data/session-aggregation?breakdown=month-saveType&startDate=${day('2020-01-01', k % 2000)}`,
+      `/v1/data/session-aggregation?breakdown=month-saveType&startDate=${day('2020-01-01', k % 2000)}&endDate=${endDay(k)}`,
   },
   {
     name: 'Rebilly report by planId (varying period)',
@@ -64,7 +74,7 @@ const ENDPOINTS: readonly Endpoint[] = [
     contract: 'rebilly-reports',
     headers: RB,
     path: (k) =>
-      `/experimental/reports/subscription-cancellation?periodStart=${day('2020-01-01', k % 2000)}T00:00:00Z&periodEnd=2025-12-31T23:59:59Z&aggregationField=planId&limit=100`,
+      `/experimental/reports/subscription-cancellation?periodStart=${day('2020-01-01', k % 2000)}T00:00:00Z&periodEnd=${endDay(k)}T23:59:59Z&aggregationField=planId&limit=100`,
   },
   {
     name: 'ChurnCut churn analytics (varying range)',
@@ -72,7 +82,7 @@ const ENDPOINTS: readonly Endpoint[] = [
     contract: 'churncut',
     headers: CC,
     path: (k) =>
-      `/v1/analytics/churn?start_date=${day('2020-01-01', k % 2000)}&end_date=2025-12-31`,
+      `/v1/analytics/churn?start_date=${day('2020-01-01', k % 2000)}&end_date=${endDay(k)}`,
   },
 ];
 

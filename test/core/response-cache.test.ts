@@ -2,16 +2,21 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Operation } from '../../mock/core/contract.ts';
 import { cacheKey } from '../../mock/core/pipeline/cache.ts';
-import { ResponseCache } from '../../mock/core/pipeline/response-cache.ts';
+import { ResponseCache, SEEN_ONCE_KEYS } from '../../mock/core/pipeline/response-cache.ts';
 import type { VendorModule } from '../../mock/core/pipeline/types.ts';
 
 const body = (bytes: number, fill = 'x') => Buffer.from(fill.repeat(bytes));
 const keys = (cache: ResponseCache, all: string[]) => all.filter((k) => cache.get(k));
+/** Answers `key` twice: the second answer is kept. */
+const keep = (cache: ResponseCache, key: string, status: number, b: Buffer, h = {}) => {
+  cache.set(key, status, b, h);
+  return cache.set(key, status, b, h);
+};
 
 describe('ResponseCache', () => {
   it('set returns the entry with a quoted ETag naming its key in this process; get finds it', () => {
     const cache = new ResponseCache();
-    const entry = cache.set('k', 200, body(3), { 'content-type': 'application/json' });
+    const entry = keep(cache, 'k', 200, body(3), { 'content-type': 'application/json' });
     const sha1 = createHash('sha1').update('k').digest('base64url');
     expect(entry).toEqual({
       status: 200,
@@ -31,24 +36,55 @@ describe('ResponseCache', () => {
 
   it('keeps at most maxEntries, dropping the least recently used', () => {
     const cache = new ResponseCache(2, 1000);
-    cache.set('a', 200, body(1), {});
-    cache.set('b', 200, body(1), {});
+    keep(cache, 'a', 200, body(1));
+    keep(cache, 'b', 200, body(1));
     cache.get('a');
-    cache.set('c', 200, body(1), {});
+    keep(cache, 'c', 200, body(1));
     expect(keys(cache, ['a', 'b', 'c'])).toEqual(['a', 'c']);
   });
 
   it('keeps at most maxBytes of bodies (an empty one counts as 1), none over a quarter of them', () => {
     const cache = new ResponseCache(100, 100);
-    for (const k of ['a', 'b', 'c', 'd', 'e']) cache.set(k, 200, body(25), {});
+    for (const k of ['a', 'b', 'c', 'd', 'e']) keep(cache, k, 200, body(25));
     expect(keys(cache, ['a', 'b', 'c', 'd', 'e'])).toEqual(['b', 'c', 'd', 'e']);
-    const big = cache.set('big', 200, body(26), {});
+    const big = keep(cache, 'big', 200, body(26));
     expect(big.etag).toMatch(/^"[\w-]+"$/);
     expect(cache.get('big')).toBeUndefined();
     expect(keys(cache, ['b', 'c', 'd', 'e'])).toEqual(['b', 'c', 'd', 'e']);
-    cache.set('empty', 204, body(0), {});
+    keep(cache, 'empty', 204, body(0));
     expect(cache.get('empty')?.status).toBe(204);
     expect(keys(cache, ['b', 'c', 'd', 'e'])).toEqual(['c', 'd', 'e']);
+  });
+
+  it('keeps an answer the second time its key is answered; the first time only gives its entry', () => {
+    const cache = new ResponseCache();
+    const first = cache.set('once', 200, body(3), {});
+    expect(first.status).toBe(200);
+    expect(cache.get('once')).toBeUndefined();
+    const second = cache.set('once', 200, body(3), {});
+    expect(second.etag).toBe(first.etag);
+    expect(cache.get('once')).toBe(second);
+    // Cleared (a reset): the key is a first sight again.
+    cache.clear();
+    expect(cache.get('once')).toBeUndefined();
+    cache.set('once', 200, body(3), {});
+    expect(cache.get('once')).toBeUndefined();
+  });
+
+  it(`remembers up to ${SEEN_ONCE_KEYS} keys seen once, then forgets them all at once (bounded)`, () => {
+    const full = new ResponseCache();
+    full.set('early', 200, body(1), {});
+    for (let i = 1; i < SEEN_ONCE_KEYS; i++) full.set(`k${i}`, 200, body(1), {});
+    full.set('early', 200, body(1), {});
+    expect(full.get('early')).toBeDefined();
+    const past = new ResponseCache();
+    past.set('early', 200, body(1), {});
+    for (let i = 1; i <= SEEN_ONCE_KEYS; i++) past.set(`k${i}`, 200, body(1), {});
+    past.set('early', 200, body(1), {});
+    expect(past.get('early')).toBeUndefined();
+    // The key that found the set full is remembered after the clearing.
+    past.set(`k${SEEN_ONCE_KEYS}`, 200, body(1), {});
+    expect(past.get(`k${SEEN_ONCE_KEYS}`)).toBeDefined();
   });
 });
 

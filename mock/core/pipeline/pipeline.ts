@@ -124,7 +124,12 @@ export function compileOperation(
       const result = checkResponse(responses, vendor, op, handled);
       if (key !== null && result.status === 200) {
         const entry = store(cache, key, result.status, result.body, result.headers);
-        return void send(res, cachedReply(entry, {}, cachedHead(entry, head), extra));
+        // Its ETag names the key, so a client's tag from before is this answer's: a 304.
+        const before304 = req.headers['if-none-match'] ? [...head, ...extra] : [];
+        return void send(
+          res,
+          cachedReply(entry, req.headers, cachedHead(entry, head), extra, before304),
+        );
       }
       sendResult(res, result, [...head, ...extra]);
     };
