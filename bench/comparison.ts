@@ -39,7 +39,7 @@ interface Endpoint {
   /**
    * The k-th request's path (k = 0, 1, …): an aggregation's is distinct for every k a run
    * reaches; a list cycles through its pages (9,900 skips, 7,400 offsets), each asked again
-   * later than the response cache remembers a key seen once (SEEN_ONCE_KEYS, 4,096), so no
+   * later than the response cache remembers a URL it answered (ANSWERED_URLS, 4,096), so no
    * page is ever answered from it.
    */
   readonly path: (k: number) => string;

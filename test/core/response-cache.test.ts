@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Operation } from '../../mock/core/contract.ts';
 import { cacheKey } from '../../mock/core/pipeline/cache.ts';
-import { ResponseCache, SEEN_ONCE_KEYS } from '../../mock/core/pipeline/response-cache.ts';
+import { ANSWERED_URLS, ResponseCache } from '../../mock/core/pipeline/response-cache.ts';
 import type { VendorModule } from '../../mock/core/pipeline/types.ts';
 
 const body = (bytes: number, fill = 'x') => Buffer.from(fill.repeat(bytes));
@@ -56,7 +56,7 @@ describe('ResponseCache', () => {
     expect(keys(cache, ['b', 'c', 'd', 'e'])).toEqual(['c', 'd', 'e']);
   });
 
-  it('keeps an answer the second time its key is answered; the first time only gives its entry', () => {
+  it('keeps an answer only for a URL answered before; the first time only gives its entry', () => {
     const cache = new ResponseCache();
     const first = cache.set('once', 200, body(3), {});
     expect(first.status).toBe(200);
@@ -71,20 +71,31 @@ describe('ResponseCache', () => {
     expect(cache.get('once')).toBeUndefined();
   });
 
-  it(`remembers up to ${SEEN_ONCE_KEYS} keys seen once, then forgets them all at once (bounded)`, () => {
+  it('knows a URL across versions: after a write, its first answer is kept', () => {
+    const cache = new ResponseCache();
+    cache.set('listThings|/v1/things|"limit":"20",|3@100', 200, body(1), {});
+    expect(cache.get('listThings|/v1/things|"limit":"20",|3@100')).toBeUndefined();
+    const after = cache.set('listThings|/v1/things|"limit":"20",|4@100', 200, body(1), {});
+    expect(cache.get('listThings|/v1/things|"limit":"20",|4@100')).toBe(after);
+    // Another URL under the same version is a first sight.
+    cache.set('listThings|/v1/things|"limit":"21",|4@100', 200, body(1), {});
+    expect(cache.get('listThings|/v1/things|"limit":"21",|4@100')).toBeUndefined();
+  });
+
+  it(`remembers up to ${ANSWERED_URLS} URLs, then forgets them all at once (bounded)`, () => {
     const full = new ResponseCache();
     full.set('early', 200, body(1), {});
-    for (let i = 1; i < SEEN_ONCE_KEYS; i++) full.set(`k${i}`, 200, body(1), {});
+    for (let i = 1; i < ANSWERED_URLS; i++) full.set(`k${i}`, 200, body(1), {});
     full.set('early', 200, body(1), {});
     expect(full.get('early')).toBeDefined();
     const past = new ResponseCache();
     past.set('early', 200, body(1), {});
-    for (let i = 1; i <= SEEN_ONCE_KEYS; i++) past.set(`k${i}`, 200, body(1), {});
+    for (let i = 1; i <= ANSWERED_URLS; i++) past.set(`k${i}`, 200, body(1), {});
     past.set('early', 200, body(1), {});
     expect(past.get('early')).toBeUndefined();
     // The key that found the set full is remembered after the clearing.
-    past.set(`k${SEEN_ONCE_KEYS}`, 200, body(1), {});
-    expect(past.get(`k${SEEN_ONCE_KEYS}`)).toBeDefined();
+    past.set(`k${ANSWERED_URLS}`, 200, body(1), {});
+    expect(past.get(`k${ANSWERED_URLS}`)).toBeDefined();
   });
 });
 
@@ -100,6 +111,11 @@ describe('cacheKey', () => {
     );
     expect(key({ limit: '20' })).toContain('v7');
     expect(key({ limit: '20' }, 'v8')).not.toBe(key({ limit: '20' }));
+    // The version is the last field: the rest names the URL, the same across versions.
+    const urlOf = (k: string | null) => String(k).slice(0, String(k).lastIndexOf('|'));
+    expect(key({ limit: '20' })?.endsWith('|v7')).toBe(true);
+    expect(urlOf(key({ limit: '20' }, 'v8'))).toBe(urlOf(key({ limit: '20' })));
+    expect(urlOf(key({ limit: '21' }))).not.toBe(urlOf(key({ limit: '20' })));
   });
 
   it('tells apart values, names, repeated parameters and separators inside values', () => {

@@ -18,7 +18,8 @@ export function cacheKey(
   version = vendor.cacheVersion?.(),
 ): string | null {
   if (op.method !== 'get' || version === undefined) return null;
-  return `${op.id}|${path}|${version}|${canonicalQuery(query)}`;
+  // The version last (it has no `|`): the key without it names the URL (response-cache.ts).
+  return `${op.id}|${path}|${canonicalQuery(query)}|${version}`;
 }
 
 /**

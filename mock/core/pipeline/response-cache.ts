@@ -17,21 +17,28 @@ export interface CachedResponse {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-/** Keys answered once and not kept yet, at most (then forgotten all at once). */
-export const SEEN_ONCE_KEYS = 4096;
+/** URLs remembered as answered before, at most (then forgotten all at once). */
+export const ANSWERED_URLS = 4096;
+
+/** A key's URL: the key without its version, its last `|` field (cache.ts: cacheKey). */
+const urlOf = (key: string) => {
+  const bar = key.lastIndexOf('|');
+  return bar < 0 ? key : key.slice(0, bar);
+};
 
 /**
  * A small LRU of serialised GET responses, bounded by entries and bytes; a body over a quarter
- * of the bytes is not kept. An answer is kept the second time its key is answered (a "seen
- * once" set of keys, bounded, decides): a client that never repeats a URL (a sync paging
- * through, a dashboard moving its range) costs no cache insert, eviction or retained body,
- * and one that repeats one is answered from the cache from its third request. Entries are keyed by the vendor's cache version, so any write or
+ * of the bytes is not kept. An answer is kept only for a URL answered before (a bounded set of
+ * URLs, keys without their version, decides): a client that never repeats a URL (a sync
+ * paging through, a dashboard moving its range) costs no cache insert, eviction or retained
+ * body; one that repeats a URL is answered from the cache from its third request, and again
+ * from its second after each write or clock move (the URL is still known). Entries are keyed by the vendor's cache version, so any write or
  * clock move makes old entries unreachable. An entry's ETag names its key in this process: the
  * same key is the same bytes, another key (a write since, another query) another tag.
  */
 export class ResponseCache {
   readonly #entries: LRUCache<string, CachedResponse>;
-  readonly #seenOnce = new Set<string>();
+  readonly #answered = new Set<string>();
 
   constructor(maxEntries = 256, maxBytes = 64 * 1024 * 1024) {
     this.#entries = new LRUCache({
@@ -56,16 +63,17 @@ export class ResponseCache {
     // From the key, not the body: hashing a 300 KB page cost more than assembling it.
     const etag = `"${BOOT}${hash('sha1', key, 'base64url')}"`;
     const entry = { status, body, etag, headers };
-    if (this.#seenOnce.delete(key)) this.#entries.set(key, entry);
+    const url = urlOf(key);
+    if (this.#answered.has(url)) this.#entries.set(key, entry);
     else {
-      if (this.#seenOnce.size >= SEEN_ONCE_KEYS) this.#seenOnce.clear();
-      this.#seenOnce.add(key);
+      if (this.#answered.size >= ANSWERED_URLS) this.#answered.clear();
+      this.#answered.add(url);
     }
     return entry;
   }
 
   clear(): void {
     this.#entries.clear();
-    this.#seenOnce.clear();
+    this.#answered.clear();
   }
 }
