@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { codeDir } from '../mock/core/paths.ts';
+import { COMPILED, codeDir } from '../mock/core/paths.ts';
 import { ansiFilter } from '../mock/core/terminal.ts';
 import type { PactOutcome, PactVerification } from './pact-runner.ts';
 
@@ -13,9 +13,8 @@ export interface VerifierOutput {
 
 /** The child's module next to this one: `.ts` from the sources (through tsx), `.js` built. */
 function childModule(): { file: string; execArgv: string[] } {
-  const source = import.meta.url.endsWith('.ts');
-  const file = `${codeDir('verify')}pact-child.${source ? 'ts' : 'js'}`;
-  if (!source) return { file, execArgv: [] };
+  const file = `${codeDir('verify')}pact-child.${COMPILED ? 'js' : 'ts'}`;
+  if (COMPILED) return { file, execArgv: [] };
   let tsx = 'tsx';
   try {
     tsx = import.meta.resolve('tsx');

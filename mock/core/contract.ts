@@ -172,10 +172,11 @@ export async function dereferencedContract(
   file: string,
   parsed: string = PARSED_CONTRACTS,
 ): Promise<JsonSchema> {
-  const copy = readParsedCopy(file, join(parsed, parsedName(file)));
+  const text = readFileSync(file, 'utf8');
+  const copy = readParsedCopy(text, join(parsed, parsedName(file)));
   const built = copy?.dereferenced;
   if (built && typeof built === 'object') return built as JsonSchema;
-  return dereference(copy ? copy.document : parseYaml(readFileSync(file, 'utf8')));
+  return dereference(copy ? copy.document : parseYaml(text));
 }
 
 /** Loads and dereferences an OpenAPI file and lists its operations. Done once, at start-up. */

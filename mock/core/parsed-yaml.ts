@@ -29,18 +29,14 @@ export async function writeParsedYaml(
   writeFileSync(out, JSON.stringify({ ...more, sha256: sha256(text), document }));
 }
 
-/**
- * The build's copy of `file` in `parsed` (its `document` and any extra values) when it was
- * made from this very text, else null (no copy, not JSON, or made from another text).
- */
-export function readParsedCopy(file: string | URL, parsed: string | URL): ParsedCopy | null {
-  return copyOf(readFileSync(file, 'utf8'), parsed);
-}
-
 /** A parsed copy: the document, and what `writeParsedYaml`'s `extra` added. */
 export type ParsedCopy = { readonly document: unknown } & Readonly<Record<string, unknown>>;
 
-function copyOf(text: string, parsed: string | URL): ParsedCopy | null {
+/**
+ * The build's copy in `parsed` (its `document` and any extra values) when it was made from
+ * this very `text`, else null (no copy, not JSON, or made from another text).
+ */
+export function readParsedCopy(text: string, parsed: string | URL): ParsedCopy | null {
   let copy: { sha256?: unknown; document?: unknown } | null = null;
   try {
     copy = JSON.parse(readFileSync(parsed, 'utf8'));
@@ -53,5 +49,5 @@ function copyOf(text: string, parsed: string | URL): ParsedCopy | null {
 /** `file` parsed: the copy in `parsed` when it was made from this very text, else parsed now. */
 export function readParsedYaml(file: string | URL, parsed: string | URL): unknown {
   const text = readFileSync(file, 'utf8');
-  return copyOf(text, parsed)?.document ?? parseYaml(text);
+  return readParsedCopy(text, parsed)?.document ?? parseYaml(text);
 }

@@ -19,7 +19,7 @@ function packageRoot(): string {
 export const PACKAGE_ROOT = packageRoot();
 
 /** Whether this is the build's code (dist/, or the CLI's bundle of it) rather than the sources. */
-const COMPILED = import.meta.url.endsWith('.js');
+export const COMPILED = import.meta.url.endsWith('.js');
 
 /**
  * Where one of the code's folders (`mock/ui`, `verify`) is for the code running now, with the

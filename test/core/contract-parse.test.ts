@@ -42,6 +42,20 @@ const editTitle = (file: string) =>
     readFileSync(file, 'utf8').replace(/^info:\n {2}title: .*$/m, 'info:\n  title: Edited title'),
   );
 
+/** A contract copied into a folder of its own, with the build's copies of it in `into`. */
+async function builtCopy(): Promise<{ file: string; into: string; copyFile: string }> {
+  const into = tmp();
+  const source = tmp();
+  const name = names[0] as string;
+  copyFileSync(join(CONTRACTS, name), join(source, name));
+  await writeParsedContracts(source, into);
+  return {
+    file: join(source, name),
+    into,
+    copyFile: join(into, name.replace(/\.yaml$/, '.parsed.json')),
+  };
+}
+
 describe('parsed contract copies', () => {
   it('writes one copy per contract, each equal to the YAML parsed', async () => {
     const into = tmp();
@@ -67,13 +81,9 @@ describe('parsed contract copies', () => {
   });
 
   it('parses the YAML again once the contract is edited (the copy is stale)', async () => {
-    const into = tmp();
-    const source = tmp();
-    const name = names[0] as string;
-    copyFileSync(join(CONTRACTS, name), join(source, name));
-    await writeParsedContracts(source, into);
-    editTitle(join(source, name));
-    const doc = parseContractFile(join(source, name), into) as { info: { title: string } };
+    const { file, into } = await builtCopy();
+    editTitle(file);
+    const doc = parseContractFile(file, into) as { info: { title: string } };
     expect(doc.info.title).toBe('Edited title');
   });
 
@@ -103,22 +113,17 @@ describe('parsed contract copies', () => {
   });
 
   it('reads the dereferenced copy while the hash matches, and dereferences an edited contract anew', async () => {
-    const into = tmp();
-    const source = tmp();
-    const name = names[0] as string;
-    copyFileSync(join(CONTRACTS, name), join(source, name));
-    await writeParsedContracts(source, into);
-    const copyFile = join(into, name.replace(/\.yaml$/, '.parsed.json'));
+    const { file, into, copyFile } = await builtCopy();
     const copy = JSON.parse(readFileSync(copyFile, 'utf8'));
     writeFileSync(copyFile, JSON.stringify({ ...copy, dereferenced: { planted: true } }));
-    expect(await dereferencedContract(join(source, name), into)).toEqual({ planted: true });
-    editTitle(join(source, name));
-    const doc = (await dereferencedContract(join(source, name), into)) as {
+    expect(await dereferencedContract(file, into)).toEqual({ planted: true });
+    editTitle(file);
+    const doc = (await dereferencedContract(file, into)) as {
       info: { title: string };
     };
     expect(doc.info.title).toBe('Edited title');
     expect(JSON.stringify(doc)).not.toContain('"$ref"');
     // No copy at all: parsed and dereferenced from the YAML.
-    expect(await dereferencedContract(join(source, name), tmp())).toEqual(doc);
+    expect(await dereferencedContract(file, tmp())).toEqual(doc);
   });
 });

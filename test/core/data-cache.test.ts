@@ -76,19 +76,17 @@ describe('the data cache', () => {
       () => t,
     );
     await pause();
-    t = 0.5;
-    await pause();
-    expect(pauses).toBe(0);
-    t = 1;
-    await pause();
-    expect(pauses).toBe(1);
-    // The budget counts from the pause's end.
-    t = 1.9;
-    await pause();
-    expect(pauses).toBe(1);
-    t = 2;
-    await pause();
-    expect(pauses).toBe(2);
+    // [the clock, the pauses awaited so far]; the budget counts from the last pause's end.
+    for (const [at, expected] of [
+      [0.5, 0],
+      [1, 1],
+      [1.9, 1],
+      [2, 2],
+    ] as const) {
+      t = at;
+      await pause();
+      expect(pauses, `at ${at} ms`).toBe(expected);
+    }
   });
 
   it('keys files by seed, as-of and scale: other parameters miss', async () => {

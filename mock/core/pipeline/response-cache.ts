@@ -32,9 +32,10 @@ const urlOf = (key: string) => {
  * URLs, keys without their version, decides): a client that never repeats a URL (a sync
  * paging through, a dashboard moving its range) costs no cache insert, eviction or retained
  * body; one that repeats a URL is answered from the cache from its third request, and again
- * from its second after each write or clock move (the URL is still known). Entries are keyed by the vendor's cache version, so any write or
- * clock move makes old entries unreachable. An entry's ETag names its key in this process: the
- * same key is the same bytes, another key (a write since, another query) another tag.
+ * from its second after each write or clock move (the URL is still known). Entries are keyed
+ * by the vendor's cache version, so any write or clock move makes old entries unreachable. An
+ * entry's ETag names its key in this process: the same key is the same bytes, another key (a
+ * write since, another query) another tag.
  */
 export class ResponseCache {
   readonly #entries: LRUCache<string, CachedResponse>;
