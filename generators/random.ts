@@ -66,6 +66,11 @@ export class Rng {
     return this.#next() < p;
   }
 
+  /** A uniform index into an array of `length` elements (the draw `pick` makes). */
+  index(length: number): number {
+    return Math.floor(this.#next() * length);
+  }
+
   /** One element of a non-empty array. */
   pick<T>(items: readonly T[]): T {
     return items[Math.floor(this.#next() * items.length)] as T;
@@ -119,28 +124,46 @@ const ALNUM = Buffer.from(
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
 const CHUNK = 8; // 62^8 < 2^53, so one draw yields eight characters.
 const CHUNK_MAX = 62 ** CHUNK - 1;
+/** A draw's four low base-62 digits are its remainder by this, the four high ones its quotient. */
+const HALF = 62 ** 4;
 const scratch = Buffer.alloc(256);
+
+/** Writes `prefix` at the start of `scratch` as latin1 (a loop: `write`'s checks cost more). */
+function writePrefix(prefix: string): number {
+  for (let k = 0; k < prefix.length; k++) scratch[k] = prefix.charCodeAt(k) & 255;
+  return prefix.length;
+}
+
+/** Writes the base-62 digits of `n` (< 62^4), lowest first, at `i` until `end`; the next `i`. */
+function base62(n: number, i: number, end: number): number {
+  for (let k = 0; k < 4 && i < end; k++, i++) {
+    const q = (n / 62) | 0;
+    scratch[i] = ALNUM[n - q * 62] as number;
+    n = q;
+  }
+  return i;
+}
 
 /**
  * `length` mixed-case alphanumerics (prefix + length ≤ 256), eight per draw, written into a buffer so the result
  * is one flat string: appending characters one by one leaves V8 cons-string chains that cost
- * hundreds of bytes per id across a million sessions.
+ * hundreds of bytes per id across a million sessions. A draw's eight digits, lowest first, come
+ * from its two halves in small-integer arithmetic (a double's `%` and division cost twice as
+ * much).
  */
 export function alphanumeric(r: Rng, length: number, prefix = ''): string {
-  const p = scratch.write(prefix, 0, 'latin1');
-  for (let i = p; i < p + length; ) {
-    let n = r.int(0, CHUNK_MAX);
-    for (let k = 0; k < CHUNK && i < p + length; k++, i++) {
-      scratch[i] = ALNUM[n % 62] as number;
-      n = Math.floor(n / 62);
-    }
+  const end = writePrefix(prefix) + length;
+  for (let i = end - length; i < end; ) {
+    const n = r.int(0, CHUNK_MAX);
+    const high = Math.floor(n / HALF);
+    i = base62(high, base62(n - high * HALF, i, end), end);
   }
-  return scratch.toString('latin1', 0, p + length);
+  return scratch.toString('latin1', 0, end);
 }
 
 /** `length` lowercase hex digits (prefix + length ≤ 256), eight per draw, as one flat string. */
 export function hex(r: Rng, length: number, prefix = ''): string {
-  const p = scratch.write(prefix, 0, 'latin1');
+  const p = writePrefix(prefix);
   for (let i = p; i < p + length; ) {
     let n = r.int(0, 0xffffffff);
     for (let k = 0; k < 8 && i < p + length; k++, i++) {

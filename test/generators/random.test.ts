@@ -1,6 +1,6 @@
 import { base, en, Faker, generateMersenne53Randomizer } from '@faker-js/faker';
 import { describe, expect, it } from 'vitest';
-import { deriveSeed, mersenne53, Rng } from '../../generators/random.ts';
+import { alphanumeric, deriveSeed, hex, mersenne53, Rng } from '../../generators/random.ts';
 
 /**
  * The generators draw from pure-rand's Mersenne Twister and faker's English locale alone (faker's
@@ -40,5 +40,61 @@ describe('the generators’ random stream', () => {
   it('refuses to be seeded again through its faker', () => {
     const r = new Rng(3);
     expect(() => r.faker.seed(4)).toThrow(/seeded once/);
+  });
+});
+
+/**
+ * Ids are the base-62 (or hex) digits of the stream's draws, lowest first, eight (hex: eight of
+ * a 32-bit draw) per draw: checked against the digits worked out with BigInt, for lengths that
+ * end mid-draw and on a draw's boundary, with and without a prefix.
+ */
+describe('ids drawn from the stream', () => {
+  const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+  const digits = (
+    next: () => number,
+    length: number,
+    perDraw: number,
+    base: number,
+    set: string,
+  ) => {
+    let out = '';
+    while (out.length < length) {
+      let n = BigInt(next());
+      for (let k = 0; k < perDraw && out.length < length; k++) {
+        out += set[Number(n % BigInt(base))];
+        n /= BigInt(base);
+      }
+    }
+    return out;
+  };
+
+  it('are the base-62 digits of 0..62^8-1 draws', () => {
+    for (const seed of SEEDS) {
+      const r = new Rng(seed);
+      const reference = new Rng(seed);
+      for (const length of [0, 1, 4, 5, 8, 9, 14, 16, 22, 30]) {
+        for (const prefix of ['', 'cus_', 'sub_1M']) {
+          const draw = () => reference.int(0, 62 ** 8 - 1);
+          expect(alphanumeric(r, length, prefix)).toBe(prefix + digits(draw, length, 8, 62, ALNUM));
+        }
+      }
+    }
+  });
+
+  it('are the hex digits of 32-bit draws', () => {
+    const r = new Rng(7);
+    const reference = new Rng(7);
+    for (const length of [0, 3, 8, 16, 24, 32]) {
+      const draw = () => reference.int(0, 0xffffffff);
+      expect(hex(r, length, '65f0a1b2')).toBe(
+        `65f0a1b2${digits(draw, length, 8, 16, '0123456789abcdef')}`,
+      );
+    }
+  });
+
+  it('draw the largest value as eight z', () => {
+    const top = { int: (min: number, max: number) => (min === 0 ? max : min) } as unknown as Rng;
+    expect(alphanumeric(top, 8)).toBe('zzzzzzzz');
+    expect(alphanumeric(top, 3, 'x')).toBe('xzzz');
   });
 });
