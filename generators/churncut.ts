@@ -62,17 +62,66 @@ function drawFactors(r: Rng, i: number, p: number, types: Uint8Array, weights: U
   }
 }
 
-export function listOrder(customers: readonly Customer[]): Int32Array {
-  const created = Float64Array.from(customers, (c) => c.created);
-  const order = new Int32Array(customers.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  order.sort((a, b) => {
+/** Orders `order`'s customer indices by created desc, then id asc, then index (a stable sort). */
+function compareListed(customers: readonly Customer[], created: Float64Array) {
+  return (a: number, b: number): number => {
     const d = (created[b] as number) - (created[a] as number);
     if (d !== 0) return d;
     const x = (customers[a] as Customer).id;
     const y = (customers[b] as Customer).id;
     return x < y ? -1 : x > y ? 1 : 0;
-  });
+  };
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * Customer indices in list order: created desc, then id asc. Sorted as 64-bit keys (time before
+ * the newest creation above the index bits) by the engine's own numeric sort, with no call per
+ * comparison (a comparator over 750,000 customers took 0.5 s); the few customers created in the
+ * same millisecond are then ordered by id. Creation times that are not integers, or span more
+ * than the key or a double's integers hold, take the comparator.
+ */
+export function listOrder(customers: readonly Customer[]): Int32Array {
+  const n = customers.length;
+  const created = Float64Array.from(customers, (c) => c.created);
+  const order = new Int32Array(n);
+  let newest = Number.NEGATIVE_INFINITY;
+  let oldest = Number.POSITIVE_INFINITY;
+  let integral = true;
+  for (const t of created) {
+    if (t > newest) newest = t;
+    if (t < oldest) oldest = t;
+    if (!Number.isInteger(t)) integral = false;
+  }
+  const indexBits = Math.max(1, Math.ceil(Math.log2(n + 1)));
+  const span = newest - oldest;
+  const fits = span <= Number.MAX_SAFE_INTEGER && span < 2 ** (64 - indexBits);
+  if (!LITTLE_ENDIAN || !integral || indexBits > 31 || !fits) {
+    for (let i = 0; i < n; i++) order[i] = i;
+    return order.sort(compareListed(customers, created));
+  }
+  // Key = (newest - created) · 2^indexBits + index, written as two 32-bit halves.
+  const keys = new BigUint64Array(n);
+  const halves = new Uint32Array(keys.buffer);
+  const lowSpan = 2 ** (32 - indexBits);
+  for (let i = 0; i < n; i++) {
+    const age = newest - (created[i] as number);
+    const high = Math.floor(age / lowSpan);
+    halves[2 * i] = (age - high * lowSpan) * 2 ** indexBits + i;
+    halves[2 * i + 1] = high;
+  }
+  keys.sort();
+  const mask = 2 ** indexBits - 1;
+  for (let i = 0; i < n; i++) order[i] = (halves[2 * i] as number) & mask;
+  // Customers created in the same millisecond: by id.
+  const compare = compareListed(customers, created);
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && created[order[j] as number] === created[order[i] as number]) j++;
+    if (j - i > 1) order.subarray(i, j).sort(compare);
+    i = j;
+  }
   return order;
 }
 
