@@ -1,6 +1,6 @@
 import type { Blueprint, OfferDef, SurveyChoice } from './churnkey-flows.ts';
-import { DATA_START, DAY } from './time.ts';
-import { groupByKey } from './typed-arrays.ts';
+import { DAY } from './time.ts';
+import { groupByKey, packedOrder } from './typed-arrays.ts';
 import type { Customer } from './world.ts';
 
 /** An accepted offer exactly as the session JSON shows it (shared, never mutated). */
@@ -363,9 +363,6 @@ function gather(out: TypedOut, from: ArrayLike<number>, order: Uint32Array): voi
 }
 type TypedOut = Float64Array | Uint32Array | Uint16Array | Uint8Array;
 
-const TIME_BITS = 38; // ms after DATA_START: 2^38 ms ≈ 8.7 years of data
-const INDEX_BITS = 26; // up to 67M sessions
-
 /**
  * Collects generated sessions (in any order) into columns; `finish` sorts them newest first
  * and marks the bounced ones, as the Data API docs' rule says (List Sessions: "A session gets
@@ -525,25 +522,15 @@ export class SessionTableBuilder {
       }
       return 0;
     };
+    let oldest = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < n; i++) oldest = Math.min(oldest, created[i] as number);
+    // Ascending (time, row) as packed keys, read backwards: newest first, later rows first.
+    const ascending = packedOrder(created.subarray(0, n).map((t) => t - oldest));
     let order: Uint32Array;
-    let fits = n < 2 ** INDEX_BITS;
-    for (let i = 0; fits && i < n; i++) {
-      const t = (created[i] as number) - DATA_START;
-      fits = t >= 0 && t < 2 ** TIME_BITS;
-    }
-    if (fits) {
-      // Sorting packed (time, row) keys natively is several times faster than a comparator.
-      const keys = new BigUint64Array(n);
-      const shift = BigInt(INDEX_BITS);
-      for (let i = 0; i < n; i++)
-        keys[i] = (BigInt((created[i] as number) - DATA_START) << shift) | BigInt(i);
-      keys.sort();
-      const mask = (1n << shift) - 1n;
+    if (ascending) order = ascending.reverse();
+    else {
       order = new Uint32Array(n);
-      for (let j = 0; j < n; j++) order[n - 1 - j] = Number((keys[j] as bigint) & mask);
-    } else {
-      order = new Uint32Array(n);
-      for (let i = 0; i < n; i++) order[i] = i;
+      for (let i = 0; i < n; i++) order[i] = n - 1 - i;
       order.sort((a, b) => (created[b] as number) - (created[a] as number));
     }
     // Equal times (the same millisecond) still need the id tie-break.

@@ -93,3 +93,40 @@ export function groupByKey(
   for (let i = 0; i < keyOf.length; i++) order[(next[keyOf[i] as number] as number)++] = i;
   return { order, start };
 }
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * Positions 0..n-1 in ascending order of (key, position), or null when the keys do not fit
+ * (not whole numbers from 0 to 2^53, or more bits than 64 less the position's): each key and
+ * its position packed in one 64-bit integer, written as two 32-bit halves (no BigInt made per
+ * element) and sorted by the engine's numeric sort, with no call per comparison (a comparator
+ * over 750,000 customers took 0.5 s; BigInt keys for a million sessions 0.3 s).
+ */
+export function packedOrder(keyOf: ArrayLike<number>): Uint32Array | null {
+  const n = keyOf.length;
+  const positionBits = Math.max(1, Math.ceil(Math.log2(n + 1)));
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const k = keyOf[i] as number;
+    if (!(k >= 0 && Number.isInteger(k))) return null;
+    if (k > max) max = k;
+  }
+  if (!LITTLE_ENDIAN || positionBits > 31) return null;
+  if (max > Number.MAX_SAFE_INTEGER || max >= 2 ** (64 - positionBits)) return null;
+  const packed = new BigUint64Array(n);
+  const halves = new Uint32Array(packed.buffer);
+  const lowSpan = 2 ** (32 - positionBits);
+  const shift = 2 ** positionBits;
+  for (let i = 0; i < n; i++) {
+    const k = keyOf[i] as number;
+    const high = Math.floor(k / lowSpan);
+    halves[2 * i] = (k - high * lowSpan) * shift + i;
+    halves[2 * i + 1] = high;
+  }
+  packed.sort();
+  const order = new Uint32Array(n);
+  const mask = shift - 1;
+  for (let i = 0; i < n; i++) order[i] = (halves[2 * i] as number) & mask;
+  return order;
+}
