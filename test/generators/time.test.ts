@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../generators/random.ts';
 import {
   AS_OF,
+  addInterval,
+  billingPeriod,
   DATE_OR_RFC3339,
+  DAY,
   iso,
   JS_DATE,
   parseTime,
@@ -92,5 +96,97 @@ describe('iso: Date#toISOString, faster', () => {
     for (let t = Date.UTC(2022, 0, 1) + 7; t < Date.UTC(2027, 0, 1); t += 997_013)
       expect(iso(t)).toBe(new Date(t).toISOString());
     expect(() => iso(Number.NaN)).toThrow(RangeError);
+  });
+});
+
+/** A month later by Date's calendar methods, clamped to the month's last day (the reference). */
+function byDate(t: number, months: number): number {
+  const d = new Date(t);
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  d.setUTCDate(Math.min(day, lastDay));
+  return d.getTime();
+}
+
+describe('addInterval: calendar months and years, clamped, as Date computes them', () => {
+  const r = new Rng(3);
+
+  it('agrees with Date on 20,000 times from year -2000 to 9999, counts -40 to 40', () => {
+    const wrong: string[] = [];
+    for (let k = 0; k < 20_000; k++) {
+      const t = r.int(Date.UTC(-2000, 0, 1), LAST);
+      const count = r.int(-40, 40);
+      for (const [interval, months] of [
+        ['MONTH', count],
+        ['YEAR', count * 12],
+      ] as const) {
+        const got = addInterval(t, interval, count);
+        if (got !== byDate(t, months))
+          wrong.push(`${new Date(t).toISOString()} ${interval} ${count}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it.each([
+    ['2024-01-31T10:00:00.000Z', 'MONTH', 1, '2024-02-29T10:00:00.000Z'],
+    ['2023-01-31T00:00:00.000Z', 'MONTH', 1, '2023-02-28T00:00:00.000Z'],
+    ['2024-02-29T23:59:59.999Z', 'YEAR', 1, '2025-02-28T23:59:59.999Z'],
+    ['2024-03-31T12:00:00.000Z', 'MONTH', -1, '2024-02-29T12:00:00.000Z'],
+    ['2023-12-15T00:00:00.000Z', 'MONTH', 1, '2024-01-15T00:00:00.000Z'],
+    ['1969-12-31T23:00:00.000Z', 'MONTH', 2, '1970-02-28T23:00:00.000Z'],
+    ['2000-02-29T00:00:00.000Z', 'YEAR', 100, '2100-02-28T00:00:00.000Z'],
+  ] as const)('%s + %s × %d = %s', (from, interval, count, to) => {
+    expect(new Date(addInterval(Date.parse(from), interval, count)).toISOString()).toBe(to);
+  });
+
+  it('agrees with Date on times that are not whole milliseconds, at the ends of time, NaN', () => {
+    for (const t of [JAN_1 + 0.5, -0.5, -DAY - 0.25, LAST, Date.UTC(-271821, 3, 20), Number.NaN])
+      for (const count of [0, 1, -1, 13])
+        expect(addInterval(t, 'MONTH', count), `${t} ${count}`).toBe(byDate(t, count));
+    expect(addInterval(8.64e15, 'MONTH', 1)).toBeNaN();
+    expect(addInterval(-8.64e15, 'MONTH', -1)).toBeNaN();
+  });
+
+  it('moves weeks by 7 days whatever the calendar', () => {
+    expect(addInterval(JAN_1, 'WEEK', 3)).toBe(JAN_1 + 21 * DAY);
+  });
+});
+
+/** billingPeriod's steps with Date's calendar methods (the reference). */
+function periodByDate(start: number, months: number, at: number): [number, number] {
+  const a = new Date(start);
+  const b = new Date(at);
+  const apart = (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + b.getUTCMonth() - a.getUTCMonth();
+  const periods = Math.floor(apart / months);
+  let from = byDate(start, Math.max(0, periods) * months);
+  if (from > at && periods > 0) from = byDate(start, (periods - 1) * months);
+  let to = byDate(from, months);
+  while (to <= at) {
+    from = to;
+    to = byDate(from, months);
+  }
+  return [from, to];
+}
+
+describe('billingPeriod', () => {
+  it('is the period containing the time, as Date computes it, for 5,000 subscriptions', () => {
+    const r = new Rng(8);
+    for (let k = 0; k < 5000; k++) {
+      const start = r.int(Date.UTC(2020, 0, 1), Date.UTC(2026, 0, 1));
+      const at = start + r.int(0, 5 * 365 * DAY);
+      const [interval, count] = r.pick([
+        ['MONTH', 1],
+        ['MONTH', 3],
+        ['YEAR', 1],
+      ] as const);
+      const period = billingPeriod(start, interval, count, at);
+      expect(period, `${start} ${at}`).toEqual(
+        periodByDate(start, interval === 'MONTH' ? count : 12 * count, at),
+      );
+      expect(period[0] <= at && at < period[1]).toBe(true);
+    }
   });
 });
