@@ -49,8 +49,11 @@ const MAX_TIME = 8.64e15;
 /** Within two months of the ends Date's steps (the 1st of the month first) may leave its range. */
 const NEAR_END = MAX_TIME - 62 * DAY;
 
-/** `addInterval` by Date's calendar methods: for times and counts outside the arithmetic's. */
-function addMonthsByDate(t: number, months: number): number {
+/**
+ * `t` plus `months` calendar months, clamped, by Date's calendar methods: `addInterval` for
+ * times and counts outside its arithmetic's (and the reference its tests compare with).
+ */
+export function addMonthsByDate(t: number, months: number): number {
   const d = new Date(t);
   const day = d.getUTCDate();
   d.setUTCDate(1);

@@ -3,6 +3,7 @@ import { Rng } from '../../generators/random.ts';
 import {
   AS_OF,
   addInterval,
+  addMonthsByDate,
   billingPeriod,
   DATE_OR_RFC3339,
   DAY,
@@ -100,15 +101,7 @@ describe('iso: Date#toISOString, faster', () => {
 });
 
 /** A month later by Date's calendar methods, clamped to the month's last day (the reference). */
-function byDate(t: number, months: number): number {
-  const d = new Date(t);
-  const day = d.getUTCDate();
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() + months);
-  const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
-  d.setUTCDate(Math.min(day, lastDay));
-  return d.getTime();
-}
+const byDate = addMonthsByDate;
 
 describe('addInterval: calendar months and years, clamped, as Date computes them', () => {
   const r = new Rng(3);
