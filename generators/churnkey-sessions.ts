@@ -584,6 +584,12 @@ function markBounced(c: Columns, customers: number): void {
   for (let cust = 0; cust + 1 < start.length; cust++) {
     const from = start[cust] as number;
     const to = start[cust + 1] as number;
+    // No session, or one: no later session to bounce it (and no closures made for the rule).
+    if (to - from < 2) {
+      if (to > from)
+        flags[order[from] as number] = (flags[order[from] as number] as number) & ~BOUNCED;
+      continue;
+    }
     // Rows run newest first within a customer: the k-th oldest is order[to - 1 - k].
     const row = (k: number) => order[to - 1 - k] as number;
     bounceRule(
