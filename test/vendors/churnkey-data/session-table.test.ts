@@ -79,6 +79,22 @@ describe('session columns', () => {
     const firsts: number[] = [];
     for (const c of col.codes) if (!firsts.includes(c)) firsts.push(c);
     expect(firsts).toEqual(firsts.map((_, i) => i));
+    // A byte a session for up to 256 values; four bytes beyond.
+    expect(col.codes).toBeInstanceOf(col.dict.length <= 256 ? Uint8Array : Uint32Array);
+    expect(col.codes.length).toBe(records.length);
+  });
+
+  it('holds fields of many values (e-mails) and of few (plans) at their size, built one after another', () => {
+    const fresh = new SessionColumns(data.sessions);
+    const emails = fresh.column('customerEmail');
+    const plans = fresh.column('planId');
+    expect(emails.dict.length).toBeGreaterThan(256);
+    expect(emails.codes).toBeInstanceOf(Uint32Array);
+    expect(plans.codes).toBeInstanceOf(Uint8Array);
+    // The second build did not write over the first's codes.
+    expect(records.map((_, i) => emails.dict[emails.codes[i] as number])).toEqual(
+      records.map(fields.customerEmail as Accessor),
+    );
   });
 
   it('reads a field from its sources only where it names them', () => {
