@@ -392,9 +392,16 @@ export class SessionTableBuilder {
   readonly #choices: readonly SurveyChoice[];
   readonly #choiceCodes: Map<SurveyChoice, number>;
 
-  constructor(choices: readonly SurveyChoice[]) {
+  /**
+   * `expected`: about how many sessions will be added (room for them is made at once; more
+   * still fit, by doubling). Columns grown by doubling from 1,024 rows allocate twice what they
+   * end with, and at a million sessions the typed arrays' growth alone set off full
+   * collections.
+   */
+  constructor(choices: readonly SurveyChoice[], expected = 0) {
     this.#choices = choices;
     this.#choiceCodes = new Map(choices.map((c, i) => [c, i + 1]));
+    if (expected > 0) this.#grow(expected, expected);
   }
 
   add(s: SessionRecord): void {
@@ -440,9 +447,9 @@ export class SessionTableBuilder {
     }
   }
 
-  /** Room for at least `need` rows in every column (doubling). */
-  #grow(need: number): void {
-    let rows = Math.max(1024, this.#createdAt.length);
+  /** Room for at least `need` rows in every column (doubling from `from`). */
+  #grow(need: number, from = Math.max(1024, this.#createdAt.length)): void {
+    let rows = from;
     while (rows < need) rows *= 2;
     this.#createdAt = grown(this.#createdAt, rows);
     this.#updated = grown(this.#updated, rows);

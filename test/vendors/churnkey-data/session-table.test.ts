@@ -38,6 +38,17 @@ describe('the seeded session table', () => {
     for (let i = 0; i < records.length; i++) expect(again.at(i)).toEqual(records[i]);
   });
 
+  it.each([1, 100, 2500, 9000])(
+    'holds the same sessions with room made for %d at first (more fit by doubling)',
+    (expected) => {
+      const b = new SessionTableBuilder(data.flows.choices, expected);
+      for (const s of records) b.add(s);
+      const again = b.finish(world.customers);
+      expect(again.length).toBe(records.length);
+      expect(again.toArray()).toEqual(records);
+    },
+  );
+
   it('marks bounced sessions as the docs rule does over each customer’s sessions', () => {
     const byCustomer = new Map<number, typeof records>();
     for (const s of records) {
