@@ -1,6 +1,6 @@
 import { generateSeededFlows, type SeededFlows } from './churncut-flows.ts';
 import { deriveSeed, Rng } from './random.ts';
-import { packedOrder } from './typed-arrays.ts';
+import { orderByValue } from './typed-arrays.ts';
 import type { Customer, World } from './world.ts';
 
 /** Churn factor types; the ChurnCut API docs show the first three (Get customer). */
@@ -76,22 +76,16 @@ function compareListed(customers: readonly Customer[], created: Float64Array) {
 
 /**
  * Customer indices in list order: created desc, then id asc. Sorted by age (from the newest
- * creation) as packed keys (packedOrder), then the few customers created in the same
- * millisecond by id; times that do not fit the packed keys take the comparator.
+ * creation) with orderByValue's radix sort (a comparator over 750,000 customers took 0.5 s),
+ * then the few customers created in the same millisecond by id.
  */
 export function listOrder(customers: readonly Customer[]): Int32Array {
   const n = customers.length;
   const created = Float64Array.from(customers, (c) => c.created);
   let newest = Number.NEGATIVE_INFINITY;
   for (const t of created) if (t > newest) newest = t;
-  const packed = packedOrder(created.map((t) => newest - t));
+  const order = orderByValue(created.map((t) => newest - t));
   const compare = compareListed(customers, created);
-  if (!packed) {
-    const order = new Int32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    return order.sort(compare);
-  }
-  const order = new Int32Array(packed.buffer);
   // Customers created in the same millisecond: by id.
   for (let i = 0; i < n; ) {
     let j = i + 1;

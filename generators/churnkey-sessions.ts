@@ -1,6 +1,6 @@
 import type { Blueprint, OfferDef, SurveyChoice } from './churnkey-flows.ts';
 import { DAY } from './time.ts';
-import { groupByKey, packedOrder } from './typed-arrays.ts';
+import { groupByKey, orderByValue } from './typed-arrays.ts';
 import type { Customer } from './world.ts';
 
 /** An accepted offer exactly as the session JSON shows it (shared, never mutated). */
@@ -529,17 +529,8 @@ export class SessionTableBuilder {
       }
       return 0;
     };
-    let oldest = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < n; i++) oldest = Math.min(oldest, created[i] as number);
-    // Ascending (time, row) as packed keys, read backwards: newest first, later rows first.
-    const ascending = packedOrder(created.subarray(0, n).map((t) => t - oldest));
-    let order: Uint32Array;
-    if (ascending) order = ascending.reverse();
-    else {
-      order = new Uint32Array(n);
-      for (let i = 0; i < n; i++) order[i] = n - 1 - i;
-      order.sort((a, b) => (created[b] as number) - (created[a] as number));
-    }
+    // Ascending (time, row) read backwards: newest first, later rows first.
+    const order = new Uint32Array(orderByValue(created.subarray(0, n)).reverse().buffer);
     // Equal times (the same millisecond) still need the id tie-break.
     for (let i = 0; i < n; ) {
       let j = i + 1;

@@ -97,36 +97,59 @@ export function groupByKey(
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
- * Positions 0..n-1 in ascending order of (key, position), or null when the keys do not fit
- * (not whole numbers from 0 to 2^53, or more bits than 64 less the position's): each key and
- * its position packed in one 64-bit integer, written as two 32-bit halves (no BigInt made per
- * element) and sorted by the engine's numeric sort, with no call per comparison (a comparator
- * over 750,000 customers took 0.5 s; BigInt keys for a million sessions 0.3 s).
+ * The positions `among` (default: every index of `values`) in ascending order of their value,
+ * equal values by their place in `among`: what a stable comparator sort gives. Each value's
+ * offset from the smallest and its place are packed in one 64-bit integer, written as two
+ * 32-bit halves (no BigInt per element), and sorted by the engine's numeric sort with no call
+ * per comparison: over 750,000 customers a comparator took 0.5 s, a four-pass radix sort
+ * 0.11-0.17 s per million, this 0.09 s. Values that are not whole numbers, or span more than
+ * the bits the places leave (or 2^53), take the comparator.
  */
-export function packedOrder(keyOf: ArrayLike<number>): Uint32Array | null {
-  const n = keyOf.length;
-  const positionBits = Math.max(1, Math.ceil(Math.log2(n + 1)));
-  let max = 0;
-  for (let i = 0; i < n; i++) {
-    const k = keyOf[i] as number;
-    if (!(k >= 0 && Number.isInteger(k))) return null;
-    if (k > max) max = k;
+export function orderByValue(values: ArrayLike<number>, among?: ArrayLike<number>): Int32Array {
+  const n = among ? among.length : values.length;
+  // The values in `among`'s order (their places are what the sort orders).
+  let v: ArrayLike<number> = values;
+  if (among) {
+    const gathered = new Float64Array(n);
+    for (let j = 0; j < n; j++) gathered[j] = values[among[j] as number] as number;
+    v = gathered;
   }
-  if (!LITTLE_ENDIAN || positionBits > 31) return null;
-  if (max > Number.MAX_SAFE_INTEGER || max >= 2 ** (64 - positionBits)) return null;
+  const order = sortedPlaces(v, n);
+  if (among) for (let k = 0; k < n; k++) order[k] = among[order[k] as number] as number;
+  return order;
+}
+
+/** Places 0..n-1 of `v` by value, equal values by place (orderByValue). */
+function sortedPlaces(v: ArrayLike<number>, n: number): Int32Array {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let whole = true;
+  for (let j = 0; j < n; j++) {
+    const x = v[j] as number;
+    if (x < min) min = x;
+    if (x > max) max = x;
+    if (!Number.isInteger(x)) whole = false;
+  }
+  const order = new Int32Array(n);
+  const placeBits = Math.max(1, Math.ceil(Math.log2(n + 1)));
+  const span = max - min;
+  const fits = span <= Number.MAX_SAFE_INTEGER && span < 2 ** (64 - placeBits);
+  if (n < 2 || !whole || !LITTLE_ENDIAN || placeBits > 31 || !fits) {
+    for (let j = 0; j < n; j++) order[j] = j;
+    return n < 2 ? order : order.sort((a, b) => (v[a] as number) - (v[b] as number));
+  }
   const packed = new BigUint64Array(n);
   const halves = new Uint32Array(packed.buffer);
-  const lowSpan = 2 ** (32 - positionBits);
-  const shift = 2 ** positionBits;
-  for (let i = 0; i < n; i++) {
-    const k = keyOf[i] as number;
-    const high = Math.floor(k / lowSpan);
-    halves[2 * i] = (k - high * lowSpan) * shift + i;
-    halves[2 * i + 1] = high;
+  const lowSpan = 2 ** (32 - placeBits);
+  const shift = 2 ** placeBits;
+  for (let j = 0; j < n; j++) {
+    const d = (v[j] as number) - min;
+    const high = Math.floor(d / lowSpan);
+    halves[2 * j] = (d - high * lowSpan) * shift + j;
+    halves[2 * j + 1] = high;
   }
   packed.sort();
-  const order = new Uint32Array(n);
   const mask = shift - 1;
-  for (let i = 0; i < n; i++) order[i] = (halves[2 * i] as number) & mask;
+  for (let k = 0; k < n; k++) order[k] = (halves[2 * k] as number) & mask;
   return order;
 }
