@@ -187,6 +187,34 @@ describe('Churnkey: If-None-Match on a cached GET', () => {
       mock.reset();
     },
   );
+
+  it.each(GET_OPS)(
+    '%s: every answer to a URL with an undocumented parameter names it, 304s included',
+    async (path, op) => {
+      const query = { unknownThing: '1' };
+      const get = (tag?: string) => {
+        const r = request(mock.app).get(path).query(query).set(CK_HEADERS);
+        return tag ? r.set('if-none-match', tag) : r;
+      };
+      const first = await get();
+      expect(first.status).toBe(200);
+      expect(first.headers['x-churnmock-ignored-params']).toBe('unknownThing');
+      const etag = String(first.headers.etag);
+      // The second answer is computed (and kept), the third comes from the cache.
+      for (const round of ['computed', 'cached']) {
+        const notModified = await get(etag);
+        expect(notModified.status, round).toBe(304);
+        expect(notModified.headers.etag, round).toBe(etag);
+        expect(notModified.headers['x-churnmock-ignored-params'], round).toBe('unknownThing');
+        await expectContract(op, notModified);
+      }
+      const cached = await get();
+      expect(cached.status).toBe(200);
+      expect(cached.headers['x-churnmock-ignored-params']).toBe('unknownThing');
+      expect(cached.body).toEqual(first.body);
+      await expectContract(op, cached);
+    },
+  );
 });
 
 describe('Churnkey: URL and headers over the limit are a 431 in the owner’s shape', () => {

@@ -144,7 +144,8 @@ export function compileOperation(
     const extra = ignoredHeader(ignored);
     const key = req.headers.prefer === undefined ? cacheKey(vendor, op, req.path, query) : null;
     const hit = key === null ? undefined : cache.get(key);
-    if (hit) return void send(res, cachedReply(hit, req.headers, cachedHead(hit), extra));
+    // A 304 says which parameters were ignored, as the answer it stands for does.
+    if (hit) return void send(res, cachedReply(hit, req.headers, cachedHead(hit), extra, extra));
     const input: RequestInput = { query, path: plainCopy(req.params), body: req.body };
     respond(req, res, input, Boolean(req.is('application/json')), key, [], extra);
   };
