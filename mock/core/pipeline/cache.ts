@@ -36,18 +36,20 @@ function canonicalQuery(query: Readonly<Record<string, unknown>>): string {
 }
 
 /**
- * The reply of a cached answer: a 304 when the client has it (If-None-Match; `before304`
- * first), else its bytes under `head` and `extra`.
+ * The reply of a cached answer: its bytes under `head` (cachedHead's) and `extra`, or a 304
+ * when the client has it (If-None-Match) with the headers every answer carries: `lead` (what
+ * `head` starts with: the fast path's CORS headers), `extra` (a gate's, the ignored
+ * parameters'), then the ETag.
  */
 export function cachedReply(
   hit: CachedResponse,
   headers: IncomingHttpHeaders,
   head: HeaderList,
   extra: HeaderList = [],
-  before304: HeaderList = [],
+  lead: HeaderList = [],
 ): Reply {
   if (headers['if-none-match'] === hit.etag)
-    return { status: 304, headers: [...before304, 'etag', hit.etag], body: null };
+    return { status: 304, headers: [...lead, ...extra, 'etag', hit.etag], body: null };
   return { status: hit.status, headers: extra.length ? [...head, ...extra] : head, body: hit.body };
 }
 

@@ -125,10 +125,9 @@ export function compileOperation(
       if (key !== null && result.status === 200) {
         const entry = store(cache, key, result.status, result.body, result.headers);
         // Its ETag names the key, so a client's tag from before is this answer's: a 304.
-        const before304 = req.headers['if-none-match'] ? [...head, ...extra] : [];
         return void send(
           res,
-          cachedReply(entry, req.headers, cachedHead(entry, head), extra, before304),
+          cachedReply(entry, req.headers, cachedHead(entry, head), extra, head),
         );
       }
       sendResult(res, result, [...head, ...extra]);
@@ -144,8 +143,7 @@ export function compileOperation(
     const extra = ignoredHeader(ignored);
     const key = req.headers.prefer === undefined ? cacheKey(vendor, op, req.path, query) : null;
     const hit = key === null ? undefined : cache.get(key);
-    // A 304 says which parameters were ignored, as the answer it stands for does.
-    if (hit) return void send(res, cachedReply(hit, req.headers, cachedHead(hit), extra, extra));
+    if (hit) return void send(res, cachedReply(hit, req.headers, cachedHead(hit), extra));
     const input: RequestInput = { query, path: plainCopy(req.params), body: req.body };
     respond(req, res, input, Boolean(req.is('application/json')), key, [], extra);
   };
@@ -229,9 +227,8 @@ function fastStages(
       send(res, jsonReply(gate.denied, [...common, ...gate.headers]));
       return true;
     }
-    // Stage 13; the entry's header list is built once, the 304's only for a conditional GET.
-    const before304 = req.headers['if-none-match'] ? [...common, ...(gate?.headers ?? [])] : [];
-    send(res, cachedReply(hit, req.headers, m.head ?? [], gate?.headers, before304));
+    // Stage 13; the entry's header list is built once.
+    send(res, cachedReply(hit, req.headers, m.head ?? [], gate?.headers, common));
     return true;
   };
 }
