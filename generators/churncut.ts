@@ -1,6 +1,6 @@
 import { generateSeededFlows, type SeededFlows } from './churncut-flows.ts';
 import { deriveSeed, Rng } from './random.ts';
-import { orderByValue } from './typed-arrays.ts';
+import { orderByValue, sortTies } from './typed-arrays.ts';
 import type { Customer, World } from './world.ts';
 
 /** Churn factor types; the ChurnCut API docs show the first three (Get customer). */
@@ -63,7 +63,7 @@ function drawFactors(r: Rng, i: number, p: number, types: Uint8Array, weights: U
   }
 }
 
-/** Orders `order`'s customer indices by created desc, then id asc, then index (a stable sort). */
+/** Compares customer indices by created desc, then id asc (ChurnCut's list order). */
 function compareListed(customers: readonly Customer[], created: Float64Array) {
   return (a: number, b: number): number => {
     const d = (created[b] as number) - (created[a] as number);
@@ -76,24 +76,15 @@ function compareListed(customers: readonly Customer[], created: Float64Array) {
 
 /**
  * Customer indices in list order: created desc, then id asc. Sorted by age (from the newest
- * creation) with orderByValue's radix sort (a comparator over 750,000 customers took 0.5 s),
- * then the few customers created in the same millisecond by id.
+ * creation) with orderByValue (a comparator over 750,000 customers took 0.5 s), then the few
+ * customers created in the same millisecond by id.
  */
 export function listOrder(customers: readonly Customer[]): Int32Array {
-  const n = customers.length;
   const created = Float64Array.from(customers, (c) => c.created);
   let newest = Number.NEGATIVE_INFINITY;
   for (const t of created) if (t > newest) newest = t;
   const order = orderByValue(created.map((t) => newest - t));
-  const compare = compareListed(customers, created);
-  // Customers created in the same millisecond: by id.
-  for (let i = 0; i < n; ) {
-    let j = i + 1;
-    while (j < n && created[order[j] as number] === created[order[i] as number]) j++;
-    if (j - i > 1) order.subarray(i, j).sort(compare);
-    i = j;
-  }
-  return order;
+  return sortTies(order, created, compareListed(customers, created));
 }
 
 /** ChurnCut's seeded data: a pure function of the world (its seed, as-of and scale). */

@@ -1,6 +1,6 @@
 import type { Blueprint, OfferDef, SurveyChoice } from './churnkey-flows.ts';
 import { DAY } from './time.ts';
-import { groupByKey, orderByValue } from './typed-arrays.ts';
+import { groupByKey, orderByValue, sortTies } from './typed-arrays.ts';
 import type { Customer } from './world.ts';
 
 /** An accepted offer exactly as the session JSON shows it (shared, never mutated). */
@@ -532,14 +532,7 @@ export class SessionTableBuilder {
     // Ascending (time, row) read backwards: newest first, later rows first.
     const order = new Uint32Array(orderByValue(created.subarray(0, n)).reverse().buffer);
     // Equal times (the same millisecond) still need the id tie-break.
-    for (let i = 0; i < n; ) {
-      let j = i + 1;
-      const t = created[order[i] as number];
-      while (j < n && created[order[j] as number] === t) j++;
-      if (j - i > 1) order.subarray(i, j).sort(idDesc);
-      i = j;
-    }
-    return order;
+    return sortTies(order, created, idDesc);
   }
 }
 

@@ -153,3 +153,22 @@ function sortedPlaces(v: ArrayLike<number>, n: number): Int32Array {
   for (let k = 0; k < n; k++) order[k] = (halves[2 * k] as number) & mask;
   return order;
 }
+
+/**
+ * Sorts each run of `order` whose positions have equal `values` by `compare` (an order by
+ * value, its ties then broken another way: by id).
+ */
+export function sortTies<A extends Int32Array | Uint32Array>(
+  order: A,
+  values: ArrayLike<number>,
+  compare: (a: number, b: number) => number,
+): A {
+  for (let i = 0; i < order.length; ) {
+    let j = i + 1;
+    const v = values[order[i] as number];
+    while (j < order.length && values[order[j] as number] === v) j++;
+    if (j - i > 1) order.subarray(i, j).sort(compare);
+    i = j;
+  }
+  return order;
+}
