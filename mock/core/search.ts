@@ -53,5 +53,3 @@ export function partitionPoint(lo: number, hi: number, before: (i: number) => bo
   }
   return lo;
 }
-
-export { orderByValue } from '../../generators/typed-arrays.ts';

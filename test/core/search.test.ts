@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../generators/random.ts';
 import {
   lowerBound,
   lowerBoundDescending,
-  orderByValue,
   partitionPoint,
   upperBound,
   upperBoundDescending,
@@ -76,37 +74,5 @@ describe('lowerBound, upperBound and their descending forms agree with a linear 
     expect(lowerBoundDescending(Float64Array.of(9, 3, 3, 1), 3)).toBe(1);
     expect(upperBoundDescending(Float64Array.of(9, 3, 3, 1), 3)).toBe(3);
     expect(lowerBound([], 1)).toBe(0);
-  });
-});
-
-describe('orderByValue: a stable sort by value, packed', () => {
-  const stable = (values: ArrayLike<number>, among: readonly number[]) =>
-    [...among].sort((a, b) => (values[a] as number) - (values[b] as number));
-
-  it('orders every position, ties by position, as a stable comparator sort does', () => {
-    const r = new Rng(3);
-    for (const n of [0, 1, 2, 17, 1000, 70_000]) {
-      // Few distinct values: plenty of ties; times near 2025 as the data has them.
-      const values = Float64Array.from({ length: n }, () => 1.7e12 + r.int(0, 50) * 1000);
-      const all = Array.from({ length: n }, (_, i) => i);
-      expect([...orderByValue(values)]).toEqual(stable(values, all));
-      const some = all.filter((i) => i % 3 !== 0);
-      expect([...orderByValue(values, some)]).toEqual(stable(values, some));
-    }
-  });
-
-  it('orders values spread over every digit (up to 2^48 apart)', () => {
-    const r = new Rng(4);
-    const values = Float64Array.from({ length: 5000 }, (_, i) =>
-      i % 7 === 0 ? 2 ** 20 : Math.floor(r.float() * 2 ** 47) + 2 ** 20,
-    );
-    const all = Array.from({ length: values.length }, (_, i) => i);
-    expect([...orderByValue(values)]).toEqual(stable(values, all));
-  });
-
-  it('falls back to the comparator for fractions and for values too far apart to pack', () => {
-    const values = [0.5, -3, 2 ** 62, 7, 0.5, -3];
-    const all = values.map((_, i) => i);
-    expect([...orderByValue(values)]).toEqual(stable(values, all));
   });
 });

@@ -7,10 +7,11 @@ import {
 } from '../../../generators/churncut-offers.ts';
 import { alphanumeric, deriveSeed, Rng } from '../../../generators/random.ts';
 import { SEED_EXAMPLE_IDS } from '../../../generators/seed-examples.ts';
+import { orderByValue } from '../../../generators/typed-arrays.ts';
 import type { Customer } from '../../../generators/world.ts';
 import { derived } from '../../core/derived.ts';
 import type { PersistentPart, WriteSink } from '../../core/persist/part.ts';
-import { orderByValue, partitionPoint } from '../../core/search.ts';
+import { partitionPoint } from '../../core/search.ts';
 import { customerIds, type StringIndex } from '../../core/string-index.ts';
 import { seededFlowId, seededFlowIndex } from './ids.ts';
 import {
