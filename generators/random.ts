@@ -66,14 +66,14 @@ export class Rng {
     return this.#next() < p;
   }
 
-  /** A uniform index into an array of `length` elements (the draw `pick` makes). */
+  /** A uniform index into an array of `length` elements (`pick`'s draw). */
   index(length: number): number {
     return Math.floor(this.#next() * length);
   }
 
   /** One element of a non-empty array. */
   pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.#next() * items.length)] as T;
+    return items[this.index(items.length)] as T;
   }
 
   /** `count` distinct elements (a partial Fisher–Yates over a copy). */
