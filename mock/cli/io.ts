@@ -3,6 +3,12 @@ import type { CliIo } from '../core/vendor.ts';
 /** How long requests in flight may take to finish after SIGINT/SIGTERM. */
 export const SHUTDOWN_GRACE_MS = 5000;
 
+/**
+ * The process that started this one, read when the CLI loads: by the time the server is ready
+ * and watches for it to go, it may already have (a signal sent on the ready line).
+ */
+const LAUNCHER = process.ppid;
+
 /** The real process: its streams, its exit code, and SIGINT/SIGTERM stopping what it serves. */
 export const processIo: CliIo = {
   out: (text) => void process.stdout.write(text),
@@ -26,14 +32,14 @@ export const processIo: CliIo = {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     // Started by npm (`npx churnmock serve`, `npm start`), this process is npm's grandchild:
-    // a SIGTERM to npm does not reach it. It stops when npm goes (it is re-parented).
+    // a SIGTERM to npm does not reach it. It stops when npm goes (it is re-parented), also
+    // when that happened between the ready line and now.
     if (process.env.npm_command) {
-      const parent = process.ppid;
       const watch = setInterval(() => {
-        if (process.ppid === parent) return;
+        if (process.ppid === LAUNCHER) return;
         clearInterval(watch);
         process.stderr.write(
-          `churnmock: the npm process that started it ended (parent pid ${parent}); stopping\n`,
+          `churnmock: the npm process that started it ended (parent pid ${LAUNCHER}); stopping\n`,
         );
         stop('SIGTERM');
       }, 250);
