@@ -1,4 +1,5 @@
 import {
+  type Blueprint,
   blueprintAt,
   type FlowCatalogue,
   generateFlows,
@@ -106,6 +107,68 @@ function segmentOf(c: Customer, t: number): 'default' | 'annual' | 'trial' {
   return s.plan.interval === 'YEAR' ? 'annual' : 'default';
 }
 
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+type DraftStep = Writable<PresentedStep>;
+
+/**
+ * The session being drawn: one object for every session of a dataset, since the table's
+ * builder copies a session into its columns at once. A record per session (a million at
+ * scale 100, with their offer steps) was copied by each young-generation collection and
+ * then allocated straight into the old generation, 600 MB of it by the end, which a full
+ * collection then had to sweep.
+ */
+class SessionDraft implements Writable<Omit<SessionRecord, 'presented'>> {
+  id = '';
+  // Set by `restart` before anything reads them.
+  customer!: Customer;
+  blueprint!: Blueprint;
+  createdAt = 0;
+  updatedAt = 0;
+  recordingStart = 0;
+  recordingEnd = 0;
+  trial = false;
+  aborted = false;
+  canceled = false;
+  mode: 'LIVE' | 'TEST' = 'LIVE';
+  choice: SurveyChoice | null = null;
+  feedback: string | null = null;
+  accepted: AcceptedOffer | null = null;
+  discountCooldownApplied = false;
+  bounced = false;
+  /** The offers shown, oldest first: `steps`' first entries. */
+  readonly presented: DraftStep[] = [];
+  readonly #steps: DraftStep[] = [];
+
+  /** Starts the next session: no offers shown yet. */
+  restart(customer: Customer, blueprint: Blueprint): void {
+    this.customer = customer;
+    this.blueprint = blueprint;
+    this.presented.length = 0;
+  }
+
+  /** One more offer shown (the k-th of a session reuses the k-th step object). */
+  present(
+    offer: OfferDef,
+    presentedAt: number,
+    answeredAt: number | null,
+    accepted: boolean,
+  ): void {
+    const k = this.presented.length;
+    let step = this.#steps[k];
+    if (step === undefined) {
+      step = { offer, presentedAt, answeredAt, accepted };
+      this.#steps.push(step);
+    } else {
+      step.offer = offer;
+      step.presentedAt = presentedAt;
+      step.answeredAt = answeredAt;
+      step.accepted = accepted;
+    }
+    this.presented.push(step);
+  }
+}
+
+/** Draws one session of `c` at `t` into `s` (which it overwrites). */
 function makeSession(
   r: Rng,
   flows: FlowCatalogue,
@@ -113,10 +176,11 @@ function makeSession(
   t: number,
   outcome: Outcome,
   interned: Map<string, AcceptedOffer>,
-): SessionRecord {
+  s: SessionDraft,
+): SessionDraft {
   const segment = segmentOf(c, t);
-  const blueprint = blueprintAt(flows, segment, t, r);
-  const presented: PresentedStep[] = [];
+  s.restart(c, blueprintAt(flows, segment, t, r));
+  const blueprint = s.blueprint;
   let clock = t + r.int(600, 4 * SECOND);
   let accepted: AcceptedOffer | null = null;
   let choice: SurveyChoice | null = null;
@@ -127,12 +191,7 @@ function makeSession(
     const saveOnFirst = outcome === 'save' && r.bool(0.35);
     const abortOnFirst = outcome === 'abort' && r.bool(0.5);
     const answered = abortOnFirst ? null : clock + r.int(2 * SECOND, 25 * SECOND);
-    presented.push({
-      offer: blueprint.firstOffer,
-      presentedAt: clock,
-      answeredAt: answered,
-      accepted: saveOnFirst,
-    });
+    s.present(blueprint.firstOffer, clock, answered, saveOnFirst);
     if (saveOnFirst) accepted = acceptedOffer(r, blueprint.firstOffer, interned);
     clock = (answered ?? clock) + r.int(1 * SECOND, 8 * SECOND);
     if (!saveOnFirst && !abortOnFirst) {
@@ -144,7 +203,7 @@ function makeSession(
         clock += r.int(4 * SECOND, 40 * SECOND);
         const accept = outcome === 'save';
         const answeredAt = outcome === 'abort' ? null : clock + r.int(2 * SECOND, 20 * SECOND);
-        presented.push({ offer: next, presentedAt: clock, answeredAt, accepted: accept });
+        s.present(next, clock, answeredAt, accept);
         if (accept) accepted = acceptedOffer(r, next, interned);
         clock = (answeredAt ?? clock) + r.int(1 * SECOND, 6 * SECOND);
       }
@@ -154,25 +213,22 @@ function makeSession(
   const canceled = outcome === 'cancel' || (outcome === 'save' && accepted === null);
   const recordingEnd = clock + r.int(100, 2 * SECOND);
   const createdAt = recordingEnd + r.int(20, 200);
-  return {
-    id: objectId(r, createdAt),
-    customer: c,
-    blueprint,
-    createdAt,
-    updatedAt: createdAt + r.int(100, 900),
-    recordingStart: t,
-    recordingEnd,
-    trial: segment === 'trial',
-    aborted: outcome === 'abort',
-    canceled,
-    mode: r.bool(0.03) ? 'TEST' : 'LIVE',
-    choice,
-    feedback,
-    presented,
-    accepted,
-    discountCooldownApplied: accepted?.offerType === 'DISCOUNT' ? false : r.bool(0.05),
-    bounced: false,
-  };
+  // The draws below in the order the fields were once written as one object literal.
+  s.id = objectId(r, createdAt);
+  s.createdAt = createdAt;
+  s.updatedAt = createdAt + r.int(100, 900);
+  s.recordingStart = t;
+  s.recordingEnd = recordingEnd;
+  s.trial = segment === 'trial';
+  s.aborted = outcome === 'abort';
+  s.canceled = canceled;
+  s.mode = r.bool(0.03) ? 'TEST' : 'LIVE';
+  s.choice = choice;
+  s.feedback = feedback;
+  s.accepted = accepted;
+  s.discountCooldownApplied = accepted?.offerType === 'DISCOUNT' ? false : r.bool(0.05);
+  s.bounced = false;
+  return s;
 }
 
 /**
@@ -205,6 +261,7 @@ function customerSessions(
   asOf: number,
   out: SessionTableBuilder,
   interned: Map<string, AcceptedOffer>,
+  draft: SessionDraft,
 ): void {
   if (r.bool(0.2)) return;
   const { start, trialEnd } = c.subscription;
@@ -215,13 +272,13 @@ function customerSessions(
     ? r.int(trialFrom, (trialEnd ?? trialFrom) - HOUR)
     : Math.max(start + r.int(3 * DAY, 400 * DAY), DATA_START + r.int(0, 90 * DAY));
   while (t < asOf - HOUR) {
-    let s = makeSession(r, flows, c, t, OUTCOMES.draw(r), interned);
+    let s = makeSession(r, flows, c, t, OUTCOMES.draw(r), interned, draft);
     out.add(s);
     if (r.bool(0.13)) {
       // A second attempt the same day: the first session becomes "bounced".
       const t2 = s.createdAt + r.int(10 * MINUTE, 23 * HOUR);
       if (t2 >= asOf) break;
-      s = makeSession(r, flows, c, t2, BOUNCE_FOLLOW_UP.draw(r), interned);
+      s = makeSession(r, flows, c, t2, BOUNCE_FOLLOW_UP.draw(r), interned, draft);
       out.add(s);
     }
     if (s.canceled) break;
@@ -259,7 +316,9 @@ export function generateChurnkeyData(world: World): ChurnkeyDataset {
     Math.ceil(SESSIONS_PER_CUSTOMER * world.customers.length),
   );
   const interned = new Map<string, AcceptedOffer>();
-  for (const c of world.customers) customerSessions(r, flows, c, world.asOf, builder, interned);
+  const draft = new SessionDraft();
+  for (const c of world.customers)
+    customerSessions(r, flows, c, world.asOf, builder, interned, draft);
   const sorted = builder.finish(world.customers);
   const dsr = world.customers.map((c) => dsrCounts(r, c, world.asOf));
   // Some people have more events than the API may delete (the vendor's rejected form).
