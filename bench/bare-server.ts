@@ -1,17 +1,19 @@
-// Child process: a bare node:http server that answers every request with one fixed body, the
-// baseline churnmock's throughput is compared with. The bench sends the body over IPC.
+// Child process: a bare node:http server that answers every request with one fixed response
+// (the headers and body churnmock sent for it), the baseline churnmock's throughput is compared
+// with. The bench sends the response over IPC.
 import { createServer } from 'node:http';
 
 interface Payload {
   body: string;
-  contentType: string;
+  /** Names and values in turn, content-length among them. */
+  headers: string[];
 }
 
 process.once('message', (message) => {
-  const { body: base64, contentType } = message as Payload;
+  const { body: base64, headers } = message as Payload;
   const body = Buffer.from(base64, 'base64');
   const server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': contentType, 'content-length': body.length });
+    res.writeHead(200, headers);
     res.end(body);
   });
   server.listen(0, '127.0.0.1', () => {

@@ -10,9 +10,9 @@ import { fmtThroughput, LOAD, measureThroughput, type Throughput } from './throu
 
 // Throughput where real clients are: a distinct URL per request ("uncached": a connector paging
 // with `skip`, a dashboard moving its date range), and one URL repeated ("cached"), against a
-// bare node:http server returning the same bytes (the machine's ceiling) and `prism mock` on
-// the same contract and the same distinct URLs. Every server in its own process, rounds
-// interleaved so drift in the machine's load hits all alike.
+// bare node:http server returning the same bytes, headers and body (the machine's ceiling for
+// that response), and `prism mock` on the same contract and the same distinct URLs. Every
+// server in its own process, rounds interleaved so drift in the machine's load hits all alike.
 
 const CK = {
   'x-ck-api-key': DEFAULT_CK_CREDENTIALS.apiKey,
@@ -139,7 +139,7 @@ async function compare(mock: Child, prism: Child, e: Endpoint): Promise<Row[]> {
   try {
     const reply = await fetchOnce(mock, e, e.path(0));
     await fetchOnce(prism, e, e.path(0)); // a 401 or 422 here: the request is wrong for Prism
-    bare = await startBare(reply.body, reply.contentType);
+    bare = await startBare(reply.body, reply.rawHeaders);
     console.log(`body: ${reply.body.length} bytes; churnmock and Prism answer 200`);
     const short = e.name.split(' (')[0] ?? e.name;
     const results = await measureThroughput([

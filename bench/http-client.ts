@@ -10,6 +10,8 @@ export const CK_HEADERS: Readonly<Record<string, string>> = {
 export interface Reply {
   readonly status: number;
   readonly contentType: string;
+  /** The response's headers as sent: names and values in turn, names as written. */
+  readonly rawHeaders: readonly string[];
   readonly body: Buffer;
   readonly ms: number;
 }
@@ -39,6 +41,7 @@ export class HttpClient {
           resolve({
             status: res.statusCode ?? 0,
             contentType: String(res.headers['content-type'] ?? ''),
+            rawHeaders: res.rawHeaders,
             body: Buffer.concat(chunks),
             ms: performance.now() - started,
           }),

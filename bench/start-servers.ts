@@ -57,13 +57,25 @@ export async function startPrism(
   return { name: 'prism', proc, base: prism.url, startupMs, output };
 }
 
-/** Starts bench/bare-server.ts, which answers every request with `body` as `contentType`. */
-export function startBare(body: Buffer, contentType: string): Promise<Child> {
+/** Headers node:http writes itself on every response (so a replayed head leaves them out). */
+const NODE_WRITES = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
+
+/**
+ * Starts bench/bare-server.ts, which answers every request with `body` under the headers
+ * `rawHeaders` (names and values in turn, as a response carried them): the bytes of that
+ * response, but for the Date, Connection and Keep-Alive node:http writes itself.
+ */
+export function startBare(body: Buffer, rawHeaders: readonly string[]): Promise<Child> {
+  const headers: string[] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string;
+    if (!NODE_WRITES.has(name.toLowerCase())) headers.push(name, rawHeaders[i + 1] as string);
+  }
   return launch(
     'bare node:http',
     ['--import', 'tsx', 'bench/bare-server.ts'],
     /bare listening on (http:\/\/127\.0\.0\.1:\d+)\s/,
     30_000,
-    (proc) => proc.send({ body: body.toString('base64'), contentType }),
+    (proc) => proc.send({ body: body.toString('base64'), headers }),
   );
 }
