@@ -135,6 +135,9 @@ describe('the request journal (WireMock: GET /__admin/requests)', () => {
     for (const e of res.body.requests) {
       expect(e.request.churnmock.operation).toBe('listSessions');
       expect(e.response.status).toBe(200);
+      // Written at once, the entry is complete without waiting for the response to close.
+      expect(e.response.headers.etag ?? e.response.headers.ETag).toMatch(/^"/);
+      expect(e.timing.totalTime).toBeGreaterThanOrEqual(0);
     }
   });
 

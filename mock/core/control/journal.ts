@@ -60,7 +60,10 @@ export class JournalEntry implements Trace, Outcome {
   responseHead = '';
   /** Bytes counted against the journal's bound when last accounted. */
   accounted = 0;
-  /** Milliseconds from arrival to the last byte sent (or the connection closing). */
+  /**
+   * Milliseconds from arrival to the last byte handed to the connection (an answer written at
+   * once) or to the response closing (one that took longer, or the connection going).
+   */
   durationMs: number | null = null;
   body: Buffer = EMPTY;
   bodyBytes = 0;
@@ -92,7 +95,7 @@ export class JournalEntry implements Trace, Outcome {
     );
   }
 
-  /** Records how the answer ended (called when the response closes). */
+  /** Records how the answer ended (called once it is written, or when the response closes). */
   finish(res: ServerResponse, wallNow: number): void {
     this.durationMs = wallNow - this.loggedDate;
     if (res.headersSent && this.fault === null) {

@@ -64,24 +64,36 @@ export class ControlPlane {
     if (journal === null && !stubs && !logging) return void next();
     const { scheduler } = this.#options;
     let entry: JournalEntry | undefined;
+    let finish: (() => void) | undefined;
     if (journal || logging) {
       const e = JournalEntry.of(req, scheduler.now(), this.#options.mockNow());
       entry = e;
       attachTrace(req, e);
       journal?.add(e);
-      // A response closes once: `on` without `once`'s wrapper.
-      res.on('close', () => {
+      finish = () => {
         e.finish(res, scheduler.now());
         journal?.finished(e);
         if (logging) this.#logAccess(e);
-      });
+      };
     }
     const announced = Number(req.headers['content-length']);
     const go = stubs ? this.#dispatch.bind(this) : () => next();
     // Without a journal nothing needs the body before the pipeline (a stub pattern may).
     if (!hasBody(req) || announced > BODY_LIMIT_BYTES || (!journal && !stubs)) {
-      return void go(req, res, entry, next, () => '');
+      try {
+        go(req, res, entry, next, () => '');
+      } finally {
+        // Answered at once (a cached page, most GETs): the entry is complete now, with no
+        // listener on the response; otherwise it is once the response closes. (A response
+        // closes once: `on` without `once`'s wrapper.)
+        if (finish) {
+          if (res.writableEnded) finish();
+          else res.on('close', finish);
+        }
+      }
+      return;
     }
+    if (finish) res.on('close', finish);
     readBody(req, BODY_LIMIT_BYTES).then((body) => {
       if (!body) return;
       if (entry && journal) journal.setBody(entry, body.chunks, body.bytes);
