@@ -66,7 +66,8 @@ export function store(
   body: unknown,
   headers: Readonly<Record<string, string>> | undefined,
 ): CachedResponse {
-  const payload = compactPayload(jsonPayload(body));
+  // A body the cache keeps gets a buffer of its own; one only sent may share one.
+  const payload = compactPayload(jsonPayload(body), undefined, cache.keeps(key));
   return cache.set(
     key,
     status,

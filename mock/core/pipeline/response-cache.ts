@@ -55,6 +55,11 @@ export class ResponseCache {
     return this.#entries.get(key);
   }
 
+  /** Whether `set` would keep an answer under `key` (its URL was answered before). */
+  keeps(key: string): boolean {
+    return this.#answered.has(urlOf(key));
+  }
+
   set(
     key: string,
     status: number,

@@ -60,7 +60,8 @@ export function send(res: ServerResponse, reply: Reply): void {
   // A Content-Length, as servers send a body they have whole (not chunked).
   const bytes = payloadBytes(body);
   res.writeHead(reply.status, [...(reply.headers as string[]), 'content-length', String(bytes)]);
-  const out = compactPayload(body, bytes);
+  // Written, then dropped: the body may share a buffer with others.
+  const out = compactPayload(body, bytes, false);
   if (typeof out === 'string' || Buffer.isBuffer(out)) return void res.end(out);
   // Large pages in pieces: queued together, written in one writev.
   res.cork();
