@@ -8,20 +8,23 @@ import type { ChurnCutStore, LiveFlow } from './store.ts';
 
 /** The most the encoded customers may hold (an LRU: a million customers' would be ~250 MB). */
 export const CUSTOMER_FRAGMENT_BYTES = 64 * 1024 * 1024;
-/** Stands for the status while a customer's JSON is encoded, then split out. */
-const STATUS_MARK = JSON.stringify('\u0000status\u0000');
 const LIST_OPEN = Buffer.from('{"success":true,"data":{"customers":[');
-const COMMA = Buffer.from(',');
-const statusBytes = new Map<string, Buffer>();
+
+/** A customer's bytes in a list (after a comma), and the status they were encoded with. */
+interface Fragment {
+  readonly status: string;
+  readonly bytes: Buffer;
+}
 
 /**
  * `GET /v1/customers` pages assembled from each customer's JSON, encoded once: everything but
- * the status is fixed by the seed, so a customer is kept as the bytes before and after its
- * status, and a page is those pieces with each customer's status now between them (written
- * out in one `writev`). The same bytes as `JSON.stringify` of the envelope.
+ * the status is fixed by the seed, so a customer is kept as its bytes with the status it had
+ * when last listed (encoded again when that changes, after a write or a clock move), and a
+ * page is one piece per customer (joined, or written out in one `writev`). The same bytes as
+ * `JSON.stringify` of the envelope.
  */
 export class CustomerFragments {
-  readonly #parts: LRUCache<number, readonly [Buffer, Buffer]>;
+  readonly #parts: LRUCache<number, Fragment>;
 
   constructor(
     readonly store: ChurnCutStore,
@@ -29,38 +32,31 @@ export class CustomerFragments {
   ) {
     this.#parts = new LRUCache({
       maxSize: maxBytes,
-      sizeCalculation: ([head, tail]) => head.length + tail.length + 96,
+      sizeCalculation: (f) => f.bytes.length + 96,
     });
   }
 
-  #of(i: number): readonly [Buffer, Buffer] {
-    let parts = this.#parts.get(i);
-    if (parts === undefined) {
-      const json = JSON.stringify(customerSummary(this.store, i, '\u0000status\u0000'));
-      const at = json.indexOf(STATUS_MARK);
-      parts = [
-        Buffer.from(json.slice(0, at)),
-        Buffer.from(json.slice(at + STATUS_MARK.length)),
-      ] as const;
-      this.#parts.set(i, parts);
+  /** Customer `i`'s bytes, a comma first, with `status`. */
+  #of(i: number, status: string): Buffer {
+    let f = this.#parts.get(i);
+    if (f?.status !== status) {
+      f = {
+        status,
+        bytes: Buffer.from(`,${JSON.stringify(customerSummary(this.store, i, status))}`),
+      };
+      this.#parts.set(i, f);
     }
-    return parts;
+    return f.bytes;
   }
 
   /** The list's whole body: `{success, data: {customers, total, has_more}}`. */
   list(indices: readonly number[], total: number, hasMore: boolean, now?: number): RawJson {
     const out: Buffer[] = [LIST_OPEN];
-    indices.forEach((i, k) => {
-      if (k > 0) out.push(COMMA);
-      const [head, tail] = this.#of(i);
-      const status = this.store.status(i, now);
-      let bytes = statusBytes.get(status);
-      if (bytes === undefined) {
-        bytes = Buffer.from(JSON.stringify(status));
-        statusBytes.set(status, bytes);
-      }
-      out.push(head, bytes, tail);
-    });
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k] as number;
+      const bytes = this.#of(i, this.store.status(i, now));
+      out.push(k === 0 ? bytes.subarray(1) : bytes);
+    }
     out.push(Buffer.from(`],"total":${total},"has_more":${hasMore}}}`));
     return new RawJson(out);
   }
