@@ -1,18 +1,13 @@
 /**
- * A handler body that is JSON already: its text (an aggregation written out as one string), or
- * UTF-8 bytes in pieces (a list assembled from per-record fragments encoded once). Sent as it
- * is: text in the write of the response's head, pieces joined or in one `writev`; cached as
- * bytes; parsed only where a validator must see it.
+ * A handler body that is JSON already, as UTF-8 bytes in pieces (a list assembled from
+ * per-record fragments encoded once): sent as the pieces it is (one `writev`, no copy into a
+ * page-sized buffer), cached as they are, parsed only where a validator must see it.
  */
 export class RawJson {
   /** Bytes in all. */
   readonly length: number;
 
-  constructor(readonly chunks: readonly Buffer[] | string) {
-    if (typeof chunks === 'string') {
-      this.length = Buffer.byteLength(chunks);
-      return;
-    }
+  constructor(readonly chunks: readonly Buffer[]) {
     let n = 0;
     for (const c of chunks) n += c.length;
     this.length = n;
@@ -20,8 +15,7 @@ export class RawJson {
 
   /** The JSON text. */
   text(): string {
-    const c = this.chunks;
-    return typeof c === 'string' ? c : Buffer.concat(c as Buffer[], this.length).toString('utf8');
+    return Buffer.concat(this.chunks as Buffer[], this.length).toString('utf8');
   }
 }
 

@@ -156,7 +156,8 @@ export function analyticsHandlers(store: ChurnCutStore, clock: MockClock) {
       return b.head + rate + b.tail;
     });
     const text = `{"success":true,"data":{"period":${head},"summary":${JSON.stringify(report.summary)},"by_period":[${rows.join(',')}]}}`;
-    return { status: 200, body: new RawJson(text) };
+    // Dates and numbers only: ASCII, so its Latin-1 bytes are its UTF-8 bytes.
+    return { status: 200, body: new RawJson([Buffer.from(text, 'latin1')]) };
   };
 
   const getRetentionAnalytics = ({ query }: HandlerInput): HandlerResult => {

@@ -256,7 +256,12 @@ interface Ranked {
   readonly rank: Uint32Array;
   readonly values: readonly FieldValue[];
   readonly json: readonly string[];
+  /** Every value's JSON is ASCII (its Latin-1 bytes are its UTF-8 bytes). */
+  readonly ascii: boolean;
 }
+
+/** True when the text has no character past U+007F. */
+const isAscii = (text: string): boolean => !/[\u0080-\uffff]/.test(text);
 
 /** Columns never change once built (writes go beside them), so their ranks are kept. */
 const RANKED = new WeakMap<Column, Ranked | null>();
@@ -277,7 +282,7 @@ function rankedOf(col: Column): Ranked | null {
       });
       const values = byRank.map((code) => col.dict[code] ?? null);
       const json = values.map((v) => JSON.stringify(v));
-      r = { rank, values, json };
+      r = { rank, values, json, ascii: json.every(isAscii) };
     }
     RANKED.set(col, r);
   }
@@ -592,6 +597,9 @@ export function scanAggregateJson(
   dims: readonly string[],
 ): RawJson {
   const plan = planAggregate(view, f, now, dims);
-  if (!plan.sorted) return new RawJson(JSON.stringify(plan.rows()));
-  return new RawJson(sortedJson(plan.sorted, dims));
+  if (!plan.sorted) return new RawJson([Buffer.from(JSON.stringify(plan.rows()))]);
+  const text = sortedJson(plan.sorted, dims);
+  // Counts, names and values all ASCII: encoded as Latin-1, which skips UTF-8's checks.
+  const ascii = plan.sorted.ranks.every((r) => r.ascii) && dims.every(isAscii);
+  return new RawJson([Buffer.from(text, ascii ? 'latin1' : 'utf8')]);
 }
