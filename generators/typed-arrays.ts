@@ -118,7 +118,7 @@ export function gatherRows<A extends WholeColumn>(
   if (rowBytes % 4 === 0 && from.byteOffset % 4 === 0) {
     const words = rowBytes / 4;
     gatherWords(
-      new Uint32Array(out.buffer),
+      new Uint32Array(out.buffer, out.byteOffset, out.byteLength / 4),
       new Uint32Array(from.buffer, from.byteOffset, Math.floor(from.byteLength / 4)),
       order,
       words,

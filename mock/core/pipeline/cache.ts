@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Operation } from '../contract.ts';
-import { compactPayload, jsonPayload } from './raw-json.ts';
+import { jsonPayload } from './raw-json.ts';
 import type { CachedResponse, ResponseCache } from './response-cache.ts';
 import { headerList, JSON_TYPE, type Reply } from './send.ts';
 import type { HeaderList, VendorModule } from './types.ts';
@@ -66,12 +66,5 @@ export function store(
   body: unknown,
   headers: Readonly<Record<string, string>> | undefined,
 ): CachedResponse {
-  // A body the cache keeps gets a buffer of its own; one only sent may share one.
-  const payload = compactPayload(jsonPayload(body), undefined, cache.keeps(key));
-  return cache.set(
-    key,
-    status,
-    typeof payload === 'string' ? Buffer.from(payload) : payload,
-    headers ?? {},
-  );
+  return cache.set(key, status, jsonPayload(body), headers ?? {});
 }

@@ -1,6 +1,6 @@
 import { hash, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { payloadBytes } from './raw-json.ts';
+import { compactPayload, type Payload, payloadBytes } from './raw-json.ts';
 
 /**
  * What makes this process's ETags its own: an answer is a function of its cache key (operation,
@@ -55,22 +55,24 @@ export class ResponseCache {
     return this.#entries.get(key);
   }
 
-  /** Whether `set` would keep an answer under `key` (its URL was answered before). */
-  keeps(key: string): boolean {
-    return this.#answered.has(urlOf(key));
-  }
-
+  /**
+   * The entry for an answer (its body compacted), kept if its URL was answered before. A kept
+   * body gets a buffer of its own; one only sent may share one with other answers' bodies.
+   */
   set(
     key: string,
     status: number,
-    body: Buffer | readonly Buffer[],
+    payload: Payload,
     headers: Readonly<Record<string, string>>,
   ): CachedResponse {
+    const url = urlOf(key);
+    const kept = this.#answered.has(url);
+    const compact = compactPayload(payload, undefined, kept);
+    const body = typeof compact === 'string' ? Buffer.from(compact) : compact;
     // From the key, not the body: hashing a 300 KB page cost more than assembling it.
     const etag = `"${BOOT}${hash('sha1', key, 'base64url')}"`;
     const entry = { status, body, etag, headers };
-    const url = urlOf(key);
-    if (this.#answered.has(url)) this.#entries.set(key, entry);
+    if (kept) this.#entries.set(key, entry);
     else {
       if (this.#answered.size >= ANSWERED_URLS) this.#answered.clear();
       this.#answered.add(url);
