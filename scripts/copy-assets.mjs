@@ -4,12 +4,14 @@
 // serves it from dist/mock/ui/vendor/redoc/); and each contract parsed to JSON into
 // dist/contracts/ (read at start instead of parsing the YAML when the contract's hash still
 // matches), and the hosted flow's default flow likewise beside it. Run by `npm run build`,
-// after tsc.
-import { cpSync, mkdirSync } from 'node:fs';
+// after tsc. Last, every operation's request validator as Ajv's standalone code, into
+// dist/validators/ (used when a request's schema is the one it was made from).
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { writeParsedContracts } from '../dist/mock/core/contract.js';
 import { writeParsedYaml } from '../dist/mock/core/parsed-yaml.js';
+import { writePrecompiledValidators } from '../dist/mock/core/write-validators.js';
 
 for (const dir of ['mock', 'generators', 'verify']) {
   cpSync(dir, `dist/${dir}`, {
@@ -30,4 +32,10 @@ await writeParsedContracts('contracts', 'dist/contracts');
 await writeParsedYaml(
   'dist/mock/vendors/churnkey-hosted-flow/default-flow.yaml',
   'dist/mock/vendors/churnkey-hosted-flow/default-flow.parsed.json',
+);
+
+rmSync('dist/validators', { recursive: true, force: true });
+const validators = await writePrecompiledValidators('contracts', 'dist/validators');
+console.log(
+  `copy-assets: ${validators.length} request validators precompiled into dist/validators`,
 );

@@ -1,6 +1,7 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { _, Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { JsonSchema, Operation } from './contract.ts';
+import { precompiledValidator, type ValidatorMode } from './precompiled-validators.ts';
 
 /** One problem with a request or response, in the words a user can act on. */
 export interface Problem {
@@ -12,9 +13,14 @@ export interface Problem {
 /**
  * An ajv instance that understands our contracts (2020-12, formats). `validateSchema`: check
  * each schema against the 2020-12 meta-schema as it compiles (compiling the meta-schema first).
+ * `standalone`: its validators keep their source, for standalone code (write-validators.ts)
+ * that takes the formats from ajv-formats as this instance does.
  */
-export function makeAjv(coerce: boolean, validateSchema = true): Ajv2020 {
+export function makeAjv(coerce: boolean, validateSchema = true, standalone = false): Ajv2020 {
   const ajv = new Ajv2020({
+    ...(standalone
+      ? { code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } }
+      : {}),
     validateSchema,
     strict: false,
     allErrors: true,
@@ -122,15 +128,10 @@ export interface RequestInput {
 export type RequestValidator = (input: RequestInput) => Problem[];
 
 /**
- * Compiles an operation's request validator: query and path parameters arrive as strings and
- * are coerced (`coercing`), the JSON body is taken as sent (`strict`), so `["a@b.co"]` is not
- * quietly read as `"a@b.co"`.
+ * What an operation's request validator checks: its query and path parameters (`params`, of
+ * `{query, path}`), and its JSON body (of `{body}`; null when it takes none).
  */
-export function compileRequestValidator(
-  coercing: Ajv2020,
-  strict: Ajv2020,
-  op: Operation,
-): RequestValidator {
+export function requestSchemas(op: Operation): { params: JsonSchema; body: JsonSchema | null } {
   const group = (where: 'query' | 'path'): JsonSchema => {
     const params = op.params.filter((p) => p.in === where);
     return {
@@ -139,17 +140,39 @@ export function compileRequestValidator(
       required: params.filter((p) => p.required).map((p) => p.name),
     };
   };
-  const params = coercing.compile({
-    type: 'object',
-    properties: { query: group('query'), path: group('path') },
-    required: ['query', 'path'],
-  });
+  return {
+    params: {
+      type: 'object',
+      properties: { query: group('query'), path: group('path') },
+      required: ['query', 'path'],
+    },
+    body: op.body && { type: 'object', properties: { body: op.body.schema } },
+  };
+}
+
+/**
+ * Compiles an operation's request validator: query and path parameters arrive as strings and
+ * are coerced (`coercing`), the JSON body is taken as sent (`strict`), so `["a@b.co"]` is not
+ * quietly read as `"a@b.co"`.
+ */
+export function compileRequestValidator(
+  coercing: Ajv2020,
+  strict: Ajv2020,
+  op: Operation,
+  precompiled: (
+    mode: ValidatorMode,
+    schema: JsonSchema,
+  ) => ValidateFunction | null = precompiledValidator,
+): RequestValidator {
+  const schemas = requestSchemas(op);
+  // The build's standalone code for these very schemas, else compiled now.
+  const params = precompiled('coercing', schemas.params) ?? coercing.compile(schemas.params);
+  const bodySchema = schemas.body;
+  const body = bodySchema && (precompiled('strict', bodySchema) ?? strict.compile(bodySchema));
   const numeric = op.params.flatMap((p) => {
     const kind = numericKind(p.schema);
     return kind && (p.in === 'query' || p.in === 'path') ? [{ in: p.in, name: p.name, kind }] : [];
   });
-  const bodySchema = op.body && { type: 'object', properties: { body: op.body.schema } };
-  const body = bodySchema ? strict.compile(bodySchema) : null;
   const checkBody = (input: RequestInput): Problem[] =>
     body && input.body !== undefined && !body({ body: input.body })
       ? toProblems(body.errors, undefined, bodySchema ?? undefined)

@@ -93,6 +93,10 @@ describe('the packed package', () => {
     expect(paths).toContain('dist/mock/ui/public/app.js');
     expect(paths).toContain('dist/mock/ui/vendor/redoc/redoc.standalone.js');
     expect(paths).toContain('dist/mock/ui/vendor/redoc/LICENSE');
+    // Every operation's request validator, compiled at build time (write-validators.ts).
+    expect(
+      paths.filter((p) => /^dist\/validators\/(coercing|strict)-\w+\.cjs$/.test(p)).length,
+    ).toBeGreaterThan(20);
     expect(paths.some((p) => /\.ts$/.test(p) && !p.endsWith('.d.ts'))).toBe(false);
     for (const v of VENDORS) expect(paths).toContain(`contracts/${v.id}.openapi.yaml`);
     console.info(
@@ -108,6 +112,20 @@ describe('the packed package', () => {
     const help = await npx('--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Usage: churnmock/);
+  });
+
+  it("the build's request validators load with plain node from the installed package", async () => {
+    // Standalone code requires ajv's runtime and ajv-formats: resolved from where it is installed.
+    const script = [
+      "const { readdirSync } = require('node:fs');",
+      "const dir = require('node:path').join(process.cwd(), 'node_modules/churnmock/dist/validators');",
+      'let n = 0;',
+      "for (const f of readdirSync(dir)) { const v = require(dir + '/' + f); if (typeof v !== 'function') throw new Error(f); v({ query: {}, path: {} }); n++; }",
+      'console.log(n);',
+    ].join('\n');
+    const r = await inProject('node', ['-e', script]);
+    expect(r.stderr).toBe('');
+    expect(Number(r.stdout.trim())).toBeGreaterThan(20);
   });
 
   it('generate writes JSON lines to standard output', async () => {
