@@ -9,6 +9,7 @@ import {
 } from './churncut-offers.ts';
 import { deriveSeed, Rng, Weighted } from './random.ts';
 import { DATA_START, DAY, HOUR, MINUTE } from './time.ts';
+import { grown } from './typed-arrays.ts';
 import type { Customer, World } from './world.ts';
 
 /** How a finished flow ended. */
@@ -56,20 +57,35 @@ export function seededOffer(flows: SeededFlows, f: number): Offer | null {
 export function generateSeededFlows(world: World, probability: Uint8Array): SeededFlows {
   const r = new Rng(deriveSeed(world.seed, 'churncut-flows'));
   const n = world.customers.length;
-  const cap = n * 2;
-  const customer = new Int32Array(cap);
-  const created = new Float64Array(cap);
-  const finished = new Float64Array(cap);
-  const outcome = new Uint8Array(cap);
-  const reason = new Uint8Array(cap);
-  const offerType = new Uint8Array(cap);
-  const offerA = new Uint8Array(cap);
-  const offerB = new Uint8Array(cap);
+  // Room for a flow per three customers at first, grown by half when full (there are about
+  // 0.34 a customer, so it usually grows once; the same bytes either way): sized for two a customer, the columns were
+  // 45 MB at scale 100, most of it never written, and every 64 MB of new array memory sets off
+  // a full collection of the world.
+  let cap = Math.ceil(n / 3) + 2;
+  let customer = new Int32Array(cap);
+  let created = new Float64Array(cap);
+  let finished = new Float64Array(cap);
+  let outcome = new Uint8Array(cap);
+  let reason = new Uint8Array(cap);
+  let offerType = new Uint8Array(cap);
+  let offerA = new Uint8Array(cap);
+  let offerB = new Uint8Array(cap);
   const start = new Int32Array(n + 1);
   const last = world.asOf - 2 * DAY;
   let f = 0;
   for (let i = 0; i < n; i++) {
     start[i] = f;
+    if (f + 2 > cap) {
+      cap = Math.ceil(cap * 1.5) + 2;
+      customer = grown(customer, cap);
+      created = grown(created, cap);
+      finished = grown(finished, cap);
+      outcome = grown(outcome, cap);
+      reason = grown(reason, cap);
+      offerType = grown(offerType, cap);
+      offerA = grown(offerA, cap);
+      offerB = grown(offerB, cap);
+    }
     const c = world.customers[i] as Customer;
     const p = (probability[i] as number) / 100;
     const from = Math.max(c.subscription.start + 7 * DAY, DATA_START);

@@ -3,6 +3,7 @@ import { DAY } from './time.ts';
 import {
   gatherRows,
   groupByKey,
+  grown,
   orderByValue,
   sortTies,
   type WholeColumn,
@@ -81,16 +82,6 @@ class Dict<T> {
     }
     return c;
   }
-}
-
-/** A typed array's storage grown to `size` elements (its values kept). */
-function grown<A extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(
-  a: A,
-  size: number,
-): A {
-  const b = new (a.constructor as new (n: number) => A)(size);
-  b.set(a);
-  return b;
 }
 
 /** Each lower-case hex digit's value by character code (16: not one). */

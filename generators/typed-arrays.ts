@@ -234,3 +234,13 @@ export function sortTies<A extends Int32Array | Uint32Array>(
   }
   return order;
 }
+
+/** A typed array's storage grown to `size` elements (its values kept). */
+export function grown<A extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(
+  a: A,
+  size: number,
+): A {
+  const b = new (a.constructor as new (n: number) => A)(size);
+  b.set(a);
+  return b;
+}
