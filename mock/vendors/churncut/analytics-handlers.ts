@@ -43,6 +43,8 @@ interface ChurnBucket {
   readonly head: string;
   /** `,"mrr_lost":14700}` */
   readonly tail: string;
+  /** The whole row when the count is 0 (its rate is 0 whatever the customers): most rows. */
+  readonly zero: string | null;
 }
 
 /** Buckets kept, at most (~150 bytes each); past it they are counted again. */
@@ -74,12 +76,10 @@ class ChurnBuckets {
       let b = keep ? this.#kept.get(key) : undefined;
       if (b === undefined) {
         const t = count(from, to);
-        b = {
-          count: t.count,
-          mrr: t.mrr,
-          head: flatAscii(`{"date":"${day(from)}","churned":${t.count},"churn_rate":`),
-          tail: flatAscii(`,"mrr_lost":${num(t.mrr)}}`),
-        };
+        const head = flatAscii(`{"date":"${day(from)}","churned":${t.count},"churn_rate":`);
+        const tail = flatAscii(`,"mrr_lost":${num(t.mrr)}}`);
+        const zero = t.count === 0 ? flatAscii(`${head}${num(percent(0, 1))}${tail}`) : null;
+        b = { count: t.count, mrr: t.mrr, head, tail, zero };
         if (keep) this.#kept.set(key, b);
       }
       used.push(b);
@@ -148,6 +148,7 @@ export function analyticsHandlers(store: ChurnCutStore, clock: MockClock) {
     // A row's rate depends only on its count: each count's text made once.
     const rates: string[] = [];
     const rows = buckets.used.map((b) => {
+      if (b.zero !== null) return b.zero;
       let rate = rates[b.count];
       if (rate === undefined) {
         rate = num(percent(b.count, total));

@@ -74,11 +74,12 @@ export function churnReport(
 ) {
   let churned = 0;
   let mrr = 0;
+  // Each bucket's tally as it came (no object of its own: a daily report has thousands).
   const rows = starts.map((from, j) => {
     const t = tally(from, starts[j + 1] ?? endExclusive);
     churned += t.count;
     mrr += t.mrr;
-    return { churned: t.count, mrr: t.mrr };
+    return t;
   });
   return {
     summary: {
