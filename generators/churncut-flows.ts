@@ -58,9 +58,9 @@ export function generateSeededFlows(world: World, probability: Uint8Array): Seed
   const r = new Rng(deriveSeed(world.seed, 'churncut-flows'));
   const n = world.customers.length;
   // Room for a flow per three customers at first, grown by half when full (there are about
-  // 0.34 a customer, so it usually grows once; the same bytes either way): sized for two a customer, the columns were
-  // 45 MB at scale 100, most of it never written, and every 64 MB of new array memory sets off
-  // a full collection of the world.
+  // 0.34 a customer, so it usually grows once; the same bytes either way). Sized for two a
+  // customer, the columns were 45 MB at scale 100, most of it never written, and every 64 MB
+  // of new array memory sets off a full collection of the world.
   let cap = Math.ceil(n / 3) + 2;
   let customer = new Int32Array(cap);
   let created = new Float64Array(cap);

@@ -138,6 +138,10 @@ async function dereference(document: unknown): Promise<JsonSchema> {
   return (await $RefParser.dereference(document as JsonSchema)) as JsonSchema;
 }
 
+/** The contract files in `dir` (`<id>.openapi.yaml`), by name. */
+export const contractFiles = (dir: string): string[] =>
+  readdirSync(dir).filter((f) => /\.openapi\.ya?ml$/.test(f));
+
 /**
  * Writes every contract of `from` parsed to JSON into `into` with the hash of its text, and
  * dereferenced (the build does, so a start reads JSON instead of parsing YAML and resolving
@@ -145,7 +149,7 @@ async function dereference(document: unknown): Promise<JsonSchema> {
  */
 export async function writeParsedContracts(from: string, into: string): Promise<string[]> {
   const written: string[] = [];
-  for (const name of readdirSync(from).filter((f) => /\.openapi\.ya?ml$/.test(f))) {
+  for (const name of contractFiles(from)) {
     const out = join(into, parsedName(name));
     await writeParsedYaml(join(from, name), out, async (document) => ({
       dereferenced: await dereference(document),

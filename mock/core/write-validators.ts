@@ -1,7 +1,7 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import standalone from 'ajv/dist/standalone/index.js';
-import { type JsonSchema, loadContract } from './contract.ts';
+import { contractFiles, type JsonSchema, loadContract } from './contract.ts';
 import { type ValidatorMode, validatorFile } from './precompiled-validators.ts';
 import { makeAjv, requestSchemas } from './validation.ts';
 
@@ -13,7 +13,7 @@ export async function writePrecompiledValidators(from: string, into: string): Pr
   mkdirSync(into, { recursive: true });
   const ajv = { coercing: makeAjv(true, false, true), strict: makeAjv(false, false, true) };
   const written = new Set<string>();
-  for (const name of readdirSync(from).filter((f) => /\.openapi\.ya?ml$/.test(f))) {
+  for (const name of contractFiles(from)) {
     const contract = await loadContract(join(from, name));
     for (const op of contract.operations) {
       const schemas = requestSchemas(op);
