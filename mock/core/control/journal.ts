@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, type ServerResponse } from 'node:http';
 import type { Trace } from '../pipeline/trace.ts';
+import { type PackedFields, PackedRecords } from './journal-pack.ts';
 import type { RecordedRequest, RequestMatcher } from './pattern.ts';
 
 /** Entries kept by default (`--journal-size`). */
@@ -45,8 +46,6 @@ export function sequenceOf(id: string): number | undefined {
 
 /** One journaled request: what came in, who took it, how it was answered. */
 export class JournalEntry implements Trace, Outcome {
-  /** This process's count of requests when this one arrived (its id's last digits). */
-  readonly seq = sequence++;
   #id: string | null = null;
   vendor: string | null = null;
   operation: string | null = null;
@@ -58,8 +57,8 @@ export class JournalEntry implements Trace, Outcome {
   addedDelayMs = 0;
   /** The response's status line and headers as sent (set when it finishes). */
   responseHead = '';
-  /** Bytes counted against the journal's bound when last accounted. */
-  accounted = 0;
+  /** Its slot in the journal's ring while its answer is written (the journal's to set). */
+  slot = -1;
   /**
    * Milliseconds from arrival to the last byte handed to the connection (an answer written at
    * once) or to the response closing (one that took longer, or the connection going).
@@ -71,6 +70,8 @@ export class JournalEntry implements Trace, Outcome {
   #recorded: RecordedRequest | null = null;
 
   constructor(
+    /** This process's count of requests when this one arrived (its id's last digits). */
+    readonly seq: number,
     readonly method: string,
     readonly url: string,
     readonly headers: IncomingMessage['headers'],
@@ -85,6 +86,7 @@ export class JournalEntry implements Trace, Outcome {
   /** The entry of a request that just arrived. */
   static of(req: IncomingMessage, wallNow: number, mockNow: number): JournalEntry {
     return new JournalEntry(
+      sequence++,
       req.method ?? 'GET',
       req.url ?? '/',
       req.headers,
@@ -93,6 +95,34 @@ export class JournalEntry implements Trace, Outcome {
       wallNow,
       mockNow,
     );
+  }
+
+  /** A finished entry read back from its record (journal-pack.ts). */
+  static unpack(seq: number, f: PackedFields): JournalEntry {
+    const e = new JournalEntry(
+      seq,
+      f.method,
+      f.url,
+      headersOf(f.rawHeaders),
+      f.rawHeaders,
+      f.clientIp,
+      f.loggedDate,
+      f.mockTime,
+    );
+    e.vendor = f.vendor;
+    e.operation = f.operation;
+    e.unmatched = f.unmatched;
+    e.reason = f.reason;
+    e.status = f.status;
+    e.stub = f.stub;
+    e.fault = f.fault;
+    e.addedDelayMs = f.addedDelayMs;
+    e.responseHead = f.responseHead;
+    e.durationMs = f.durationMs;
+    e.body = f.body;
+    e.bodyBytes = f.bodyBytes;
+    e.bodyTruncated = f.bodyTruncated;
+    return e;
   }
 
   /** Records how the answer ended (called once it is written, or when the response closes). */
@@ -149,6 +179,35 @@ export class JournalEntry implements Trace, Outcome {
 
 const EMPTY = Buffer.alloc(0);
 
+/** What Node's server reads its header lines with (`joinDuplicateHeaders` off, its default). */
+const HEADER_READER = { joinDuplicateHeaders: false };
+const addHeaderLine = (
+  IncomingMessage.prototype as unknown as {
+    _addHeaderLine(this: typeof HEADER_READER, name: string, value: string, into: object): void;
+  }
+)._addHeaderLine;
+
+/**
+ * `req.headers` again from `req.rawHeaders`, by Node's own rules (lower-case names; repeats
+ * joined, dropped or listed as Node does for each name).
+ */
+export function headersOf(raw: readonly string[]): IncomingMessage['headers'] {
+  const headers: IncomingMessage['headers'] = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const value = raw[i + 1] as string;
+    if (typeof addHeaderLine === 'function')
+      addHeaderLine.call(HEADER_READER, name, value, headers);
+    // A Node without it: names lower-cased, repeats joined.
+    else {
+      const key = name.toLowerCase();
+      const had = headers[key];
+      headers[key] = had === undefined ? value : `${had}, ${value}`;
+    }
+  }
+  return headers;
+}
+
 /**
  * A request as patterns see it: the query decoded (every value of a repeated parameter), the
  * body text made on first read.
@@ -188,16 +247,37 @@ export interface ListOptions {
   readonly since?: number;
 }
 
+/** A ring slot's state. */
+const EMPTY_SLOT = 0;
+/** The entry's object (its answer is not finished yet). */
+const LIVE = 1;
+/** The entry's record in PackedRecords. */
+const PACKED = 2;
+
 /**
  * The request journal: a ring of the newest entries, bounded by count and by bytes
- * (JOURNAL_MAX_BYTES), newest first in every listing, as WireMock's.
+ * (JOURNAL_MAX_BYTES), newest first in every listing, as WireMock's. An entry is kept as its
+ * object while its answer is being written and as bytes once it is finished (journal-pack.ts:
+ * kept objects cost every request that followed them); a listing reads them back.
  */
 export class Journal {
-  readonly #ring: (JournalEntry | undefined)[];
-  /** Kept entries by sequence number (an entry removed by id is not in it, though in the ring). */
-  readonly #bySeq = new Map<number, JournalEntry>();
+  /** Per slot of the ring: its state, the entry's sequence number, time and size. */
+  readonly #state: Uint8Array;
+  readonly #seq: Float64Array;
+  readonly #logged: Float64Array;
+  readonly #accounted: Float64Array;
+  /** Finished entries: where their record is. */
+  readonly #slab: Int32Array;
+  readonly #offset: Uint32Array;
+  readonly #length: Uint32Array;
+  /** Unfinished entries: the object. */
+  readonly #live: (JournalEntry | undefined)[];
+  readonly #records = new PackedRecords();
   #start = 0;
+  /** Slots in use, kept entries or removed ones, oldest at #start. */
   #count = 0;
+  /** Entries kept (slots not emptied by `remove`). */
+  #kept = 0;
   #bytes = 0;
   /** Entries that ever left by the bound (not by a clear or delete). */
   #evicted = 0;
@@ -206,17 +286,46 @@ export class Journal {
     readonly capacity: number = DEFAULT_JOURNAL_SIZE,
     readonly maxBytes: number = JOURNAL_MAX_BYTES,
   ) {
-    this.#ring = new Array(capacity);
+    this.#state = new Uint8Array(capacity);
+    this.#seq = new Float64Array(capacity);
+    this.#logged = new Float64Array(capacity);
+    this.#accounted = new Float64Array(capacity);
+    this.#slab = new Int32Array(capacity);
+    this.#offset = new Uint32Array(capacity);
+    this.#length = new Uint32Array(capacity);
+    this.#live = new Array(capacity);
   }
 
   /** Keeps an entry (the control plane makes it when the request arrives). */
   add(entry: JournalEntry): void {
-    this.#push(entry);
+    if (this.capacity === 0) return;
+    if (this.#count === this.capacity) this.#dropOldest(true);
+    const slot = (this.#start + this.#count) % this.capacity;
+    this.#count++;
+    this.#kept++;
+    this.#state[slot] = LIVE;
+    this.#live[slot] = entry;
+    this.#seq[slot] = entry.seq;
+    this.#logged[slot] = entry.loggedDate;
+    entry.slot = slot;
+    const size = entry.size;
+    this.#accounted[slot] = size;
+    this.#bytes += size;
+    this.#trim();
   }
 
-  /** Counts an entry again once its answer is known (its head adds bytes). */
+  /** The entry's answer is known: it is counted again (its head adds bytes) and packed. */
   finished(entry: JournalEntry): void {
-    this.#account(entry);
+    const slot = this.#slotOf(entry);
+    if (slot < 0) return;
+    this.#account(slot, entry);
+    if (this.#state[slot] !== LIVE) return;
+    const place = this.#records.write(entry);
+    this.#live[slot] = undefined;
+    this.#state[slot] = PACKED;
+    this.#slab[slot] = place.slab;
+    this.#offset[slot] = place.offset;
+    this.#length[slot] = place.length;
   }
 
   /** Keeps (the first JOURNAL_BODY_BYTES of) the body an entry's request carried. */
@@ -226,48 +335,64 @@ export class Journal {
       all.length > JOURNAL_BODY_BYTES ? Buffer.from(all.subarray(0, JOURNAL_BODY_BYTES)) : all;
     entry.bodyBytes = bytes;
     entry.bodyTruncated = bytes > entry.body.length;
-    this.#account(entry);
+    const slot = this.#slotOf(entry);
+    if (slot >= 0) this.#account(slot, entry);
+  }
+
+  /** The slot of a kept, unfinished entry; -1 once it was dropped or packed. */
+  #slotOf(entry: JournalEntry): number {
+    const slot = entry.slot;
+    return slot >= 0 && this.#live[slot] === entry ? slot : -1;
   }
 
   /** Counts an entry's bytes again after it grew (body, response head). */
-  #account(entry: JournalEntry): void {
-    if (this.#bySeq.get(entry.seq) !== entry) return;
+  #account(slot: number, entry: JournalEntry): void {
     const size = entry.size;
-    this.#bytes += size - entry.accounted;
-    entry.accounted = size;
-    this.#trim();
-  }
-
-  #push(entry: JournalEntry): void {
-    if (this.capacity === 0) return;
-    if (this.#count === this.capacity) this.#dropOldest(true);
-    this.#ring[(this.#start + this.#count) % this.capacity] = entry;
-    this.#count++;
-    this.#bySeq.set(entry.seq, entry);
-    entry.accounted = entry.size;
-    this.#bytes += entry.accounted;
+    this.#bytes += size - (this.#accounted[slot] as number);
+    this.#accounted[slot] = size;
     this.#trim();
   }
 
   #trim(): void {
-    while (this.#bytes > this.maxBytes && this.#count > 1) this.#dropOldest(true);
+    while (this.#bytes > this.maxBytes && this.#kept > 1) this.#dropOldest(true);
   }
 
   #dropOldest(evicted: boolean): void {
-    const old = this.#ring[this.#start];
-    this.#ring[this.#start] = undefined;
+    const slot = this.#start;
     this.#start = (this.#start + 1) % this.capacity;
     this.#count--;
-    if (old && this.#bySeq.get(old.seq) === old) {
-      this.#bySeq.delete(old.seq);
-      this.#bytes -= old.accounted;
-      if (evicted) this.#evicted++;
-    }
+    if (this.#state[slot] === EMPTY_SLOT) return;
+    this.#empty(slot);
+    if (evicted) this.#evicted++;
+  }
+
+  /** Forgets the entry in a slot. */
+  #empty(slot: number): void {
+    if (this.#state[slot] === PACKED) this.#records.free(this.#place(slot));
+    this.#state[slot] = EMPTY_SLOT;
+    this.#live[slot] = undefined;
+    this.#kept--;
+    this.#bytes -= this.#accounted[slot] as number;
+  }
+
+  #place(slot: number) {
+    return {
+      slab: this.#slab[slot] as number,
+      offset: this.#offset[slot] as number,
+      length: this.#length[slot] as number,
+    };
+  }
+
+  /** The entry in a kept slot: its object, or one read back from its record. */
+  #entry(slot: number): JournalEntry {
+    const live = this.#live[slot];
+    if (live) return live;
+    return JournalEntry.unpack(this.#seq[slot] as number, this.#records.read(this.#place(slot)));
   }
 
   /** Entries kept now. */
   get size(): number {
-    return this.#bySeq.size;
+    return this.#kept;
   }
 
   /** Entries that left because the journal was full (by count or bytes) since the last clear. */
@@ -280,36 +405,57 @@ export class Journal {
     return this.#bytes;
   }
 
+  /** The slots of kept entries, newest first. */
+  *#slots(): Generator<number> {
+    for (let i = this.#count - 1; i >= 0; i--) {
+      const slot = (this.#start + i) % this.capacity;
+      if (this.#state[slot] !== EMPTY_SLOT) yield slot;
+    }
+  }
+
   /** Every kept entry, newest first. */
   *newestFirst(): Generator<JournalEntry> {
-    for (let i = this.#count - 1; i >= 0; i--) {
-      const e = this.#ring[(this.#start + i) % this.capacity];
-      if (e && this.#bySeq.get(e.seq) === e) yield e;
-    }
+    for (const slot of this.#slots()) yield this.#entry(slot);
   }
 
   /** WireMock's `GET /__admin/requests`: newest first, at most `limit`, after `since`. */
   list({ limit, since }: ListOptions = {}): JournalEntry[] {
     const out: JournalEntry[] = [];
-    for (const e of this.newestFirst()) {
-      if (since !== undefined && e.loggedDate <= since) break;
+    for (const slot of this.#slots()) {
+      if (since !== undefined && (this.#logged[slot] as number) <= since) break;
       if (limit !== undefined && out.length >= limit) break;
-      out.push(e);
+      out.push(this.#entry(slot));
     }
     return out;
   }
 
+  /** The slot of the kept entry with this sequence number (slots hold them in order), or -1. */
+  #slotOfSeq(seq: number): number {
+    let lo = 0;
+    let hi = this.#count - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const slot = (this.#start + mid) % this.capacity;
+      const at = this.#seq[slot] as number;
+      if (at === seq) return this.#state[slot] === EMPTY_SLOT ? -1 : slot;
+      if (at < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
   get(id: string): JournalEntry | undefined {
     const seq = sequenceOf(id);
-    return seq === undefined ? undefined : this.#bySeq.get(seq);
+    const slot = seq === undefined ? -1 : this.#slotOfSeq(seq);
+    return slot < 0 ? undefined : this.#entry(slot);
   }
 
   /** Forgets one entry; false when there is none by that id. */
   remove(id: string): boolean {
-    const e = this.get(id);
-    if (!e) return false;
-    this.#bySeq.delete(e.seq);
-    this.#bytes -= e.accounted;
+    const seq = sequenceOf(id);
+    const slot = seq === undefined ? -1 : this.#slotOfSeq(seq);
+    if (slot < 0) return false;
+    this.#empty(slot);
     return true;
   }
 
@@ -336,10 +482,12 @@ export class Journal {
 
   /** Empties the journal. */
   clear(): void {
-    this.#ring.fill(undefined);
-    this.#bySeq.clear();
+    this.#state.fill(EMPTY_SLOT);
+    this.#live.fill(undefined);
+    this.#records.clear();
     this.#start = 0;
     this.#count = 0;
+    this.#kept = 0;
     this.#bytes = 0;
     this.#evicted = 0;
   }
