@@ -81,9 +81,8 @@ export class PackedRecords {
     const id = this.#room(length);
     const slab = this.#slabs.get(id) as Slab;
     const offset = slab.used;
-    const end = writeRecord(slab.buffer, offset, f);
-    if (end - offset !== length) throw new Error(`journal record: ${end - offset} ≠ ${length}`);
-    slab.used = end;
+    // `length` counted each text's UTF-8 bytes as `writeRecord` writes them: they end together.
+    slab.used = writeRecord(slab.buffer, offset, f);
     slab.live++;
     return { slab: id, offset, length };
   }
@@ -116,13 +115,6 @@ export class PackedRecords {
         this.#spare.push(slab.buffer);
     this.#slabs.clear();
     this.#current = -1;
-  }
-
-  /** Bytes of the slabs held (kept and spare). */
-  get heldBytes(): number {
-    let n = this.#spare.length * SLAB_BYTES;
-    for (const slab of this.#slabs.values()) n += slab.buffer.length;
-    return n;
   }
 
   /** The slab a record of `length` bytes goes into (a new one when the current is full). */
