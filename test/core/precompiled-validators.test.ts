@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type JsonSchema, loadContract, type Operation } from '../../mock/core/contract.ts';
@@ -32,7 +31,11 @@ let written: string[];
 const operations: Operation[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'churnmock-validators-'));
+  // Inside the project, as dist/validators is: the standalone code requires ajv's runtime,
+  // which Node resolves from the file's own folder up (a folder under /tmp finds none).
+  const cache = `${PACKAGE_ROOT}node_modules/.cache`;
+  mkdirSync(cache, { recursive: true });
+  dir = mkdtempSync(join(cache, 'churnmock-validators-'));
   written = await writePrecompiledValidators(`${PACKAGE_ROOT}contracts`, dir);
   for (const file of CONTRACTS)
     operations.push(...(await loadContract(`${PACKAGE_ROOT}contracts/${file}`)).operations);
