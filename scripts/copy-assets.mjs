@@ -5,11 +5,13 @@
 // dist/contracts/ (read at start instead of parsing the YAML when the contract's hash still
 // matches), and the hosted flow's default flow likewise beside it. Run by `npm run build`,
 // after tsc. Last, every operation's request validator as Ajv's standalone code, into
-// dist/validators/ (used when a request's schema is the one it was made from).
+// dist/validators/ (used when a request's schema is the one it was made from); then the code's
+// digest into dist/mock/code-digest.txt (the data cache's version reads it).
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { writeParsedContracts } from '../dist/mock/core/contract.js';
+import { writeCodeDigest } from '../dist/mock/core/data-cache.js';
 import { writeParsedYaml } from '../dist/mock/core/parsed-yaml.js';
 import { writePrecompiledValidators } from '../dist/mock/core/write-validators.js';
 
@@ -39,3 +41,6 @@ const validators = await writePrecompiledValidators('contracts', 'dist/validator
 console.log(
   `copy-assets: ${validators.length} request validators precompiled into dist/validators`,
 );
+
+// Last: the digest of every compiled module (the data cache's version, mock/core/data-cache.ts).
+writeCodeDigest();

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   closeSync,
+  existsSync,
   fstatSync,
   openSync,
   readdirSync,
@@ -8,6 +9,7 @@ import {
   readSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -79,6 +81,27 @@ function digestTree(h: ReturnType<typeof createHash>, dir: string): void {
   }
 }
 
+/** The code's digest, as the build writes it beside the code (scripts/copy-assets.mjs). */
+const CODE_DIGEST_FILE = 'code-digest.txt';
+
+/** The digest of churnmock's code as it runs: its generators and mock folders. */
+export function codeDigest(): string {
+  const h = createHash('sha256');
+  for (const dir of ['generators', 'mock']) digestTree(h, codeDir(dir));
+  return h.digest('hex');
+}
+
+/**
+ * Writes the build's code digest into its mock folder, so a start reads it instead of reading
+ * and hashing every file of the build (~13 ms of the default start). Sources have none: they
+ * are digested as they run.
+ */
+export function writeCodeDigest(): string {
+  const digest = codeDigest();
+  writeFileSync(`${codeDir('mock')}${CODE_DIGEST_FILE}`, `${digest}\n`);
+  return digest;
+}
+
 /** The data version: churnmock's code, faker's and pure-rand's versions and Node's (see above). */
 export function dataVersion(): string {
   if (version) return version;
@@ -86,7 +109,8 @@ export function dataVersion(): string {
   const require = createRequire(import.meta.url);
   for (const pkg of ['@faker-js/faker', 'pure-rand'])
     h.update(`${pkg} ${(require(`${pkg}/package.json`) as { version: string }).version}\n`);
-  for (const dir of ['generators', 'mock']) digestTree(h, codeDir(dir));
+  const written = `${codeDir('mock')}${CODE_DIGEST_FILE}`;
+  h.update(existsSync(written) ? readFileSync(written, 'utf8').trim() : codeDigest());
   version = h.digest('hex').slice(0, 16);
   return version;
 }

@@ -1,7 +1,24 @@
-import { _, Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type addFormatsPlugin from 'ajv-formats';
 import type { JsonSchema, Operation } from './contract.ts';
 import { precompiledValidator, type ValidatorMode } from './precompiled-validators.ts';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * ajv and its formats, loaded on first use: with the build's precompiled request validators a
+ * default start compiles no schema, and loading ajv was ~45 ms of it (a twentieth).
+ */
+function ajvModules() {
+  const ajv = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const formats = require('ajv-formats') as typeof addFormatsPlugin;
+  return { Ajv2020: ajv.Ajv2020, _: ajv._, addFormats: formats.default };
+}
+
+/** An Ajv, or how to get one when it is first needed. */
+export type AjvSource = Ajv2020 | (() => Ajv2020);
+const ajvOf = (s: AjvSource): Ajv2020 => (typeof s === 'function' ? s() : s);
 
 /** One problem with a request or response, in the words a user can act on. */
 export interface Problem {
@@ -17,6 +34,7 @@ export interface Problem {
  * that takes the formats from ajv-formats as this instance does.
  */
 export function makeAjv(coerce: boolean, validateSchema = true, standalone = false): Ajv2020 {
+  const { Ajv2020, _, addFormats } = ajvModules();
   const ajv = new Ajv2020({
     ...(standalone
       ? { code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } }
@@ -31,7 +49,7 @@ export function makeAjv(coerce: boolean, validateSchema = true, standalone = fal
     // Errors carry their schema, so a refused `pattern` is explained by the schema's `title`.
     verbose: true,
   });
-  addFormats.default(ajv);
+  addFormats(ajv);
   return ajv;
 }
 
@@ -156,8 +174,8 @@ export function requestSchemas(op: Operation): { params: JsonSchema; body: JsonS
  * quietly read as `"a@b.co"`.
  */
 export function compileRequestValidator(
-  coercing: Ajv2020,
-  strict: Ajv2020,
+  coercing: AjvSource,
+  strict: AjvSource,
   op: Operation,
   precompiled: (
     mode: ValidatorMode,
@@ -166,9 +184,10 @@ export function compileRequestValidator(
 ): RequestValidator {
   const schemas = requestSchemas(op);
   // The build's standalone code for these very schemas, else compiled now.
-  const params = precompiled('coercing', schemas.params) ?? coercing.compile(schemas.params);
+  const params = precompiled('coercing', schemas.params) ?? ajvOf(coercing).compile(schemas.params);
   const bodySchema = schemas.body;
-  const body = bodySchema && (precompiled('strict', bodySchema) ?? strict.compile(bodySchema));
+  const body =
+    bodySchema && (precompiled('strict', bodySchema) ?? ajvOf(strict).compile(bodySchema));
   const numeric = op.params.flatMap((p) => {
     const kind = numericKind(p.schema);
     return kind && (p.in === 'query' || p.in === 'path') ? [{ in: p.in, name: p.name, kind }] : [];
@@ -237,7 +256,7 @@ export interface ResponseValidators {
 }
 
 /** compileResponseValidators, compiled on first use (start-up compiles none). */
-export function lazyResponseValidators(ajv: Ajv2020, op: Operation): ResponseValidators {
+export function lazyResponseValidators(ajv: AjvSource, op: Operation): ResponseValidators {
   const compiled = new Map<string, ValidateFunction>();
   return {
     get(status) {
@@ -245,7 +264,7 @@ export function lazyResponseValidators(ajv: Ajv2020, op: Operation): ResponseVal
       if (!schema) return undefined;
       let validate = compiled.get(status);
       if (!validate) {
-        validate = ajv.compile(schema);
+        validate = ajvOf(ajv).compile(schema);
         compiled.set(status, validate);
       }
       return validate;
@@ -259,8 +278,8 @@ export function lazyResponseValidators(ajv: Ajv2020, op: Operation): ResponseVal
  * few milliseconds.
  */
 export function lazyRequestValidator(
-  coercing: Ajv2020,
-  strict: Ajv2020,
+  coercing: AjvSource,
+  strict: AjvSource,
   op: Operation,
 ): RequestValidator {
   let compiled: RequestValidator | null = null;

@@ -128,6 +128,21 @@ describe('the packed package', () => {
     expect(Number(r.stdout.trim())).toBeGreaterThan(20);
   });
 
+  it("the build's code digest (the data cache's version) is that of the installed modules", async () => {
+    // A start reads the digest the build wrote instead of hashing every module again.
+    const script = [
+      "import { readFileSync } from 'node:fs';",
+      "const dist = process.cwd() + '/node_modules/churnmock/dist/';",
+      "const { codeDigest } = await import(dist + 'mock/core/data-cache.js');",
+      "console.log(JSON.stringify([readFileSync(dist + 'mock/code-digest.txt', 'utf8').trim(), codeDigest()]));",
+    ].join('\n');
+    const r = await inProject('node', ['--input-type=module', '-e', script]);
+    expect(r.stderr).toBe('');
+    const [written, computed] = JSON.parse(r.stdout) as [string, string];
+    expect(written).toMatch(/^[0-9a-f]{64}$/);
+    expect(written).toBe(computed);
+  });
+
   it('generate writes JSON lines to standard output', async () => {
     const r = await npx('generate', '--out', '-', '--scale', '0.01');
     expect(r.code).toBe(0);

@@ -85,8 +85,15 @@ export function compileOperation(
 ): CompiledOperation {
   const handler = vendor.handlers[op.id];
   if (!handler) throw new Error(`${vendor.name}: no handler for operation ${op.id}`);
-  const validate = lazyRequestValidator(sharedAjv(true), sharedAjv(false), op);
-  const responses = options.validateResponses ? lazyResponseValidators(sharedAjv(false), op) : null;
+  // The Ajvs are made only if a validator has to be compiled (none has, with the build's).
+  const validate = lazyRequestValidator(
+    () => sharedAjv(true),
+    () => sharedAjv(false),
+    op,
+  );
+  const responses = options.validateResponses
+    ? lazyResponseValidators(() => sharedAjv(false), op)
+    : null;
   const names = queryNames(op);
   const prefer = preferStage(vendor, op, options.scheduler ?? realScheduler);
 
