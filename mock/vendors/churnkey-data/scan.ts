@@ -500,21 +500,56 @@ function sortedRows(sc: SortedCounts, dims: readonly string[]): AggregationRow[]
   return rows;
 }
 
+/** The most row keys whose texts are kept (a month-by-offer breakdown has a few hundred). */
+const SUFFIX_KEYS = 4096;
+/** Row texts after the count, by dimensions (breakdowns are few), with the ranks they were made for. */
+const SUFFIXES = new Map<string, { readonly ranks: readonly Ranked[]; readonly text: string[] }>();
+
+/**
+ * Each row key's text after its count (`,"month":"2024-01","saveType":"PAUSE"}`), made once
+ * for the dimensions' ranks: a row is then three pieces of the answer's text, not two per
+ * dimension (the text's pieces are most of what turning it into bytes costs).
+ */
+function suffixesOf(sc: SortedCounts, dims: readonly string[]): readonly string[] {
+  const id = dims.join('\u0000');
+  const kept = SUFFIXES.get(id);
+  if (
+    kept &&
+    kept.ranks.length === sc.ranks.length &&
+    kept.ranks.every((r, k) => r === sc.ranks[k])
+  )
+    return kept.text;
+  const names = namesOf(dims);
+  const text = Array.from({ length: sc.counts.length }, (_, key) => rowSuffix(sc, names, key));
+  if (SUFFIXES.size >= 16) SUFFIXES.clear();
+  SUFFIXES.set(id, { ranks: sc.ranks, text });
+  return text;
+}
+
+/** Each dimension's name as it leads its value in a row (`,"month":`). */
+const namesOf = (dims: readonly string[]) => dims.map((d) => `,${JSON.stringify(d)}:`);
+
+/** A row key's text after its count. */
+function rowSuffix(sc: SortedCounts, names: readonly string[], key: number): string {
+  let row = '';
+  for (let k = 0; k < names.length; k++) {
+    const r = Math.floor(key / (sc.radices[k] as number)) % (sc.sizes[k] as number);
+    row += `${names[k]}${(sc.ranks[k] as Ranked).json[r]}`;
+  }
+  return `${row}}`;
+}
+
 /** Sorted counts as the JSON text of their rows (the bytes JSON.stringify gives). */
 function sortedJson(sc: SortedCounts, dims: readonly string[]): string {
-  const names = dims.map((d) => `,${JSON.stringify(d)}:`);
+  const kept = sc.counts.length <= SUFFIX_KEYS ? suffixesOf(sc, dims) : null;
+  const names = kept ? [] : namesOf(dims);
   let out = '[';
   for (let key = 0; key < sc.counts.length; key++) {
     const count = sc.counts[key] as number;
     if (count === 0) continue;
     out += out.length === 1 ? '{"count":' : ',{"count":';
     out += count;
-    for (let k = 0; k < dims.length; k++) {
-      const r = Math.floor(key / (sc.radices[k] as number)) % (sc.sizes[k] as number);
-      out += names[k] as string;
-      out += (sc.ranks[k] as Ranked).json[r] as string;
-    }
-    out += '}';
+    out += kept ? (kept[key] as string) : rowSuffix(sc, names, key);
   }
   return `${out}]`;
 }
