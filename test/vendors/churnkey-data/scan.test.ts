@@ -70,7 +70,11 @@ describe('column scan agrees with the record path', () => {
 describe('breakdowns written straight from sorted counts agree with JSON.stringify', () => {
   it('with few row keys (their texts kept) and with more than are kept (day × saveType)', () => {
     const f = compileFilter({});
-    for (const dims of [['month', 'saveType'], ['day', 'saveType'], ['saveType', 'day']]) {
+    for (const dims of [
+      ['month', 'saveType'],
+      ['day', 'saveType'],
+      ['saveType', 'day'],
+    ]) {
       const rows = scanAggregate(store.view(), f, AS_OF, dims);
       expect(rows.length, dims.join('+')).toBeGreaterThan(dims.includes('day') ? 1000 : 20);
       // Twice: the second time from the kept row texts, where they are kept.
