@@ -64,7 +64,8 @@ export const COLLECT_BEFORE_LISTEN_SCALE = 25;
  * leaves the old generation past V8's limit, and V8 then marks the whole heap in steps run
  * on the main thread as it allocates: right after listening, in the first requests (a first
  * ChurnCut page took 97–129 ms at scale 100, 140–245 ms of marking in all). Collected here,
- * once (~0.3 s at scale 100), before the ready line, the next limit is far off: measured by
+ * once before the ready line (~0.4 s at scale 100: `gc()` ran two full collections there, 150
+ * and 263 ms in `--trace-gc`), the next limit is far off: measured by
  * the bench at scale 100, the slowest request of the first second went from 97 ms to 17–19 ms,
  * and the requests answered in it from 141 to 317–373.
  */
