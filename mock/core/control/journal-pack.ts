@@ -52,20 +52,25 @@ const NUMBERS = 6;
 const HEAD_BYTES = NUMBERS * 8 + 4 + 4 + 4;
 const NULL_TEXT = 0xffffffff;
 
-/** The texts of a record, in their order. */
+/** A record's texts besides the request's header lines (which follow them), in their order. */
+const TEXTS = [
+  'method',
+  'url',
+  'clientIp',
+  'responseHead',
+  'vendor',
+  'operation',
+  'reason',
+  'stub',
+  'fault',
+] as const satisfies readonly (keyof PackedFields)[];
+type TextField = (typeof TEXTS)[number];
+
+/** The texts of a record, in their order: TEXTS, then the header lines. */
 function textsOf(f: PackedFields): (string | null)[] {
-  return [
-    f.method,
-    f.url,
-    f.clientIp,
-    f.responseHead,
-    f.vendor,
-    f.operation,
-    f.reason,
-    f.stub,
-    f.fault,
-    ...f.rawHeaders,
-  ];
+  const texts: (string | null)[] = TEXTS.map((k) => f[k]);
+  for (const h of f.rawHeaders) texts.push(h);
+  return texts;
 }
 
 /** A record about to be written: its texts as one run, and its size in bytes. */
@@ -213,27 +218,27 @@ function readRecord(b: Buffer, at: number): PackedFields {
     from += n;
     return run.slice(from - n, from);
   });
-  const text = (i: number) => texts[i] ?? null;
-  const string = (i: number) => texts[i] ?? '';
+  const text = (k: TextField) => texts[TEXTS.indexOf(k)] ?? null;
+  const string = (k: TextField) => text(k) ?? '';
   const bodyLength = b.readUInt32LE(q);
   // A copy: the slab is reused once the record is dropped.
   const body = bodyLength === 0 ? EMPTY : Buffer.from(b.subarray(q + 4, q + 4 + bodyLength));
   return {
-    method: string(0),
-    url: string(1),
-    rawHeaders: Array.from({ length: headers }, (_, i) => string(9 + i)),
-    clientIp: string(2),
+    method: string('method'),
+    url: string('url'),
+    rawHeaders: Array.from({ length: headers }, (_, i) => texts[TEXTS.length + i] ?? ''),
+    clientIp: string('clientIp'),
     loggedDate: b.readDoubleLE(at),
     mockTime: b.readDoubleLE(at + 8),
-    vendor: text(4),
-    operation: text(5),
+    vendor: text('vendor'),
+    operation: text('operation'),
     unmatched: (flags & 1) !== 0,
-    reason: text(6),
+    reason: text('reason'),
     status: orNull(b.readDoubleLE(at + 32)),
-    stub: text(7),
-    fault: text(8),
+    stub: text('stub'),
+    fault: text('fault'),
     addedDelayMs: b.readDoubleLE(at + 16),
-    responseHead: string(3),
+    responseHead: string('responseHead'),
     durationMs: orNull(b.readDoubleLE(at + 24)),
     body,
     bodyBytes: b.readDoubleLE(at + 40),
