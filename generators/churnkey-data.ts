@@ -14,7 +14,7 @@ import {
   type SessionTable,
   SessionTableBuilder,
 } from './churnkey-sessions.ts';
-import { deriveSeed, objectId, Rng, Weighted } from './random.ts';
+import { deriveSeed, objectIdBytes, Rng, Weighted } from './random.ts';
 import { DATA_START, DAY, HOUR, MINUTE, SECOND } from './time.ts';
 import type { Customer, World } from './world.ts';
 
@@ -43,12 +43,80 @@ export interface DsrCounts {
  */
 export const DSR_DELETE_EVENT_LIMIT = 10_000;
 
+/** The kinds of record a DSR counts, in a record's order. */
+export const DSR_FIELDS = [
+  'events',
+  'campaigns',
+  'invoices',
+  'failedPayments',
+  'subscriptions',
+  'charges',
+  'emails',
+] as const satisfies readonly (keyof DsrCounts)[];
+
+/** Each person's DSR counts as one column per kind. */
+export type DsrColumns = Readonly<Record<keyof DsrCounts, Int32Array>>;
+
+/**
+ * Every person's DSR record counts, by customer index, as one column per kind; a person's
+ * counts are made when read. As an object a person (750,000 at scale 100) lived through every
+ * collection of the start.
+ */
+export class DsrTable {
+  constructor(readonly columns: DsrColumns) {}
+
+  /** `n` people with no records. */
+  static zeros(n: number): DsrTable {
+    return new DsrTable(
+      Object.fromEntries(DSR_FIELDS.map((f) => [f, new Int32Array(n)])) as DsrColumns,
+    );
+  }
+
+  get length(): number {
+    return this.columns.events.length;
+  }
+
+  /** Person `i`'s counts (a new object), or undefined past the end. */
+  at(i: number): DsrCounts | undefined {
+    if (!(i >= 0 && i < this.length)) return undefined;
+    const c = this.columns;
+    return {
+      events: c.events[i] as number,
+      campaigns: c.campaigns[i] as number,
+      invoices: c.invoices[i] as number,
+      failedPayments: c.failedPayments[i] as number,
+      subscriptions: c.subscriptions[i] as number,
+      charges: c.charges[i] as number,
+      emails: c.emails[i] as number,
+    };
+  }
+
+  /** Writes person `i`'s counts (the generator's, while it draws). */
+  set(i: number, counts: DsrCounts): void {
+    for (const f of DSR_FIELDS) this.columns[f][i] = counts[f];
+  }
+
+  /** A copy with person `i`'s counts replaced. */
+  with(i: number, counts: DsrCounts): DsrTable {
+    const copy = new DsrTable(
+      Object.fromEntries(DSR_FIELDS.map((f) => [f, this.columns[f].slice()])) as DsrColumns,
+    );
+    copy.set(i, counts);
+    return copy;
+  }
+
+  /** Everyone's counts as objects (tests, exports). */
+  toArray(): DsrCounts[] {
+    return Array.from({ length: this.length }, (_, i) => this.at(i) as DsrCounts);
+  }
+}
+
 export interface ChurnkeyDataset {
   readonly flows: FlowCatalogue;
   /** Newest first (createdAt desc, then id desc), as columns. */
   readonly sessions: SessionTable;
   /** Indexed by customer index. */
-  readonly dsr: readonly DsrCounts[];
+  readonly dsr: DsrTable;
 }
 
 type Outcome = 'cancel' | 'save' | 'abort';
@@ -85,19 +153,27 @@ export function acceptedOfferOf(o: OfferDef, choice: string | number | null): Ac
   }
 }
 
-function acceptedOffer(r: Rng, o: OfferDef, interned: Map<string, AcceptedOffer>): AcceptedOffer {
-  // The only per-session variation is the pause length or the new plan; intern on that.
+/** Accepted offers made so far, by offer guid and then by what the customer chose. */
+type Interned = Map<string, Map<string | number, AcceptedOffer>>;
+
+function acceptedOffer(r: Rng, o: OfferDef, interned: Interned): AcceptedOffer {
+  // The only per-session variation is the pause length or the new plan; intern on that (no
+  // key text made per accepted offer).
   const variant =
     o.offerType === 'PAUSE'
       ? r.int(1, o.config.maxPauseLength as number)
       : o.offerType === 'PLAN_CHANGE'
         ? r.pick(o.config.planIds as string[])
         : '';
-  const key = `${o.guid}|${variant}`;
-  const known = interned.get(key);
+  let byVariant = interned.get(o.guid);
+  if (!byVariant) {
+    byVariant = new Map();
+    interned.set(o.guid, byVariant);
+  }
+  const known = byVariant.get(variant);
   if (known) return known;
   const value = Object.freeze(acceptedOfferOf(o, variant));
-  interned.set(key, value);
+  byVariant.set(variant, value);
   return value;
 }
 
@@ -117,8 +193,9 @@ type DraftStep = Writable<PresentedStep>;
  * then allocated straight into the old generation, 600 MB of it by the end, which a full
  * collection then had to sweep.
  */
-class SessionDraft implements Writable<Omit<SessionRecord, 'presented'>> {
-  id = '';
+class SessionDraft implements Writable<Omit<SessionRecord, 'presented' | 'id'>> {
+  /** The id's 12 bytes (the table keeps bytes: no text is made for it). */
+  readonly idBytes = new Uint8Array(12);
   // Set by `restart` before anything reads them.
   customer!: Customer;
   blueprint!: Blueprint;
@@ -138,6 +215,11 @@ class SessionDraft implements Writable<Omit<SessionRecord, 'presented'>> {
   /** The offers shown, oldest first: `steps`' first entries. */
   readonly presented: DraftStep[] = [];
   readonly #steps: DraftStep[] = [];
+
+  /** The id as text (24 hex digits), for whoever reads it as a record's. */
+  get id(): string {
+    return Buffer.from(this.idBytes).toString('hex');
+  }
 
   /** Starts the next session: no offers shown yet. */
   restart(customer: Customer, blueprint: Blueprint): void {
@@ -175,7 +257,7 @@ function makeSession(
   c: Customer,
   t: number,
   outcome: Outcome,
-  interned: Map<string, AcceptedOffer>,
+  interned: Interned,
   s: SessionDraft,
 ): SessionDraft {
   const segment = segmentOf(c, t);
@@ -214,7 +296,7 @@ function makeSession(
   const recordingEnd = clock + r.int(100, 2 * SECOND);
   const createdAt = recordingEnd + r.int(20, 200);
   // The draws below in the order the fields were once written as one object literal.
-  s.id = objectId(r, createdAt);
+  objectIdBytes(r, createdAt, s.idBytes);
   s.createdAt = createdAt;
   s.updatedAt = createdAt + r.int(100, 900);
   s.recordingStart = t;
@@ -260,7 +342,7 @@ function customerSessions(
   c: Customer,
   asOf: number,
   out: SessionTableBuilder,
-  interned: Map<string, AcceptedOffer>,
+  interned: Interned,
   draft: SessionDraft,
 ): void {
   if (r.bool(0.2)) return;
@@ -291,20 +373,20 @@ export function compareSessions(a: SessionRecord, b: SessionRecord): number {
   return b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
-function dsrCounts(r: Rng, c: Customer, asOf: number): DsrCounts {
+/** Draws person `c`'s DSR counts into row `i` of `into`'s columns. */
+function dsrCounts(r: Rng, c: Customer, asOf: number, into: DsrColumns, i: number): void {
   const months = Math.max(1, Math.round((asOf - c.subscription.start) / (30 * DAY)));
   const invoices = Math.min(months, 60);
   const failedPayments = FAILED_PAYMENTS.draw(r);
   const campaigns = r.int(0, 3);
-  return {
-    events: r.int(5, 40) * Math.min(months, 24),
-    campaigns,
-    invoices,
-    failedPayments,
-    subscriptions: r.bool(0.1) ? 2 : 1,
-    charges: invoices + failedPayments,
-    emails: campaigns * r.int(0, 4),
-  };
+  // In the order the draws were once made, as one object literal.
+  into.events[i] = r.int(5, 40) * Math.min(months, 24);
+  into.campaigns[i] = campaigns;
+  into.invoices[i] = invoices;
+  into.failedPayments[i] = failedPayments;
+  into.subscriptions[i] = r.bool(0.1) ? 2 : 1;
+  into.charges[i] = invoices + failedPayments;
+  into.emails[i] = campaigns * r.int(0, 4);
 }
 
 /** Churnkey's seeded data for a world: cancel-flow sessions and DSR record counts. */
@@ -315,20 +397,18 @@ export function generateChurnkeyData(world: World): ChurnkeyDataset {
     flows.choices,
     Math.ceil(SESSIONS_PER_CUSTOMER * world.customers.length),
   );
-  const interned = new Map<string, AcceptedOffer>();
+  const interned: Interned = new Map();
   const draft = new SessionDraft();
   for (const c of world.customers)
     customerSessions(r, flows, c, world.asOf, builder, interned, draft);
   const sorted = builder.finish(world.customers);
-  const dsr = world.customers.map((c) => dsrCounts(r, c, world.asOf));
+  const dsr = DsrTable.zeros(world.customers.length);
+  for (const [i, c] of world.customers.entries()) dsrCounts(r, c, world.asOf, dsr.columns, i);
   // Some people have more events than the API may delete (the vendor's rejected form).
   const hasSessions = new Uint8Array(world.customers.length);
   for (const i of sorted.customerIndex) hasSessions[i] = 1;
   const withSessions = world.customers.filter((c) => hasSessions[c.index] === 1);
   const heavy = r.sample(withSessions, Math.max(3, Math.round(3 * world.scale)));
-  for (const c of heavy) {
-    const counts = dsr[c.index];
-    if (counts) counts.events = r.int(DSR_DELETE_EVENT_LIMIT + 1, 14_000);
-  }
+  for (const c of heavy) dsr.columns.events[c.index] = r.int(DSR_DELETE_EVENT_LIMIT + 1, 14_000);
   return { flows, sessions: sorted, dsr };
 }

@@ -397,7 +397,8 @@ export class SessionTableBuilder {
     if (expected > 0) this.#grow(expected, expected);
   }
 
-  add(s: SessionRecord): void {
+  /** Copies a session into the next row; `idBytes`, when given, are its id's 12 bytes. */
+  add(s: SessionRecord & { readonly idBytes?: Uint8Array }): void {
     const i = this.#n++;
     if (this.#n > this.#createdAt.length) this.#grow(this.#n);
     const t = s.createdAt;
@@ -415,14 +416,15 @@ export class SessionTableBuilder {
       (s.mode === 'TEST' ? TEST_MODE : 0) |
       (s.discountCooldownApplied ? COOLDOWN : 0) |
       (s.bounced ? BOUNCED : 0);
-    s.presented.forEach((p, k) => {
+    for (let k = 0; k < s.presented.length; k++) {
+      const p = s.presented[k] as PresentedStep;
       const j = MAX_STEPS * i + k;
       this.#offer[j] = this.#offers.code(p.offer);
       this.#presentedAt[j] = delta(p.presentedAt - s.recordingStart, 'presentedAt');
       this.#answeredAt[j] =
         p.answeredAt === null ? UNANSWERED : delta(p.answeredAt - p.presentedAt, 'answeredAt');
       if (p.accepted) flags |= k === 0 ? STEP0_ACCEPTED : STEP1_ACCEPTED;
-    });
+    }
     this.#steps[i] = s.presented.length;
     this.#flags[i] = flags;
     if (s.choice !== null && !this.#choiceCodes.has(s.choice))
@@ -430,6 +432,8 @@ export class SessionTableBuilder {
     this.#choice[i] = s.choice === null ? 0 : (this.#choiceCodes.get(s.choice) as number);
     this.#feedback[i] = s.feedback === null ? 0 : this.#feedbackText.code(s.feedback) + 1;
     this.#accepted[i] = s.accepted === null ? 0 : this.#acceptedOffers.code(s.accepted) + 1;
+    // A drawn session brings its id as bytes; a record as text.
+    if (s.idBytes !== undefined) return void this.#ids.set(s.idBytes, 12 * i);
     const id = s.id;
     if (id.length !== 24) throw new Error(`session id ${id}: not 24 hex digits`);
     for (let k = 0; k < 12; k++) {

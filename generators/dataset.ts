@@ -57,7 +57,7 @@ export function* worldRecords(data: SeededData): Generator<unknown> {
         start: iso(s.start),
         trialEnd: s.trialEnd === null ? null : iso(s.trialEnd),
       },
-      churnkeyDsrCounts: churnkey.dsr[c.index],
+      churnkeyDsrCounts: churnkey.dsr.at(c.index),
     };
   }
 }

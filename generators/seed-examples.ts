@@ -65,7 +65,7 @@ export function findDsrExample(world: World, data: ChurnkeyDataset, except = -1)
   for (const c of data.sessions.customerIndex) sessions[c] = (sessions[c] ?? 0) + 1;
   let fallback = -1;
   for (let i = 0; i < world.customers.length; i++) {
-    const d = data.dsr[i];
+    const d = data.dsr.at(i);
     const n = sessions[i] as number;
     if (i === except || !d || n < 3 || d.events > DSR_DELETE_EVENT_LIMIT) continue;
     const kinds = [d.events, d.campaigns, d.invoices, d.failedPayments, d.subscriptions, d.charges];
@@ -103,10 +103,10 @@ export function seededVendorData(generated: World): {
     changed.set(jane, { ...(customers[jane] as Customer), email: SEED_EXAMPLE_IDS.dsrEmail });
   for (const [i, c] of changed) customers[i] = c;
   const world: World = { ...named, customers };
-  const dsr = churnkey.dsr.slice();
+  let dsr = churnkey.dsr;
   if (jane >= 0) {
     const { sessions: _sessions, ...counts } = DSR_EXAMPLE_COUNTS;
-    dsr[jane] = { ...counts };
+    dsr = dsr.with(jane, counts);
   }
   const sessions = churnkey.sessions.withCustomers(customers);
   const churncut: ChurnCutDataset = example

@@ -1,5 +1,5 @@
 import type { ChurnCutDataset } from './churncut.ts';
-import type { ChurnkeyDataset, DsrCounts } from './churnkey-data.ts';
+import { type ChurnkeyDataset, type DsrColumns, DsrTable } from './churnkey-data.ts';
 import { type Blueprint, generateFlows, type OfferDef } from './churnkey-flows.ts';
 import { type Columns, SessionTable } from './churnkey-sessions.ts';
 import type { SeededData } from './dataset.ts';
@@ -67,25 +67,9 @@ interface ChurnkeyHeader {
   readonly dsr: unknown;
 }
 
-const DSR_FIELDS: readonly (keyof DsrCounts)[] = [
-  'events',
-  'campaigns',
-  'invoices',
-  'failedPayments',
-  'subscriptions',
-  'charges',
-  'emails',
-];
-
-/** Each person's DSR counts as one column per kind. */
-type DsrColumns = Readonly<Record<keyof DsrCounts, Int32Array>>;
-
-const dsrColumns = (n: number): DsrColumns =>
-  Object.fromEntries(DSR_FIELDS.map((f) => [f, new Int32Array(n)])) as DsrColumns;
-
 /** Customers whose strings are encoded into one piece. */
 const CUSTOMERS_PER_SLICE = 4096;
-/** Customers (or DSR rows) encoded between two calls of `pause` (well under a millisecond). */
+/** Customers encoded between two calls of `pause` (well under a millisecond). */
 const ROWS_PER_PAUSE = 256;
 
 async function encodeWorld(
@@ -210,12 +194,7 @@ function catalogueParts(flows: ChurnkeyDataset['flows']): {
 /** Churnkey's catalogue as its generator draws it first from the dataset's stream. */
 const catalogueOf = (seed: number) => generateFlows(new Rng(deriveSeed(seed, 'churnkey-data')));
 
-async function encodeChurnkey(
-  seed: number,
-  data: ChurnkeyDataset,
-  w: ArrayWriter,
-  pause: () => Promise<void>,
-): Promise<ChurnkeyHeader> {
+function encodeChurnkey(seed: number, data: ChurnkeyDataset, w: ArrayWriter): ChurnkeyHeader {
   const { columns, dicts } = data.sessions.parts;
   const again = catalogueParts(catalogueOf(seed));
   const mine = catalogueParts(data.flows);
@@ -232,18 +211,6 @@ async function encodeChurnkey(
     throw new Error('snapshot: the sessions use another survey');
   const cols = {} as Record<keyof Columns, number>;
   for (const [k, a] of Object.entries(columns)) cols[k as keyof Columns] = w.add(a as TypedArray);
-  const c = dsrColumns(data.dsr.length);
-  for (let i = 0; i < data.dsr.length; i++) {
-    if (i % (4 * ROWS_PER_PAUSE) === 0) await pause();
-    const d = data.dsr[i] as DsrCounts;
-    c.events[i] = d.events;
-    c.campaigns[i] = d.campaigns;
-    c.invoices[i] = d.invoices;
-    c.failedPayments[i] = d.failedPayments;
-    c.subscriptions[i] = d.subscriptions;
-    c.charges[i] = d.charges;
-    c.emails[i] = d.emails;
-  }
   // The catalogue drawn again must be the one the sessions point into.
   if (JSON.stringify(again.offers) !== JSON.stringify(mine.offers))
     throw new Error('snapshot: the flow catalogue does not come from the seed');
@@ -254,7 +221,7 @@ async function encodeChurnkey(
     offers: dicts.offers.map((o) => placeOf(mine.offers, o, 'offer')),
     accepted: dicts.accepted.map((a) => ({ ...a })),
     feedback: [...dicts.feedback],
-    dsr: encodeTree(c, w),
+    dsr: encodeTree(data.dsr.columns, w),
   };
 }
 
@@ -285,18 +252,8 @@ function decodeChurnkey(
     },
     customers,
   );
-  const c = decodeTree(h.dsr, r) as DsrColumns;
-  const dsr: DsrCounts[] = new Array(customers.length);
-  for (let i = 0; i < customers.length; i++)
-    dsr[i] = {
-      events: c.events[i] as number,
-      campaigns: c.campaigns[i] as number,
-      invoices: c.invoices[i] as number,
-      failedPayments: c.failedPayments[i] as number,
-      subscriptions: c.subscriptions[i] as number,
-      charges: c.charges[i] as number,
-      emails: c.emails[i] as number,
-    };
+  const dsr = new DsrTable(decodeTree(h.dsr, r) as DsrColumns);
+  if (dsr.length !== customers.length) throw new Error('snapshot: DSR counts for other people');
   return { flows, sessions, dsr };
 }
 
@@ -318,7 +275,7 @@ export async function encodeSeededData(
   const header: SnapshotHeader = {
     world: world.header,
     churncut: encodeTree(churncut, w),
-    churnkey: await encodeChurnkey(data.world.seed, data.churnkey, w, pause),
+    churnkey: encodeChurnkey(data.world.seed, data.churnkey, w),
     rebilly: encodeTree(data.rebilly, w),
   };
   return {

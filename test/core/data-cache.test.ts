@@ -39,7 +39,7 @@ describe('the data cache', () => {
     expect(loaded.churncut.world).toBe(loaded.world);
     expect(loaded.rebilly).toEqual(fresh.rebilly);
     expect(loaded.churnkey.flows).toEqual(fresh.churnkey.flows);
-    expect(loaded.churnkey.dsr).toEqual(fresh.churnkey.dsr);
+    expect(loaded.churnkey.dsr.toArray()).toEqual(fresh.churnkey.dsr.toArray());
     expect(loaded.churnkey.sessions.length).toBe(fresh.churnkey.sessions.length);
     expect(loaded.churnkey.sessions.toArray()).toEqual(fresh.churnkey.sessions.toArray());
     // Sessions point at the loaded world's customers, not copies.

@@ -3,6 +3,7 @@ import {
   type ChurnkeyDataset,
   compareSessions,
   type DsrCounts,
+  type DsrTable,
   type SessionRecord,
 } from '../../../generators/churnkey-data.ts';
 import {
@@ -93,7 +94,7 @@ export class ChurnkeyDataStore implements PersistentPart {
   /** Seeded rows' records once built: all of them when they fit, else the recently read. */
   readonly #records: (SessionRecord | undefined)[] | LRUCache<number, SessionRecord>;
   readonly #seededByCustomer: { order: Uint32Array; start: Uint32Array };
-  readonly #dsr: readonly DsrCounts[];
+  readonly #dsr: DsrTable;
   #base: SessionColumns | null = null;
   /** Per seeded row as seeded (SHOWN or BOUNCED), and as the writes left it. */
   #seededState: Uint8Array | null = null;
@@ -342,13 +343,13 @@ export class ChurnkeyDataStore implements PersistentPart {
   }
 
   #recordsAt(c: Customer, now: number): DsrRecords {
-    const counts = this.#dsr[c.index] ?? ZERO_COUNTS;
+    const counts = this.#dsr.at(c.index) ?? ZERO_COUNTS;
     return dsrRecordsAt(buildDsrRecords(this.world.seed, c, counts, this.world.asOf), now);
   }
 
   /** How many of `c`'s records had happened by `now`, without building them when all had. */
   #recordCounts(c: Customer, now: number): DsrCounts {
-    const { sessions: _sessions, ...all } = { ...ZERO_COUNTS, ...this.#dsr[c.index] };
+    const { sessions: _sessions, ...all } = { ...ZERO_COUNTS, ...this.#dsr.at(c.index) };
     // Nothing is dated after the as-of date (generators/churnkey-dsr.ts): from then on, all.
     return now >= this.world.asOf ? all : countsOf(this.#recordsAt(c, now));
   }

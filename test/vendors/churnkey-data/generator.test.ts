@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateChurnkeyData } from '../../../generators/churnkey-data.ts';
+import { DsrTable, generateChurnkeyData } from '../../../generators/churnkey-data.ts';
 import {
   buildDsrRecords,
   countsOf,
@@ -110,14 +110,14 @@ describe('seeded world', () => {
   });
 
   it('gives some people more than 10,000 events (the DSR delete limit) and everyone else fewer', () => {
-    const heavy = DEFAULT.data.dsr.filter((d) => d.events > 10_000);
+    const heavy = DEFAULT.data.dsr.toArray().filter((d) => d.events > 10_000);
     expect(heavy.length).toBeGreaterThanOrEqual(3);
     expect(heavy.length).toBeLessThan(20);
   });
 
   it('builds DSR records deterministically with the counted number of each kind', () => {
     const c = DEFAULT.world.customers[5];
-    const counts = DEFAULT.data.dsr[5];
+    const counts = DEFAULT.data.dsr.at(5);
     if (!c || !counts) throw new Error('fixture');
     const a = buildDsrRecords(42, c, counts, AS_OF);
     expect(JSON.stringify(buildDsrRecords(42, c, counts, AS_OF))).toBe(JSON.stringify(a));
@@ -128,9 +128,35 @@ describe('seeded world', () => {
   });
 });
 
+describe('DsrTable: the DSR counts as columns', () => {
+  it('reads a person as counts, nobody past the end, and replaces one in a copy only', () => {
+    const dsr = DEFAULT.data.dsr;
+    expect(dsr.length).toBe(DEFAULT.world.customers.length);
+    expect(dsr.at(-1)).toBeUndefined();
+    expect(dsr.at(dsr.length)).toBeUndefined();
+    const before = dsr.at(3);
+    const counts = {
+      events: 1,
+      campaigns: 2,
+      invoices: 3,
+      failedPayments: 4,
+      subscriptions: 5,
+      charges: 6,
+      emails: 7,
+    };
+    const copy = dsr.with(3, counts);
+    expect(copy.at(3)).toEqual(counts);
+    expect(copy).toBeInstanceOf(DsrTable);
+    expect(dsr.at(3)).toEqual(before);
+    expect(copy.at(4)).toEqual(dsr.at(4));
+    const none = Object.fromEntries(Object.keys(counts).map((k) => [k, 0]));
+    expect(DsrTable.zeros(2).toArray()).toEqual([none, none]);
+  });
+});
+
 describe('dsrRecordsAt: what had happened by the mock clock', () => {
   const c = DEFAULT.world.customers[5];
-  const counts = DEFAULT.data.dsr[5];
+  const counts = DEFAULT.data.dsr.at(5);
   if (!c || !counts) throw new Error('fixture');
   const all = buildDsrRecords(42, c, counts, AS_OF);
   const kinds = Object.keys(DSR_DATED_BY) as (keyof typeof DSR_DATED_BY)[];
@@ -140,7 +166,7 @@ describe('dsrRecordsAt: what had happened by the mock clock', () => {
   it('dates nothing after the as-of date, so at the as-of date every record counts', () => {
     for (let i = 0; i < DEFAULT.world.customers.length; i += 37) {
       const p = DEFAULT.world.customers[i];
-      const n = DEFAULT.data.dsr[i];
+      const n = DEFAULT.data.dsr.at(i);
       if (!p || !n) continue;
       const records = buildDsrRecords(42, p, n, AS_OF);
       for (const kind of kinds)

@@ -21,7 +21,7 @@ describe('findDsrExample / seededVendorData (pure)', () => {
     const data = generateChurnkeyData(w);
     const i = findDsrExample(w, data);
     expect(i).toBeGreaterThanOrEqual(0);
-    const d = data.dsr[i];
+    const d = data.dsr.at(i);
     expect(d?.events).toBeGreaterThan(0);
     expect(d?.events).toBeLessThanOrEqual(10_000);
     expect(d?.invoices).toBeGreaterThan(0);
@@ -43,7 +43,7 @@ describe('findDsrExample / seededVendorData (pure)', () => {
     expect(hers).toHaveLength(DSR_EXAMPLE_COUNTS.sessions);
     for (const s of hers) expect(s.customer).toBe(jane);
     const { sessions: _s, ...counts } = DSR_EXAMPLE_COUNTS;
-    expect(churnkey.dsr[jane.index]).toEqual(counts);
+    expect(churnkey.dsr.at(jane.index)).toEqual(counts);
     expect(churncut.world).toBe(after);
   });
 });
