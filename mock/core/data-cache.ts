@@ -271,10 +271,12 @@ export async function saveData<D>(
   data: D,
   codec: DataCodec<D>,
   pause?: () => Promise<void>,
+  /** How long a slice of work runs before `pause` is awaited (0: at every chance). */
+  sliceMs = SLICE_MS,
 ): Promise<string> {
   const file = dataCacheFile(dir, p);
   const w = new ArrayWriter();
-  const encoded = await codec.encode(data, w, pause && budgeted(pause, SLICE_MS));
+  const encoded = await codec.encode(data, w, pause && budgeted(pause, sliceMs));
   // The values derived so far, their arrays after the data's.
   const derived = encodeTree(Object.fromEntries(derivedFor(codec.anchor(data))), w);
   const header: FileHeader = {
