@@ -1,6 +1,6 @@
 import { generateSeededFlows, type SeededFlows } from './churncut-flows.ts';
 import { deriveSeed, Rng } from './random.ts';
-import { orderByValue, sortTies } from './typed-arrays.ts';
+import { longLived, orderByValue, sortTies } from './typed-arrays.ts';
 import type { Customer, World } from './world.ts';
 
 /** Churn factor types; the ChurnCut API docs show the first three (Get customer). */
@@ -91,9 +91,9 @@ export function listOrder(customers: readonly Customer[]): Int32Array {
 export function generateChurnCut(world: World): ChurnCutDataset {
   const r = new Rng(deriveSeed(world.seed, 'churncut'));
   const n = world.customers.length;
-  const probability = new Uint8Array(n);
-  const factorTypes = new Uint8Array(n * MAX_FACTORS);
-  const factorWeights = new Uint8Array(n * MAX_FACTORS);
+  const probability = longLived(Uint8Array, n);
+  const factorTypes = longLived(Uint8Array, n * MAX_FACTORS);
+  const factorWeights = longLived(Uint8Array, n * MAX_FACTORS);
   for (let i = 0; i < n; i++) {
     // Skewed towards low risk: most customers are fine, a tail is about to leave.
     const p = Math.min(99, Math.floor(r.float() ** 1.7 * 100));

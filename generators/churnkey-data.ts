@@ -16,6 +16,7 @@ import {
 } from './churnkey-sessions.ts';
 import { deriveSeed, objectIdBytes, Rng, Weighted } from './random.ts';
 import { DATA_START, DAY, HOUR, MINUTE, SECOND } from './time.ts';
+import { longLived } from './typed-arrays.ts';
 import type { Customer, World } from './world.ts';
 
 export type {
@@ -68,7 +69,7 @@ export class DsrTable {
   /** `n` people with no records. */
   static zeros(n: number): DsrTable {
     return new DsrTable(
-      Object.fromEntries(DSR_FIELDS.map((f) => [f, new Int32Array(n)])) as DsrColumns,
+      Object.fromEntries(DSR_FIELDS.map((f) => [f, longLived(Int32Array, n)])) as DsrColumns,
     );
   }
 

@@ -448,21 +448,21 @@ export class SessionTableBuilder {
   #grow(need: number, from = Math.max(1024, this.#createdAt.length)): void {
     let rows = from;
     while (rows < need) rows *= 2;
-    this.#createdAt = grown(this.#createdAt, rows);
-    this.#updated = grown(this.#updated, rows);
-    this.#recordingStart = grown(this.#recordingStart, rows);
-    this.#recordingEnd = grown(this.#recordingEnd, rows);
-    this.#customer = grown(this.#customer, rows);
-    this.#blueprint = grown(this.#blueprint, rows);
-    this.#flags = grown(this.#flags, rows);
-    this.#choice = grown(this.#choice, rows);
-    this.#feedback = grown(this.#feedback, rows);
-    this.#accepted = grown(this.#accepted, rows);
-    this.#steps = grown(this.#steps, rows);
-    this.#offer = grown(this.#offer, MAX_STEPS * rows);
-    this.#presentedAt = grown(this.#presentedAt, MAX_STEPS * rows);
-    this.#answeredAt = grown(this.#answeredAt, MAX_STEPS * rows);
-    this.#ids = grown(this.#ids, 12 * rows);
+    this.#createdAt = grown(this.#createdAt, rows, true);
+    this.#updated = grown(this.#updated, rows, true);
+    this.#recordingStart = grown(this.#recordingStart, rows, true);
+    this.#recordingEnd = grown(this.#recordingEnd, rows, true);
+    this.#customer = grown(this.#customer, rows, true);
+    this.#blueprint = grown(this.#blueprint, rows, true);
+    this.#flags = grown(this.#flags, rows, true);
+    this.#choice = grown(this.#choice, rows, true);
+    this.#feedback = grown(this.#feedback, rows, true);
+    this.#accepted = grown(this.#accepted, rows, true);
+    this.#steps = grown(this.#steps, rows, true);
+    this.#offer = grown(this.#offer, MAX_STEPS * rows, true);
+    this.#presentedAt = grown(this.#presentedAt, MAX_STEPS * rows, true);
+    this.#answeredAt = grown(this.#answeredAt, MAX_STEPS * rows, true);
+    this.#ids = grown(this.#ids, 12 * rows, true);
   }
 
   /** The table, newest first, with `bounced` derived; its customers come from `customers`. */

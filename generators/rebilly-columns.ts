@@ -1,5 +1,6 @@
 import { flat } from './random.ts';
 import { LEAD_SOURCE_KEYS } from './rebilly-lead-sources.ts';
+import { longLived } from './typed-arrays.ts';
 
 /** The report's twelve aggregation fields (docs/decisions/002), each stored as a coded column. */
 export const CODED_FIELDS = [
@@ -95,14 +96,17 @@ export function sortByCancelTime(
   const labels = {} as Record<CodedField, readonly (string | null)[]>;
   for (const f of Object.keys(raw.codes) as CodedField[]) {
     const small = dict[f].labels.length <= 0x100;
-    codes[f] = take(raw.codes[f], small ? new Uint8Array(count) : new Uint16Array(count));
+    codes[f] = take(
+      raw.codes[f],
+      small ? longLived(Uint8Array, count) : longLived(Uint16Array, count),
+    );
     labels[f] = Object.freeze(dict[f].labels.slice());
   }
   return {
     count,
-    customer: take(raw.customer, new Uint32Array(count)),
-    startTime: take(raw.start, new Uint32Array(count)),
-    canceledTime: take(raw.canceled, new Uint32Array(count)),
+    customer: take(raw.customer, longLived(Uint32Array, count)),
+    startTime: take(raw.start, longLived(Uint32Array, count)),
+    canceledTime: take(raw.canceled, longLived(Uint32Array, count)),
     codes,
     labels,
   };

@@ -3,6 +3,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { parseAsOf } from '../generators/time.ts';
+import { endLongLivedReserve, reserveLongLived } from '../generators/typed-arrays.ts';
 import { describeApis } from './admin/apis.ts';
 import { adminAuthenticator } from './admin/guard.ts';
 import { ADMIN_PREFIX, adminModule } from './admin/index.ts';
@@ -171,9 +172,33 @@ function moduleFor(modules: readonly VendorModule[], path: string): VendorModule
 export async function createMockFrom<D>(
   registry: Registry<D>,
   input: MockOptionsInput = {},
-  { scheduler = realScheduler, progress, logSink, compactBytes, deferDataSave }: EngineHooks = {},
+  hooks: EngineHooks = {},
 ): Promise<Mock<D>> {
   const options = resolveOptions(input);
+  // A large world's columns and indexes come from one reserve (typed-arrays.ts: longLived),
+  // ended once every vendor is built.
+  if (options.scale >= RESERVE_FROM_SCALE)
+    reserveLongLived(options.scale * RESERVE_BYTES_PER_SCALE);
+  try {
+    return await buildMock(registry, options, hooks);
+  } finally {
+    endLongLivedReserve();
+  }
+}
+
+/** The scale from which a start reserves its long-lived arrays' memory at once (~250,000 sessions). */
+export const RESERVE_FROM_SCALE = 25;
+/**
+ * Reserved per unit of scale: what the columns and indexes of one unit take (164 MiB at scale
+ * 100), with room to spare. Only what is written takes memory.
+ */
+const RESERVE_BYTES_PER_SCALE = 3 * 1024 * 1024;
+
+async function buildMock<D>(
+  registry: Registry<D>,
+  options: MockOptions,
+  { scheduler = realScheduler, progress, logSink, compactBytes, deferDataSave }: EngineHooks,
+): Promise<Mock<D>> {
   const asOf = parseAsOf(options.asOf);
   const sink = logSink ?? ((line: string) => void process.stderr.write(line));
   const { data, save } = seededData(

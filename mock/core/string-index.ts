@@ -1,3 +1,4 @@
+import { longLived } from '../../generators/typed-arrays.ts';
 import type { Customer } from '../../generators/world.ts';
 import { derived } from './derived.ts';
 
@@ -52,8 +53,8 @@ export class StringIndex {
     }
     let count = 1024;
     while (count < size * 2) count *= 2;
-    const slots = new Int32Array(count).fill(-1);
-    const hashes = new Uint32Array(count);
+    const slots = longLived(Int32Array, count).fill(-1);
+    const hashes = longLived(Uint32Array, count);
     const mask = count - 1;
     for (let i = 0; i < size; i++) {
       const raw = keyOf(i);

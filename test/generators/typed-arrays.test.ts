@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { generateSeededData } from '../../generators/dataset.ts';
 import { Rng } from '../../generators/random.ts';
 import {
+  endLongLivedReserve,
   gatherRows,
   groupByKey,
+  grown,
+  longLived,
   orderByValue,
+  reserveLongLived,
   sortTies,
   type WholeColumn,
 } from '../../generators/typed-arrays.ts';
@@ -106,5 +111,47 @@ describe('sortTies', () => {
   it('leaves an order without ties as it is', () => {
     const order = new Uint32Array([2, 0, 1]);
     expect([...sortTies(order, [1, 2, 0], () => 1)]).toEqual([2, 0, 1]);
+  });
+});
+
+describe('longLived: arrays from one reserve while a large start builds', () => {
+  it('hands out zeroed, 8-byte aligned views of the reserve, then arrays of their own', () => {
+    reserveLongLived(64);
+    try {
+      const a = longLived(Uint8Array, 3);
+      const b = longLived(Float64Array, 2);
+      const c = grown(new Uint16Array([7, 8]), 4, true);
+      expect(a.buffer).toBe(b.buffer);
+      expect([a.byteOffset, b.byteOffset, c.byteOffset]).toEqual([0, 8, 24]);
+      expect(c.buffer).toBe(a.buffer);
+      expect([...c]).toEqual([7, 8, 0, 0]);
+      expect([...a, ...b]).toEqual([0, 0, 0, 0, 0]);
+      // 32 + 40 bytes is past the reserve: a buffer of its own.
+      const d = longLived(Uint32Array, 10);
+      expect(d.buffer).not.toBe(a.buffer);
+      expect(d.byteLength).toBe(40);
+      expect(endLongLivedReserve()).toEqual({ used: 32, reserved: 64 });
+    } finally {
+      endLongLivedReserve();
+    }
+    expect(longLived(Uint8Array, 4).buffer.byteLength).toBe(4);
+    expect(endLongLivedReserve()).toEqual({ used: 0, reserved: 0 });
+  });
+
+  it('gives the same data and answers whether a reserve was there or not', async () => {
+    const params = { seed: 5, asOf: Date.parse('2025-12-31T00:00:00Z'), scale: 0.2 };
+    const plain = generateSeededData(params);
+    reserveLongLived(64 * 1024 * 1024);
+    let reserved: ReturnType<typeof generateSeededData>;
+    try {
+      reserved = generateSeededData(params);
+      expect(endLongLivedReserve().used).toBeGreaterThan(0);
+    } finally {
+      endLongLivedReserve();
+    }
+    expect(reserved.churncut).toEqual(plain.churncut);
+    expect(reserved.rebilly).toEqual(plain.rebilly);
+    expect(reserved.churnkey.dsr.toArray()).toEqual(plain.churnkey.dsr.toArray());
+    expect(reserved.churnkey.sessions.toArray()).toEqual(plain.churnkey.sessions.toArray());
   });
 });

@@ -1,6 +1,7 @@
 import type { ChurnCutDataset } from '../../../generators/churncut.ts';
 import { type SeededFlows, seededOffer } from '../../../generators/churncut-flows.ts';
 import { offerInEffectUntil } from '../../../generators/churncut-offers.ts';
+import { longLived } from '../../../generators/typed-arrays.ts';
 
 /** Customer status codes in the status array. */
 export const STATUSES = ['active', 'churned', 'retained'] as const;
@@ -24,9 +25,9 @@ export interface Outcomes {
 /** Each customer's outcome as the seeded flows leave it. */
 export function seededOutcomes(data: ChurnCutDataset): Outcomes {
   const n = data.world.customers.length;
-  const status = new Uint8Array(n);
-  const retainedUntil = new Float64Array(n).fill(Number.NaN);
-  const endedAt = new Float64Array(n).fill(Number.NaN);
+  const status = longLived(Uint8Array, n);
+  const retainedUntil = longLived(Float64Array, n).fill(Number.NaN);
+  const endedAt = longLived(Float64Array, n).fill(Number.NaN);
   const f: SeededFlows = data.flows;
   for (let i = 0; i < n; i++) {
     for (let k = (f.start[i + 1] as number) - 1; k >= (f.start[i] as number); k--) {

@@ -1,6 +1,7 @@
 import type { SessionRecord } from '../../../generators/churnkey-data.ts';
 import type { Key, SessionTable } from '../../../generators/churnkey-sessions.ts';
 import { DAY } from '../../../generators/time.ts';
+import { longLived } from '../../../generators/typed-arrays.ts';
 import { derived } from '../../core/derived.ts';
 import { lowerBoundDescending, upperBoundDescending } from '../../core/search.ts';
 import {
@@ -144,7 +145,9 @@ export class SessionColumns {
     builds++;
     // A byte a session for the fields of few values (most of them): a quarter of the memory
     // and of what a scan reads.
-    const kept = dict.length <= 256 ? new Uint8Array(codes) : codes.slice();
+    const kept =
+      dict.length <= 256 ? longLived(Uint8Array, this.length) : longLived(Uint32Array, this.length);
+    kept.set(codes.subarray(0, this.length));
     return { arrays: { codes: kept }, meta: dict };
   }
 
