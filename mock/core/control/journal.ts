@@ -68,6 +68,8 @@ export class JournalEntry implements Trace, Outcome {
   bodyBytes = 0;
   bodyTruncated = false;
   #recorded: RecordedRequest | null = null;
+  /** The request's header lines' length (they never change), once counted. */
+  #headerChars = -1;
 
   constructor(
     /** This process's count of requests when this one arrived (its id's last digits). */
@@ -157,11 +159,20 @@ export class JournalEntry implements Trace, Outcome {
     return this.#recorded;
   }
 
-  /** Bytes this entry counts against the journal's bound. */
+  /** Bytes this entry counts against the journal's bound (counted when kept and finished). */
   get size(): number {
-    let n = ENTRY_OVERHEAD + this.url.length + this.body.length + this.responseHead.length;
-    for (const h of this.rawHeaders) n += h.length;
-    return n;
+    if (this.#headerChars < 0) {
+      let n = 0;
+      for (const h of this.rawHeaders) n += h.length;
+      this.#headerChars = n;
+    }
+    return (
+      ENTRY_OVERHEAD +
+      this.url.length +
+      this.body.length +
+      this.responseHead.length +
+      this.#headerChars
+    );
   }
 
   /** The response headers as sent (names as written), parsed from the head. */

@@ -64,41 +64,47 @@ export class ControlPlane {
     if (journal === null && !stubs && !logging) return void next();
     const { scheduler } = this.#options;
     let entry: JournalEntry | undefined;
-    let finish: (() => void) | undefined;
     if (journal || logging) {
-      const e = JournalEntry.of(req, scheduler.now(), this.#options.mockNow());
-      entry = e;
-      attachTrace(req, e);
-      journal?.add(e);
-      finish = () => {
-        e.finish(res, scheduler.now());
-        journal?.finished(e);
-        if (logging) this.#logAccess(e);
-      };
+      entry = JournalEntry.of(req, scheduler.now(), this.#options.mockNow());
+      attachTrace(req, entry);
+      journal?.add(entry);
     }
     const announced = Number(req.headers['content-length']);
-    const go = stubs ? this.#dispatch.bind(this) : () => next();
     // Without a journal nothing needs the body before the pipeline (a stub pattern may).
     if (!hasBody(req) || announced > BODY_LIMIT_BYTES || (!journal && !stubs)) {
       try {
-        go(req, res, entry, next, () => '');
+        if (stubs) this.#dispatch(req, res, entry, next, () => '');
+        else next();
       } finally {
         // Answered at once (a cached page, most GETs): the entry is complete now, with no
         // listener on the response; otherwise it is once the response closes. (A response
         // closes once: `on` without `once`'s wrapper.)
-        if (finish) {
-          if (res.writableEnded) finish();
-          else res.on('close', finish);
+        if (entry) {
+          const e = entry;
+          if (res.writableEnded) this.#finished(e, res, logging);
+          else res.on('close', () => this.#finished(e, res, logging));
         }
       }
       return;
     }
-    if (finish) res.on('close', finish);
+    if (entry) {
+      const e = entry;
+      res.on('close', () => this.#finished(e, res, logging));
+    }
     readBody(req, BODY_LIMIT_BYTES).then((body) => {
       if (!body) return;
       if (entry && journal) journal.setBody(entry, body.chunks, body.bytes);
-      go(req, res, entry, next, () => Buffer.concat(body.chunks as Buffer[]).toString('utf8'));
+      const text = () => Buffer.concat(body.chunks as Buffer[]).toString('utf8');
+      if (stubs) this.#dispatch(req, res, entry, next, text);
+      else next();
     });
+  }
+
+  /** A journaled request's answer is complete: the entry finished, kept, and logged. */
+  #finished(e: JournalEntry, res: ServerResponse, logging: boolean): void {
+    e.finish(res, this.#options.scheduler.now());
+    this.journal?.finished(e);
+    if (logging) this.#logAccess(e);
   }
 
   #dispatch(

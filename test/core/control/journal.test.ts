@@ -96,6 +96,21 @@ describe('the request journal keeps finished entries as bytes', () => {
     );
   });
 
+  it('reads back an entry with as many header lines as Node lets in (2,000), and a null status', () => {
+    const journal = new Journal(10);
+    const raw = Array.from({ length: 2000 }, (_, i) => [`X-H${i}`, `v\u00e9${i}`]).flat();
+    const e = JournalEntry.of(request('/v1/many', raw), 3, 4);
+    journal.add(e);
+    e.finish({ headersSent: false } as unknown as ServerResponse, 7);
+    const before = view(e);
+    journal.finished(e);
+    const back = journal.get(e.id) as JournalEntry;
+    expect(back).not.toBe(e);
+    expect(view(back)).toEqual(before);
+    expect(back.rawHeaders).toHaveLength(4000);
+    expect(back.status).toBeNull();
+  });
+
   it('keeps an unfinished entry as its object and packs it once finished', () => {
     const journal = new Journal(10);
     const e = JournalEntry.of(request('/v1/slow', ['Host', 'h']), 1, 2);
