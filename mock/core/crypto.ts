@@ -37,3 +37,26 @@ function digestOf(s: string): Buffer {
   }
   return d;
 }
+
+/** Values an `AcceptedValues` remembers, at most (then it forgets them all at once). */
+const ACCEPTED_VALUES = 64;
+
+/**
+ * Credential values a check has accepted, by their exact text: a value accepted once is
+ * accepted again with one lookup instead of its parsing and two digests (~1 µs of a cached
+ * answer). Only accepted values are kept, and only for credentials that never change; like
+ * `digestOf`'s, the lookup's time tells whether this exact value was accepted before, never
+ * how close another is to it.
+ */
+export class AcceptedValues {
+  readonly #values = new Set<string>();
+
+  has(value: string): boolean {
+    return this.#values.has(value);
+  }
+
+  add(value: string): void {
+    if (this.#values.size >= ACCEPTED_VALUES) this.#values.clear();
+    this.#values.add(value);
+  }
+}

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { safeEqual } from '../../core/crypto.ts';
+import { AcceptedValues, safeEqual } from '../../core/crypto.ts';
 import type { HandlerResult } from '../../core/pipeline/types.ts';
 import { forbidden, MESSAGES, unauthorized } from './errors.ts';
 import type { RebillyCredentials } from './options.ts';
@@ -66,11 +66,16 @@ export function rebillyAuthenticator(
   creds: RebillyCredentials,
 ): (headers: IncomingHttpHeaders) => HandlerResult | null | Promise<HandlerResult | null> {
   const secret = key(creds.jwtSecret);
+  const accepted = new AcceptedValues();
   return (headers) => {
     const apiKey = headers['reb-apikey'];
     if (apiKey !== undefined) {
       const given = String(apiKey);
-      if (safeEqual(given, creds.apiKey)) return null;
+      if (accepted.has(given)) return null;
+      if (safeEqual(given, creds.apiKey)) {
+        accepted.add(given);
+        return null;
+      }
       if (safeEqual(given, creds.restrictedApiKey)) return forbidden(MESSAGES.auth.noPermission);
       return unauthorized(MESSAGES.auth.unknownKey);
     }
