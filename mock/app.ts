@@ -177,8 +177,7 @@ export async function createMockFrom<D>(
   const options = resolveOptions(input);
   // A large world's columns and indexes come from one reserve (typed-arrays.ts: longLived),
   // ended once every vendor is built.
-  if (options.scale >= RESERVE_FROM_SCALE)
-    reserveLongLived(options.scale * RESERVE_BYTES_PER_SCALE);
+  if (options.scale >= LARGE_START_SCALE) reserveLongLived(options.scale * RESERVE_BYTES_PER_SCALE);
   try {
     return await buildMock(registry, options, hooks);
   } finally {
@@ -186,8 +185,11 @@ export async function createMockFrom<D>(
   }
 }
 
-/** The scale from which a start reserves its long-lived arrays' memory at once (~250,000 sessions). */
-export const RESERVE_FROM_SCALE = 25;
+/**
+ * A large start (~250,000 sessions up): it reserves its long-lived arrays' memory at once, and
+ * collects its heap before it listens (listen.ts).
+ */
+export const LARGE_START_SCALE = 25;
 /**
  * Reserved per unit of scale: what the columns and indexes of one unit take (164 MiB at scale
  * 100), with room to spare. Only what is written takes memory.

@@ -1,7 +1,13 @@
 import type { Server } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createMockFrom, type DataSave, type EngineHooks, type Mock } from './app.ts';
+import {
+  createMockFrom,
+  type DataSave,
+  type EngineHooks,
+  LARGE_START_SCALE,
+  type Mock,
+} from './app.ts';
 import { ConfigurationError } from './core/errors.ts';
 import { createHttpServer, type ErrorBodyFor, listen } from './core/http-server.ts';
 import type { MockOptionsInput } from './core/options.ts';
@@ -56,9 +62,6 @@ function listenError(e: unknown, { port, host }: Address): unknown {
   return e;
 }
 
-/** The scale from which a start collects its heap before listening (~250,000 sessions up). */
-export const COLLECT_BEFORE_LISTEN_SCALE = 25;
-
 /**
  * A large start collects its heap once before it listens. Generating and building a world
  * leaves the old generation past V8's limit, and V8 then marks the whole heap in steps run
@@ -71,7 +74,7 @@ export const COLLECT_BEFORE_LISTEN_SCALE = 25;
  */
 function collectLargeHeap(scale: number): void {
   // By the world's size, not the heap's: a test runner's heap is its own (many small mocks).
-  if (scale < COLLECT_BEFORE_LISTEN_SCALE) return;
+  if (scale < LARGE_START_SCALE) return;
   setFlagsFromString('--expose-gc');
   (runInNewContext('gc') as () => void)();
 }
