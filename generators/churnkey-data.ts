@@ -92,18 +92,13 @@ export class DsrTable {
     };
   }
 
-  /** Writes person `i`'s counts (the generator's, while it draws). */
-  set(i: number, counts: DsrCounts): void {
-    for (const f of DSR_FIELDS) this.columns[f][i] = counts[f];
-  }
-
   /** A copy with person `i`'s counts replaced. */
   with(i: number, counts: DsrCounts): DsrTable {
-    const copy = new DsrTable(
-      Object.fromEntries(DSR_FIELDS.map((f) => [f, this.columns[f].slice()])) as DsrColumns,
-    );
-    copy.set(i, counts);
-    return copy;
+    const copy = Object.fromEntries(
+      DSR_FIELDS.map((f) => [f, this.columns[f].slice()]),
+    ) as DsrColumns;
+    for (const f of DSR_FIELDS) copy[f][i] = counts[f];
+    return new DsrTable(copy);
   }
 
   /** Everyone's counts as objects (tests, exports). */

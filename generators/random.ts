@@ -187,19 +187,16 @@ export function stripeId(r: Rng, prefix: string, length = 14): string {
 
 /** MongoDB ObjectId-like id: 8 hex digits of the timestamp, then 16 random hex digits. */
 export function objectId(r: Rng, atMs: number): string {
-  return hex(
-    r,
-    16,
-    Math.floor(atMs / 1000)
-      .toString(16)
-      .padStart(8, '0'),
-  );
+  const bytes = Buffer.allocUnsafe(12);
+  objectIdBytes(r, atMs, bytes);
+  return bytes.toString('hex');
 }
 
 /**
- * `objectId(r, atMs)`'s id as its 12 bytes, written into `out` at `at`, from the same draws: no
- * string is made (a million sessions' ids were formatted as text only to be parsed back into
- * bytes). Throws where `objectId` would make an id of more than 24 digits (a time past 2106).
+ * An ObjectId-like id (`objectId`'s) as its 12 bytes, written into `out` at `at`: the time's
+ * 4 bytes, then two draws' 8 (each draw's nibbles lowest first, as hex digits were once
+ * written from it). No text is made: a million sessions' ids were formatted as text only to
+ * be parsed back into bytes. Throws for a time outside 1970–2106 (not 8 hex digits).
  */
 export function objectIdBytes(r: Rng, atMs: number, out: Uint8Array, at = 0): void {
   const seconds = Math.floor(atMs / 1000);
@@ -209,7 +206,7 @@ export function objectIdBytes(r: Rng, atMs: number, out: Uint8Array, at = 0): vo
   out[at + 1] = (seconds >>> 16) & 255;
   out[at + 2] = (seconds >>> 8) & 255;
   out[at + 3] = seconds & 255;
-  // `hex` writes a draw's nibbles lowest first, two digits a byte: each byte's nibbles swapped.
+  // A draw's nibbles lowest first, two digits a byte: each byte's nibbles swapped.
   for (let w = 0; w < 2; w++) {
     const n = r.int(0, 0xffffffff);
     for (let k = 0; k < 4; k++) {

@@ -147,7 +147,7 @@ export class SessionColumns {
     // and of what a scan reads.
     const kept =
       dict.length <= 256 ? longLived(Uint8Array, this.length) : longLived(Uint32Array, this.length);
-    kept.set(codes.subarray(0, this.length));
+    kept.set(codes);
     return { arrays: { codes: kept }, meta: dict };
   }
 
