@@ -229,26 +229,44 @@ export function recordedRequest(
   headers: IncomingMessage['headers'],
   body: () => string,
 ): RecordedRequest {
-  const q = url.indexOf('?');
-  const query: Record<string, string[]> = {};
-  if (q >= 0)
-    for (const [k, v] of new URLSearchParams(url.slice(q + 1))) {
-      const values = query[k];
-      if (values) values.push(v);
-      else query[k] = [v];
+  return new Recorded(method, url, headers, body);
+}
+
+/**
+ * recordedRequest's object. A class with its getter on the prototype, not an object literal
+ * with a getter: each such literal's getter is kept in the old generation, so what its closure
+ * held (the request) outlived young collections (see ValidInput in pipeline.ts).
+ */
+class Recorded implements RecordedRequest {
+  readonly path: string;
+  readonly query: Record<string, string[]> = {};
+  #body: (() => string) | null;
+  #text: string | undefined;
+
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly headers: IncomingMessage['headers'],
+    body: () => string,
+  ) {
+    const q = url.indexOf('?');
+    this.path = q < 0 ? url : url.slice(0, q);
+    if (q >= 0)
+      for (const [k, v] of new URLSearchParams(url.slice(q + 1))) {
+        const values = this.query[k];
+        if (values) values.push(v);
+        else this.query[k] = [v];
+      }
+    this.#body = body;
+  }
+
+  get body(): string {
+    if (this.#text === undefined) {
+      this.#text = (this.#body as () => string)();
+      this.#body = null;
     }
-  let text: string | undefined;
-  return {
-    method,
-    url,
-    path: q < 0 ? url : url.slice(0, q),
-    query,
-    headers,
-    get body() {
-      text ??= body();
-      return text;
-    },
-  };
+    return this.#text;
+  }
 }
 
 /** Answers of `list`, WireMock's `GET /__admin/requests`. */

@@ -116,17 +116,7 @@ export function compileOperation(
     if (refused) return void sendResult(res, refused, [...head, ...extra]);
 
     // The validator coerced and defaulted the input in place.
-    let signal: AbortSignal | undefined;
-    const valid: HandlerInput = {
-      query: input.query,
-      path: input.path as Record<string, string>,
-      body: input.body,
-      headers: req.headers,
-      get signal() {
-        signal ??= closeSignal(res);
-        return signal;
-      },
-    };
+    const valid = new ValidInput(input, req, res);
     const answer = (handled: HandlerResult): void => {
       const result = checkResponse(responses, vendor, op, handled);
       if (key !== null && result.status === 200) {
@@ -250,6 +240,36 @@ function internalError(
   if (res.headersSent) return void res.destroy();
   const message = `Internal mock error: ${(e as Error)?.message ?? String(e)}`;
   sendError(res, vendor, 500, message, undefined, head);
+}
+
+/**
+ * A validated request as its handler gets it, the abort signal made on first read. A class
+ * with the getter on its prototype, not an object literal with a getter: V8 keeps each such
+ * literal's getter pair in the old generation, so the getter's closure, and the request it
+ * held (response, headers, socket writes), outlived every young collection and was copied
+ * into the old generation: ~3 KB of every uncached request (`--trace-gc-nvp` under uncached
+ * load: 11-12 MB promoted per scavenge and 15-25 ms pauses; with the class 0.1-0.3 MB, 1-2 ms).
+ */
+class ValidInput implements HandlerInput {
+  readonly query: Readonly<Record<string, unknown>>;
+  readonly path: Readonly<Record<string, string>>;
+  readonly body: unknown;
+  readonly headers: IncomingMessage['headers'];
+  readonly #res: ServerResponse;
+  #signal: AbortSignal | undefined;
+
+  constructor(input: RequestInput, req: IncomingMessage, res: ServerResponse) {
+    this.query = input.query;
+    this.path = input.path as Record<string, string>;
+    this.body = input.body;
+    this.headers = req.headers;
+    this.#res = res;
+  }
+
+  get signal(): AbortSignal {
+    this.#signal ??= closeSignal(this.#res);
+    return this.#signal;
+  }
 }
 
 /** Aborts when `res` closes before its answer is written: the client went away. */
