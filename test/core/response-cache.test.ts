@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Operation } from '../../mock/core/contract.ts';
-import { cacheKey } from '../../mock/core/pipeline/cache.ts';
+import { cacheKey, cacheVersionOf } from '../../mock/core/pipeline/cache.ts';
 import { ANSWERED_URLS, ResponseCache } from '../../mock/core/pipeline/response-cache.ts';
 import type { VendorModule } from '../../mock/core/pipeline/types.ts';
 
@@ -139,5 +139,27 @@ describe('cacheKey', () => {
   it('is null for other methods and for vendors without a version', () => {
     expect(cacheKey(vendor, { ...op, method: 'post' } as Operation, '/v1/things', {})).toBeNull();
     expect(cacheKey({} as VendorModule, op, '/v1/things', {})).toBeNull();
+  });
+});
+
+describe('cacheVersionOf', () => {
+  it('is "version@now", the same string until the version or the clock changes', () => {
+    let version = 3;
+    let now = 1_700_000_000_000;
+    const v = cacheVersionOf(
+      () => version,
+      () => now,
+    );
+    const first = v();
+    expect(first).toBe('3@1700000000000');
+    expect(v()).toBe(first);
+    version = 4;
+    expect(v()).toBe('4@1700000000000');
+    now += 1;
+    expect(v()).toBe('4@1700000000001');
+    // Back to an earlier pair: its text again, not the last one kept.
+    version = 3;
+    now -= 1;
+    expect(v()).toBe(first);
   });
 });

@@ -15,8 +15,9 @@ import { checkResponse } from './check-response.ts';
 import type { FastHandler, FastPath } from './fast-path.ts';
 import { preferStage } from './prefer.ts';
 import { ignoredHeader, knownQuery, plainCopy, queryNames } from './query.ts';
+import { payloadBytes } from './raw-json.ts';
 import type { CachedResponse, ResponseCache } from './response-cache.ts';
-import { jsonReply, send, sendResult } from './send.ts';
+import { jsonReply, send, sendResult, sendStored } from './send.ts';
 import { markOperation } from './trace.ts';
 import type { HandlerInput, HandlerResult, HeaderList, VendorModule } from './types.ts';
 import { requireBody, validateRequest } from './validate.ts';
@@ -160,6 +161,8 @@ interface Memo {
   readonly query: Readonly<Record<string, unknown>>;
   entry?: CachedResponse;
   head?: string[];
+  /** `head` with the entry's Content-Length. */
+  sized?: string[];
 }
 
 /**
@@ -217,6 +220,7 @@ function fastStages(
     if (m.entry !== hit) {
       m.entry = hit;
       m.head = cachedHead(hit, common);
+      m.sized = [...m.head, 'content-length', String(payloadBytes(hit.body))];
     }
     // Stage 2, counted once the answer is known to come from here.
     const gate = vendor.gate?.(req.headers);
@@ -224,7 +228,10 @@ function fastStages(
       send(res, jsonReply(gate.denied, [...common, ...gate.headers]));
       return true;
     }
-    // Stage 13; the entry's header list is built once.
+    // Stage 13; the entry's header list, its length in it, is built once.
+    // A 304 (the client has it) or a held reply: `send`.
+    const fresh = req.headers['if-none-match'] !== hit.etag;
+    if (fresh && sendStored(res, hit.status, m.sized ?? [], gate?.headers, hit.body)) return true;
     send(res, cachedReply(hit, req.headers, m.head ?? [], gate?.headers, common));
     return true;
   };

@@ -61,13 +61,34 @@ export function send(res: ServerResponse, reply: Reply): void {
   const bytes = payloadBytes(body);
   res.writeHead(reply.status, [...(reply.headers as string[]), 'content-length', String(bytes)]);
   // Written, then dropped: the body may share a buffer with others.
-  const out = compactPayload(body, bytes, false);
-  if (typeof out === 'string' || Buffer.isBuffer(out)) return void res.end(out);
-  // Large pages in pieces: queued together, written in one writev.
+  endWith(res, compactPayload(body, bytes, false));
+}
+
+/** Ends a response with its body: whole, or large pages' pieces queued for one writev. */
+function endWith(res: ServerResponse, body: Payload): void {
+  if (typeof body === 'string' || Buffer.isBuffer(body)) return void res.end(body);
   res.cork();
-  for (const chunk of out) res.write(chunk);
+  for (const chunk of body) res.write(chunk);
   res.end();
   res.uncork();
+}
+
+/**
+ * `send` of a stored answer whose header list (`head`, its Content-Length in it) was built
+ * once: one `writeHead`, then the bytes; `extra` (a gate's headers) after the list. False,
+ * with nothing written, when the reply is held (`holdReply`): `send` takes it then.
+ */
+export function sendStored(
+  res: ServerResponse,
+  status: number,
+  head: HeaderList,
+  extra: HeaderList | undefined,
+  body: Buffer | readonly Buffer[],
+): boolean {
+  if ((res as Holdable)[HELD]) return false;
+  res.writeHead(status, (extra?.length ? [...head, ...extra] : head) as string[]);
+  endWith(res, body);
+  return true;
 }
 
 /** `send` of a handler result as JSON. */

@@ -1,5 +1,6 @@
 import { iso } from '../../../generators/time.ts';
 import { baseUrlOf } from '../../core/http.ts';
+import { cacheVersionOf } from '../../core/pipeline/cache.ts';
 import type { HandlerInput, HandlerResult } from '../../core/pipeline/types.ts';
 import { invalidRequestMessage } from '../../core/pipeline/validate.ts';
 import type { MockClock } from '../../core/time/clock.ts';
@@ -94,6 +95,9 @@ export function churncutModule(
       getCancellationFlow,
       ...analyticsHandlers(store, clock),
     },
-    cacheVersion: () => `${store.version}@${clock.now()}`,
+    cacheVersion: cacheVersionOf(
+      () => store.version,
+      () => clock.now(),
+    ),
   };
 }

@@ -10,6 +10,8 @@ const WINDOW_MS = 60_000;
 interface Window {
   start: number;
   count: number;
+  /** X-RateLimit-Reset: the window's end, in epoch seconds. */
+  reset: string;
 }
 
 /**
@@ -23,12 +25,15 @@ interface Window {
  */
 export class RateLimiter {
   readonly #windows = new Map<string, Window>();
+  readonly #limitText: string;
 
   constructor(
     private readonly limit: number,
     private readonly enforce: boolean,
     private readonly clock: Clock = realScheduler,
-  ) {}
+  ) {
+    this.#limitText = String(limit);
+  }
 
   /** Counts a request: the headers it gets, and a 429 when over the limit (and enforced). */
   check(headers: IncomingHttpHeaders): GateResult {
@@ -37,17 +42,17 @@ export class RateLimiter {
     let w = this.#windows.get(key);
     if (!w || t >= w.start + WINDOW_MS) {
       if (this.#windows.size > 10_000) this.#windows.clear();
-      w = { start: t, count: 0 };
+      w = { start: t, count: 0, reset: String(Math.ceil((t + WINDOW_MS) / 1000)) };
       this.#windows.set(key, w);
     }
     w.count++;
     const limits = [
       'x-ratelimit-limit',
-      String(this.limit),
+      this.#limitText,
       'x-ratelimit-remaining',
       String(Math.max(0, this.limit - w.count)),
       'x-ratelimit-reset',
-      String(Math.ceil((w.start + WINDOW_MS) / 1000)),
+      w.reset,
     ];
     if (!this.enforce || w.count <= this.limit) return { headers: limits, denied: null };
     const wait = Math.max(1, Math.ceil((w.start + WINDOW_MS - t) / 1000));

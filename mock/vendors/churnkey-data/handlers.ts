@@ -1,4 +1,5 @@
 import { DSR_DELETE_EVENT_LIMIT } from '../../../generators/churnkey-data.ts';
+import { cacheVersionOf } from '../../core/pipeline/cache.ts';
 import type { HandlerInput, HandlerResult } from '../../core/pipeline/types.ts';
 import type { MockClock } from '../../core/time/clock.ts';
 import type { VendorApi } from '../../core/vendor.ts';
@@ -105,6 +106,9 @@ export function churnkeyDataModule(
     authenticate: churnkeyAuthenticator(creds),
     errorBody: churnkeyError,
     handlers: { listSessions, aggregateSessions, dsrAccess, dsrDelete },
-    cacheVersion: () => `${store.version}@${clock.now()}`,
+    cacheVersion: cacheVersionOf(
+      () => store.version,
+      () => clock.now(),
+    ),
   };
 }

@@ -1,5 +1,6 @@
 import type { CodedField } from '../../../generators/rebilly-reports.ts';
 import { parseTime, RFC3339 } from '../../../generators/time.ts';
+import { cacheVersionOf } from '../../core/pipeline/cache.ts';
 import type { HandlerInput, HandlerResult } from '../../core/pipeline/types.ts';
 import type { MockClock } from '../../core/time/clock.ts';
 import type { VendorApi } from '../../core/vendor.ts';
@@ -84,6 +85,9 @@ export function rebillyReportsModule(
         return typeof filter === 'string' ? parseFilter(filter, FILTER_FIELDS).problems : [];
       }),
     handlers: Object.fromEntries(Object.values(REBILLY_OPERATIONS).map((id) => [id, report])),
-    cacheVersion: () => `${store.version}@${clock.now()}`,
+    cacheVersion: cacheVersionOf(
+      () => store.version,
+      () => clock.now(),
+    ),
   };
 }
