@@ -1,7 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { headersOf, Journal, JournalEntry } from '../../../mock/core/control/journal.ts';
+import {
+  headersOf,
+  Journal,
+  JournalEntry,
+  PACK_BATCH,
+} from '../../../mock/core/control/journal.ts';
 
 /** A request as the control plane sees it (no socket needed beyond its address). */
 function request(url: string, rawHeaders: string[], method = 'GET'): IncomingMessage {
@@ -153,6 +158,33 @@ describe('the request journal keeps finished entries as bytes', () => {
     expect([journal.size, journal.bytes, journal.list().length]).toEqual([0, 0, 0]);
     const again = finishedEntry(journal, 1);
     expect(view(journal.get(again.e.id) as JournalEntry)).toEqual(again.before);
+  });
+});
+
+describe('finished entries are packed in batches', () => {
+  it(`packs ${PACK_BATCH} at a time; a read packs the rest first; removal and eviction before packing`, () => {
+    // Fewer slots than a batch: slots are reused before their batch is packed.
+    const journal = new Journal(PACK_BATCH / 4);
+    const all = Array.from({ length: PACK_BATCH * 3 + 7 }, (_, i) => finishedEntry(journal, i));
+    // Removed while finished but not packed (the batch has 7 waiting).
+    const gone = all.at(-2) as (typeof all)[number];
+    expect(journal.remove(gone.e.id)).toBe(true);
+    const kept = all.slice(-PACK_BATCH / 4).filter((k) => k !== gone);
+    expect(journal.list().map((e) => e.id)).toEqual(kept.map((k) => k.e.id).reverse());
+    for (const { e, before } of kept) {
+      const back = journal.get(e.id) as JournalEntry;
+      expect(back).not.toBe(e);
+      expect(view(back)).toEqual(before);
+    }
+    expect(journal.get(gone.e.id)).toBeUndefined();
+    expect(journal.size).toBe(kept.length);
+    // Cleared with finished entries waiting: none comes back, later ones are kept.
+    const waiting = finishedEntry(journal, 1);
+    journal.clear();
+    expect(journal.get(waiting.e.id)).toBeUndefined();
+    const after = finishedEntry(journal, 2);
+    expect(journal.list().map((e) => e.id)).toEqual([after.e.id]);
+    expect(view(journal.get(after.e.id) as JournalEntry)).toEqual(after.before);
   });
 });
 
