@@ -1,4 +1,4 @@
-import { hash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { compactPayload, type Payload, payloadBytes } from './raw-json.ts';
 
@@ -15,6 +15,27 @@ export interface CachedResponse {
   readonly body: Buffer | readonly Buffer[];
   readonly etag: string;
   readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * 64 bits of a text (two 32-bit multiply-xor lanes over its UTF-16 units, then mixed), as 14
+ * base-36 digits. Not a cryptographic hash, which an ETag does not need: two keys of one URL
+ * share a tag with odds of 2^-64. A C++ hash (crypto's sha1) cost ~3 us of an uncached answer
+ * in a loaded server, against ~0.5 us in a loop of hashing alone; this runs as compiled
+ * JavaScript beside the code that calls it.
+ */
+export function fingerprint(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x9e3779b9;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  a = Math.imul(a ^ (a >>> 15), 0x2c1b3c6d) ^ b;
+  b = Math.imul(b ^ (b >>> 13), 0x297a2d39) ^ a;
+  a = Math.imul(a ^ (a >>> 16), 0x85ebca6b);
+  return (a >>> 0).toString(36).padStart(7, '0') + (b >>> 0).toString(36).padStart(7, '0');
 }
 
 /** URLs remembered as answered before, at most (then forgotten all at once). */
@@ -70,7 +91,7 @@ export class ResponseCache {
     const compact = compactPayload(payload, undefined, kept);
     const body = typeof compact === 'string' ? Buffer.from(compact) : compact;
     // From the key, not the body: hashing a 300 KB page cost more than assembling it.
-    const etag = `"${BOOT}${hash('sha1', key, 'base64url')}"`;
+    const etag = `"${BOOT}${fingerprint(key)}"`;
     const entry = { status, body, etag, headers };
     if (kept) this.#entries.set(key, entry);
     else {
