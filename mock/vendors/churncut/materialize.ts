@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache';
 import { FACTOR_TYPES, MAX_FACTORS, riskOf } from '../../../generators/churncut.ts';
 import { OUTCOMES, seededOffer } from '../../../generators/churncut-flows.ts';
 import { type Offer, REASONS } from '../../../generators/churncut-offers.ts';
@@ -6,14 +5,17 @@ import { billingPeriod, DAY, iso } from '../../../generators/time.ts';
 import { RawJson } from '../../core/pipeline/raw-json.ts';
 import type { ChurnCutStore, LiveFlow } from './store.ts';
 
-/** The most the encoded customers may hold (an LRU: a million customers' would be ~250 MB). */
+/** The most the encoded customers may hold (a million customers' would be ~250 MB). */
 export const CUSTOMER_FRAGMENT_BYTES = 64 * 1024 * 1024;
 const LIST_OPEN = Buffer.from('{"success":true,"data":{"customers":[');
+const COMMA = 0x2c;
 
 /** A customer's bytes in a list (after a comma), and the status they were encoded with. */
 interface Fragment {
   readonly status: string;
   readonly bytes: Buffer;
+  /** The bytes without their comma (the page's first customer), made on first use. */
+  first?: Buffer;
 }
 
 /**
@@ -21,32 +23,44 @@ interface Fragment {
  * the status is fixed by the seed, so a customer is kept as its bytes with the status it had
  * when last listed (encoded again when that changes, after a write or a clock move), and a
  * page is one piece per customer (joined, or written out in one `writev`). The same bytes as
- * `JSON.stringify` of the envelope.
+ * `JSON.stringify` of the envelope. Kept by customer index, up to `maxBytes` of them, then all
+ * dropped at once (a sync paging through a million customers encodes each once a pass): an
+ * LRU's bookkeeping on each of a page's customers cost more than encoding some again.
  */
 export class CustomerFragments {
-  readonly #parts: LRUCache<number, Fragment>;
+  #parts: (Fragment | undefined)[];
+  #bytes = 0;
+  /** The last page's closing bytes, reused while total and has_more are the same. */
+  #tail = { total: -1, hasMore: false, bytes: Buffer.alloc(0) };
 
   constructor(
     readonly store: ChurnCutStore,
-    maxBytes = CUSTOMER_FRAGMENT_BYTES,
+    readonly maxBytes = CUSTOMER_FRAGMENT_BYTES,
   ) {
-    this.#parts = new LRUCache({
-      maxSize: maxBytes,
-      sizeCalculation: (f) => f.bytes.length + 96,
-    });
+    this.#parts = this.#empty();
   }
 
-  /** Customer `i`'s bytes, a comma first, with `status`. */
-  #of(i: number, status: string): Buffer {
-    let f = this.#parts.get(i);
+  /** One slot per customer (a dense array: a sparse one is a dictionary, slower to read). */
+  #empty(): (Fragment | undefined)[] {
+    return new Array(this.store.data.order.length);
+  }
+
+  /** Customer `i`'s fragment with `status`. */
+  #of(i: number, status: string): Fragment {
+    let f = this.#parts[i];
     if (f?.status !== status) {
-      f = {
-        status,
-        bytes: Buffer.from(`,${JSON.stringify(customerSummary(this.store, i, status))}`),
-      };
-      this.#parts.set(i, f);
+      const bytes = Buffer.from(`,${JSON.stringify(customerSummary(this.store, i, status))}`);
+      const cost = bytes.length + 96;
+      if (this.#bytes + cost > this.maxBytes) {
+        this.#parts = this.#empty();
+        this.#bytes = 0;
+      }
+      if (f) this.#bytes -= f.bytes.length + 96;
+      f = { status, bytes };
+      this.#parts[i] = f;
+      this.#bytes += cost;
     }
-    return f.bytes;
+    return f;
   }
 
   /** The list's whole body: `{success, data: {customers, total, has_more}}`. */
@@ -54,10 +68,21 @@ export class CustomerFragments {
     const out: Buffer[] = [LIST_OPEN];
     for (let k = 0; k < indices.length; k++) {
       const i = indices[k] as number;
-      const bytes = this.#of(i, this.store.status(i, now));
-      out.push(k === 0 ? bytes.subarray(1) : bytes);
+      const f = this.#of(i, this.store.status(i, now));
+      if (k > 0) out.push(f.bytes);
+      else {
+        f.first ??= f.bytes[0] === COMMA ? f.bytes.subarray(1) : f.bytes;
+        out.push(f.first);
+      }
     }
-    out.push(Buffer.from(`],"total":${total},"has_more":${hasMore}}}`));
+    const tail = this.#tail;
+    if (tail.total !== total || tail.hasMore !== hasMore)
+      this.#tail = {
+        total,
+        hasMore,
+        bytes: Buffer.from(`],"total":${total},"has_more":${hasMore}}}`),
+      };
+    out.push(this.#tail.bytes);
     return new RawJson(out);
   }
 }

@@ -153,7 +153,7 @@ describe('ChurnCut customer pages from encoded fragments', () => {
     const clock = new MockClock(AS_OF);
     const store = new ChurnCutStore(data, () => clock.now());
     const life = new FlowLifecycle(store, clock, () => {});
-    // A small LRU, so pages mix kept, evicted and re-encoded customers.
+    // A small bound, so pages mix kept, dropped and re-encoded customers.
     const fragments = new CustomerFragments(store, 8 * 1024);
     const r = new Rng(11);
     const n = world.customers.length;
