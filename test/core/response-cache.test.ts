@@ -134,8 +134,37 @@ describe('cacheKey', () => {
       { 'limit":"20",': '' },
       { a: 'b:c' },
       { 'a:b': 'c' },
+      { a: 'x"y' },
+      { a: 'x\\"y' },
+      { a: 'x\\y' },
+      { a: 'x\ny' },
+      { a: 'x\u0000y' },
+      { a: 'x\u{1f600}y' },
+      { a: 'x\ud83dy' },
+      { a: 'x\ude00y' },
     ].map((q) => key(q));
     expect(new Set(distinct).size).toBe(distinct.length);
+  });
+
+  it('writes each name and value as JSON.stringify does, escapes and surrogates included', () => {
+    const values = [
+      'plain',
+      'x"y',
+      'x\\y',
+      'tab\tnl\n',
+      'nul\u0000',
+      '\u{1f600}',
+      'lone\ud83d',
+      'é',
+    ];
+    for (const v of values) {
+      const query = { [`n${v}`]: v, list: [v, 'b'] };
+      const json = Object.keys(query)
+        .sort()
+        .map((n) => `${JSON.stringify(n)}:${JSON.stringify(query[n as keyof typeof query])},`)
+        .join('');
+      expect(key(query)).toBe(`listThings|/v1/things|${json}|v7`);
+    }
   });
 
   it('is null for other methods and for vendors without a version', () => {

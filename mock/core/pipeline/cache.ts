@@ -52,8 +52,31 @@ function canonicalQuery(query: Readonly<Record<string, unknown>>): string {
   const names = Object.keys(query);
   if (names.length > 1) names.sort();
   let text = '';
-  for (const name of names) text += `${JSON.stringify(name)}:${JSON.stringify(query[name])},`;
+  for (const name of names) text += `${quoted(name)}:${quoted(query[name])},`;
   return text;
+}
+
+/**
+ * Whether JSON.stringify writes `s` as is between quotes: no quote, backslash or control
+ * character, and no surrogate (a lone one it escapes; pairs are left to it too).
+ */
+function plain(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
+  }
+  return true;
+}
+
+/**
+ * JSON.stringify's text of a value, made here for a string with nothing to escape (nearly
+ * every query value): the built-in's four calls cost ~2.6 us of an uncached request in a
+ * loaded server (profiled).
+ */
+function quoted(value: unknown): string {
+  return typeof value === 'string' && plain(value)
+    ? `"${value}"`
+    : (JSON.stringify(value) as string);
 }
 
 /**
