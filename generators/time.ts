@@ -178,6 +178,50 @@ const isLeap = (y: number): boolean => y % 4 === 0 && (y % 100 !== 0 || y % 400 
 const daysIn = (y: number, month: number): number =>
   month === 2 ? (isLeap(y) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
 
+/** The number of `n` digits at `at` of `text`, or -1 if one is not a digit. */
+function digits(text: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * parseTime's answer for the two forms nearly every request carries, `YYYY-MM-DD` and
+ * `YYYY-MM-DDTHH:MM:SSZ`, read digit by digit (TIME's match and a Date's setters cost ~1 us
+ * a date in a loaded server); undefined for any other text, and for years before 100, which
+ * Date.UTC reads as 1900-1999: parseTime's general reading takes them.
+ */
+function plainTime(text: string, syntax: TimeSyntax): number | TimeRefusal | undefined {
+  const n = text.length;
+  if (n !== 10 && n !== 20) return undefined;
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  if (year < 100 || month < 0 || day < 0) return undefined;
+  let hour = 0;
+  let minute = 0;
+  let second = 0;
+  if (n === 10) {
+    if (syntax.dates === 'none') return 'syntax';
+  } else {
+    // `T`, colons and `Z`, as strict syntaxes want them (lenient forms go the general way).
+    if (text.charCodeAt(10) !== 84 || text.charCodeAt(19) !== 90) return undefined;
+    if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined;
+    hour = digits(text, 11, 2);
+    minute = digits(text, 14, 2);
+    second = digits(text, 17, 2);
+    if (hour < 0 || minute < 0 || second < 0) return undefined;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return 'calendar';
+  if (hour > 23 || minute > 59 || second > 59) return 'calendar';
+  return Date.UTC(year, month - 1, day, hour, minute, second);
+}
+
 /**
  * THE parser of every date and date-time a request or an option carries: epoch milliseconds,
  * offsets honoured, fractions past milliseconds dropped; or why it is not one. Strict where
@@ -185,6 +229,8 @@ const daysIn = (y: number, month: number): number =>
  * `date-time` format lets the leap second `23:59:60` through, which no Date can hold.
  */
 export function parseTime(text: string, syntax: TimeSyntax): number | TimeRefusal {
+  const plain = plainTime(text, syntax);
+  if (plain !== undefined) return plain;
   const m = TIME.exec(text);
   if (!m) return 'syntax';
   const [, y, mo, d, sep, h, mi, s, fraction, z, sign, oh, om] = m;

@@ -68,6 +68,33 @@ describe('parseTime: the one parser of every date parameter', () => {
     expect(read).toEqual(expected);
   });
 
+  it('reads YYYY-MM-DD and YYYY-MM-DDTHH:MM:SSZ at any year, or refuses the calendar', () => {
+    const r = new Rng(29);
+    const pad = (n: number, w: number) => String(n).padStart(w, '0');
+    for (let k = 0; k < 20_000; k++) {
+      const [y, mo, d] = [r.int(0, 9999), r.int(0, 13), r.int(0, 32)];
+      const [h, mi, s] = [r.int(0, 24), r.int(0, 60), r.int(0, 60)];
+      const date = `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}`;
+      const time = `${date}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}Z`;
+      for (const text of [date, time]) {
+        // The reference: Date's setters (no 1900 for years below 100), which roll 02-30 over
+        // into March and 24:00 into the next day: a time is real when nothing rolled.
+        const [hh, mm, ss] = text === date ? [0, 0, 0] : [h, mi, s];
+        const ref = new Date(0);
+        ref.setUTCFullYear(y, mo - 1, d);
+        ref.setUTCHours(hh, mm, ss, 0);
+        const fields = [ref.getUTCFullYear(), ref.getUTCMonth() + 1, ref.getUTCDate()];
+        const clock = [ref.getUTCHours(), ref.getUTCMinutes(), ref.getUTCSeconds()];
+        const real = [...fields, ...clock].join() === [y, mo, d, hh, mm, ss].join();
+        const expected = real ? ref.getTime() : 'calendar';
+        for (const [name, syntax] of Object.entries(SYNTAXES))
+          expect(parseTime(text, syntax), `${text} ${name}`).toBe(
+            text === date && syntax.dates === 'none' ? 'syntax' : expected,
+          );
+      }
+    }
+  });
+
   it('agrees with Date.parse on every valid form it takes (UTC machines aside)', () => {
     for (const [text, ...expected] of TABLE)
       for (const t of expected)
