@@ -69,9 +69,17 @@ class ChurnBuckets {
     }
     const used: ChurnBucket[] = [];
     const tally: ChurnTally = (from, to) => {
-      // Bucket bounds are UTC midnights: days since the epoch, and the width in days.
+      // Bucket bounds are UTC midnights: days since the epoch, and the width in days. From 1970
+      // to 2687 the key is made with integer operations (a small integer, the Map's fastest
+      // key); the same number either way.
       const width = (to - from) / DAY;
-      const key = width < 8192 ? (from / DAY) * 8192 + width : Number.NaN;
+      const days = from / DAY;
+      const key =
+        width >= 8192
+          ? Number.NaN
+          : days >= 0 && days < 262_144
+            ? (days << 13) | width
+            : days * 8192 + width;
       const keep = Number.isSafeInteger(key);
       let b = keep ? this.#kept.get(key) : undefined;
       if (b === undefined) {
