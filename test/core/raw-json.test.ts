@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compactPayload, payloadBytes, RawJson } from '../../mock/core/pipeline/raw-json.ts';
+import {
+  compactPayload,
+  latin1Bytes,
+  payloadBytes,
+  RawJson,
+  utf8Bytes,
+} from '../../mock/core/pipeline/raw-json.ts';
 
 const pieces = (text: string, size: number): Buffer[] => {
   const out: Buffer[] = [];
@@ -42,5 +48,25 @@ describe('compactPayload', () => {
     expect(kept.toString('utf8')).toBe(Buffer.concat(parts).toString('utf8'));
     const large = pieces(page(4000, 'L'), 1000);
     expect(compactPayload(large, payloadBytes(large), false)).toBe(large);
+  });
+
+  it('text in a shared slab (latin1Bytes, utf8Bytes) has its bytes; kept, it is copied out', () => {
+    const ascii = Array.from({ length: 300 }, (_, i) => `{"date":"2024-01-${i % 28}"}`);
+    const utf8 = Array.from({ length: 300 }, (_, i) => page(3 + (i % 5), `é${i}`));
+    const outs = [...ascii.map(latin1Bytes), ...utf8.map(utf8Bytes)];
+    const texts = [...ascii, ...utf8];
+    for (const [i, out] of outs.entries()) expect(out.toString('utf8')).toBe(texts[i]);
+    // Several bodies share a buffer, none overlapping another (each read back above).
+    expect(new Set(outs.map((o) => o.buffer)).size).toBeLessThan(outs.length);
+    const one = utf8Bytes(page(10, 'x'));
+    const kept = compactPayload([one], one.length, true) as Buffer;
+    expect(kept.buffer).not.toBe(one.buffer);
+    expect(kept.toString('utf8')).toBe(one.toString('utf8'));
+    // Only sent, it is written from where it is.
+    expect(compactPayload([one], one.length, false)).toBe(one);
+    // Larger than a quarter of a slab: a buffer of its own.
+    const big = 'x'.repeat(100_000);
+    expect(latin1Bytes(big).buffer.byteLength).toBeLessThan(2 * 100_000);
+    expect(latin1Bytes(big).toString('latin1')).toBe(big);
   });
 });

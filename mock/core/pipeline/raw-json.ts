@@ -47,8 +47,8 @@ const SLAB_BYTES = 256 * 1024;
 let slab = Buffer.alloc(0);
 let slabUsed = 0;
 
-/** `pieces` (`bytes` in all, at most SLAB_BYTES) copied one after another into a slab. */
-function joinTransient(pieces: readonly Buffer[], bytes: number): Buffer {
+/** `bytes` (at most SLAB_BYTES) of a slab, for a body only written. */
+function transient(bytes: number): Buffer {
   if (bytes > slab.length - slabUsed) {
     slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
     slabUsed = 0;
@@ -56,6 +56,37 @@ function joinTransient(pieces: readonly Buffer[], bytes: number): Buffer {
   const out = slab.subarray(slabUsed, slabUsed + bytes);
   // The next body starts on an 8-byte boundary.
   slabUsed += (bytes + 7) & ~7;
+  return out;
+}
+
+/** Whether `b` is (part of) a slab: a body kept must not hold one (compactPayload copies it). */
+const inSlab = (b: Buffer): boolean =>
+  b.buffer.byteLength === SLAB_BYTES && b.byteLength < SLAB_BYTES;
+
+/**
+ * `text`, all Latin-1 (JSON of dates and numbers: ASCII, its Latin-1 bytes its UTF-8 bytes),
+ * as bytes in a slab: a page's buffer of its own cost more to allocate than to fill. Kept
+ * (the response cache), it is copied out of the slab.
+ */
+export function latin1Bytes(text: string): Buffer {
+  if (text.length > SLAB_BYTES / 4) return Buffer.from(text, 'latin1');
+  const out = transient(text.length);
+  out.write(text, 0, text.length, 'latin1');
+  return out;
+}
+
+/** `text` as UTF-8 in a slab (latin1Bytes' twin, for any text), for a body only written. */
+export function utf8Bytes(text: string): Buffer {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > SLAB_BYTES / 4) return Buffer.from(text);
+  const out = transient(bytes);
+  out.write(text, 0, bytes, 'utf8');
+  return out;
+}
+
+/** `pieces` (`bytes` in all, at most SLAB_BYTES) copied one after another into a slab. */
+function joinTransient(pieces: readonly Buffer[], bytes: number): Buffer {
+  const out = transient(bytes);
   let at = 0;
   for (const p of pieces) {
     out.set(p, at);
@@ -72,8 +103,11 @@ function joinTransient(pieces: readonly Buffer[], bytes: number): Buffer {
  */
 export function compactPayload(p: Payload, bytes: number = payloadBytes(p), kept = true): Payload {
   if (typeof p === 'string' || Buffer.isBuffer(p)) return p;
-  // One piece is its own buffer: nothing to join.
-  if (p.length === 1) return p[0] as Buffer;
+  // One piece is its own buffer (copied out of a slab to be kept): nothing to join.
+  if (p.length === 1) {
+    const one = p[0] as Buffer;
+    return kept && inSlab(one) ? Buffer.from(one) : one;
+  }
   if (bytes > CONCAT_BYTES) return p;
   return kept ? Buffer.concat(p as Buffer[], bytes) : joinTransient(p, bytes);
 }
