@@ -51,11 +51,12 @@ export class CustomerFragments {
     if (f?.status !== status) {
       const bytes = Buffer.from(`,${JSON.stringify(customerSummary(this.store, i, status))}`);
       const cost = bytes.length + 96;
+      // The one it replaces no longer counts; past the bound, none does.
+      if (f) this.#bytes -= f.bytes.length + 96;
       if (this.#bytes + cost > this.maxBytes) {
         this.#parts = this.#empty();
         this.#bytes = 0;
       }
-      if (f) this.#bytes -= f.bytes.length + 96;
       f = { status, bytes };
       this.#parts[i] = f;
       this.#bytes += cost;
