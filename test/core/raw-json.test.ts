@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   compactPayload,
-  latin1Bytes,
   payloadBytes,
   RawJson,
-  utf8Bytes,
+  slabText,
 } from '../../mock/core/pipeline/raw-json.ts';
 
 const pieces = (text: string, size: number): Buffer[] => {
@@ -50,15 +49,15 @@ describe('compactPayload', () => {
     expect(compactPayload(large, payloadBytes(large), false)).toBe(large);
   });
 
-  it('text in a shared slab (latin1Bytes, utf8Bytes) has its bytes; kept, it is copied out', () => {
+  it('text in a shared slab (slabText, as Latin-1 or UTF-8) has its bytes; kept, it is copied out', () => {
     const ascii = Array.from({ length: 300 }, (_, i) => `{"date":"2024-01-${i % 28}"}`);
     const utf8 = Array.from({ length: 300 }, (_, i) => page(3 + (i % 5), `é${i}`));
-    const outs = [...ascii.map(latin1Bytes), ...utf8.map(utf8Bytes)];
+    const outs = [...ascii.map((t) => slabText(t, 'latin1')), ...utf8.map((t) => slabText(t))];
     const texts = [...ascii, ...utf8];
     for (const [i, out] of outs.entries()) expect(out.toString('utf8')).toBe(texts[i]);
     // Several bodies share a buffer, none overlapping another (each read back above).
     expect(new Set(outs.map((o) => o.buffer)).size).toBeLessThan(outs.length);
-    const one = utf8Bytes(page(10, 'x'));
+    const one = slabText(page(10, 'x'));
     const kept = compactPayload([one], one.length, true) as Buffer;
     expect(kept.buffer).not.toBe(one.buffer);
     expect(kept.toString('utf8')).toBe(one.toString('utf8'));
@@ -66,7 +65,7 @@ describe('compactPayload', () => {
     expect(compactPayload([one], one.length, false)).toBe(one);
     // Larger than a quarter of a slab: a buffer of its own.
     const big = 'x'.repeat(100_000);
-    expect(latin1Bytes(big).buffer.byteLength).toBeLessThan(2 * 100_000);
-    expect(latin1Bytes(big).toString('latin1')).toBe(big);
+    expect(slabText(big, 'latin1').buffer.byteLength).toBeLessThan(2 * 100_000);
+    expect(slabText(big, 'latin1').toString('latin1')).toBe(big);
   });
 });

@@ -64,23 +64,16 @@ const inSlab = (b: Buffer): boolean =>
   b.buffer.byteLength === SLAB_BYTES && b.byteLength < SLAB_BYTES;
 
 /**
- * `text`, all Latin-1 (JSON of dates and numbers: ASCII, its Latin-1 bytes its UTF-8 bytes),
- * as bytes in a slab: a page's buffer of its own cost more to allocate than to fill. Kept
- * (the response cache), it is copied out of the slab.
+ * `text` as bytes in a slab, for a body only written: a page's buffer of its own cost more to
+ * allocate than to fill. `latin1` for text known to be ASCII (JSON of dates and numbers: its
+ * Latin-1 bytes are its UTF-8 bytes, and counting them is its length). Kept (the response
+ * cache), it is copied out of the slab (compactPayload).
  */
-export function latin1Bytes(text: string): Buffer {
-  if (text.length > SLAB_BYTES / 4) return Buffer.from(text, 'latin1');
-  const out = transient(text.length);
-  out.write(text, 0, text.length, 'latin1');
-  return out;
-}
-
-/** `text` as UTF-8 in a slab (latin1Bytes' twin, for any text), for a body only written. */
-export function utf8Bytes(text: string): Buffer {
-  const bytes = Buffer.byteLength(text);
-  if (bytes > SLAB_BYTES / 4) return Buffer.from(text);
+export function slabText(text: string, encoding: 'utf8' | 'latin1' = 'utf8'): Buffer {
+  const bytes = encoding === 'latin1' ? text.length : Buffer.byteLength(text);
+  if (bytes > SLAB_BYTES / 4) return Buffer.from(text, encoding);
   const out = transient(bytes);
-  out.write(text, 0, bytes, 'utf8');
+  out.write(text, 0, bytes, encoding);
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { compactPayload, type Payload, payloadBytes, utf8Bytes } from './raw-json.ts';
+import { compactPayload, type Payload, payloadBytes, slabText } from './raw-json.ts';
 
 /**
  * What makes this process's ETags its own: an answer is a function of its cache key (operation,
@@ -89,9 +89,9 @@ export class ResponseCache {
     const url = urlOf(key);
     const kept = this.#answered.has(url);
     const compact = compactPayload(payload, undefined, kept);
-    // Text only sent goes into a shared slab (utf8Bytes); kept, its own buffer.
+    // Text only sent goes into a shared slab (slabText); kept, its own buffer.
     const text = typeof compact === 'string';
-    const body = text ? (kept ? Buffer.from(compact) : utf8Bytes(compact)) : compact;
+    const body = text ? (kept ? Buffer.from(compact) : slabText(compact)) : compact;
     // From the key, not the body: hashing a 300 KB page cost more than assembling it.
     const etag = `"${BOOT}${fingerprint(key)}"`;
     const entry = { status, body, etag, headers };

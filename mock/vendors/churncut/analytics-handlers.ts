@@ -1,6 +1,6 @@
 import { flatAscii } from '../../../generators/random.ts';
 import { DAY, iso } from '../../../generators/time.ts';
-import { latin1Bytes, RawJson } from '../../core/pipeline/raw-json.ts';
+import { RawJson, slabText } from '../../core/pipeline/raw-json.ts';
 import type { HandlerInput, HandlerResult } from '../../core/pipeline/types.ts';
 import { invalidRequestMessage } from '../../core/pipeline/validate.ts';
 import type { MockClock } from '../../core/time/clock.ts';
@@ -166,7 +166,7 @@ export function analyticsHandlers(store: ChurnCutStore, clock: MockClock) {
     });
     const text = `{"success":true,"data":{"period":${head},"summary":${JSON.stringify(report.summary)},"by_period":[${rows.join(',')}]}}`;
     // Dates and numbers only: ASCII, so its Latin-1 bytes are its UTF-8 bytes.
-    return { status: 200, body: new RawJson([latin1Bytes(text)]) };
+    return { status: 200, body: new RawJson([slabText(text, 'latin1')]) };
   };
 
   const getRetentionAnalytics = ({ query }: HandlerInput): HandlerResult => {
