@@ -79,6 +79,10 @@ function quoted(value: unknown): string {
     : (JSON.stringify(value) as string);
 }
 
+/** The client has this answer already (its If-None-Match is the answer's ETag): a 304. */
+export const notModified = (hit: CachedResponse, headers: IncomingHttpHeaders): boolean =>
+  headers['if-none-match'] === hit.etag;
+
 /**
  * The reply of a cached answer: its bytes under `head` (cachedHead's) and `extra`, or a 304
  * when the client has it (If-None-Match) with the headers every answer carries: `lead` (what
@@ -92,7 +96,7 @@ export function cachedReply(
   extra: HeaderList = [],
   lead: HeaderList = [],
 ): Reply {
-  if (headers['if-none-match'] === hit.etag)
+  if (notModified(hit, headers))
     return { status: 304, headers: [...lead, ...extra, 'etag', hit.etag], body: null };
   return { status: hit.status, headers: extra.length ? [...head, ...extra] : head, body: hit.body };
 }

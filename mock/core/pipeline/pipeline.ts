@@ -10,7 +10,7 @@ import {
   sharedAjv,
 } from '../validation.ts';
 import { authenticate } from './authenticate.ts';
-import { cachedHead, cachedReply, cacheKey, store } from './cache.ts';
+import { cachedHead, cachedReply, cacheKey, notModified, store } from './cache.ts';
 import { checkResponse } from './check-response.ts';
 import type { FastHandler, FastPath } from './fast-path.ts';
 import { preferStage } from './prefer.ts';
@@ -230,7 +230,7 @@ function fastStages(
     }
     // Stage 13; the entry's header list, its length in it, is built once.
     // A 304 (the client has it) or a held reply: `send`.
-    const fresh = req.headers['if-none-match'] !== hit.etag;
+    const fresh = !notModified(hit, req.headers);
     if (fresh && sendStored(res, hit.status, m.sized ?? [], gate?.headers, hit.body)) return true;
     send(res, cachedReply(hit, req.headers, m.head ?? [], gate?.headers, common));
     return true;
